@@ -1,0 +1,39 @@
+# neetmap: the two commands the README gives are `make serve` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install serve test lint postgis clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## serve: set up, migrate the embedded SQLite database, load the sample, serve on :8000
+serve: install
+	$(BIN)/neetmap db upgrade
+	$(BIN)/neetmap seed
+	$(BIN)/neetmap serve --host $(HOST) --port $(PORT)
+
+## test: set up, then lint, type-check, check import layers and run the tests (both backends)
+test: install postgis lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## postgis: make the local PostgreSQL able to run the PostGIS tests (best effort outside CI)
+postgis:
+	@bash scripts/ensure-postgis.sh
+
+clean:
+	rm -rf $(VENV) neetmap.db neetmap.db-* .pytest_cache .mypy_cache .ruff_cache

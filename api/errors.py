@@ -1,0 +1,161 @@
+"""Every error leaves as `{"error": {"code", "message", "details"}}`, mapped here and only here.
+
+Domain exceptions carry a user-safe message; anything unexpected is logged in full and
+answered with a generic message, so no exception text or trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from geodata.errors import GeodataError
+from models.errors import (
+    DomainError,
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+    ServiceUnavailableError,
+)
+
+log = logging.getLogger("neetmap.api")
+
+STATUS_OF: dict[type[Exception], tuple[int, str]] = {
+    NotFoundError: (404, "not_found"),
+    InvalidInputError: (422, "validation_error"),
+    ServiceUnavailableError: (503, "service_unavailable"),
+    GeodataError: (422, "invalid_geography"),
+}
+
+
+class ErrorDetail(BaseModel):
+    field: str = Field(description="The parameter or body field at fault, dotted for nested ones.")
+    message: str
+    location: str | None = Field(None, description="query, path, body, header or a file row.")
+    row: int | None = Field(None, description="Row number in an uploaded file, if any.")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. not_found.")
+    message: str = Field(description="Plain-words explanation.")
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorResponse(BaseModel):
+    """The one error shape of the API."""
+
+    error: ErrorBody
+
+
+def error_response(
+    status: int, code: str, message: str, details: list[ErrorDetail] | None = None
+) -> JSONResponse:
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details or []))
+    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
+
+
+def _code_for_status(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
+    except ValueError:
+        return "error"
+
+
+def _validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
+    details = []
+    for err in errors:
+        loc = [str(part) for part in err.get("loc", ())]
+        location = (
+            loc[0] if loc and loc[0] in {"query", "path", "body", "header", "cookie"} else None
+        )
+        field = ".".join(loc[1:] if location else loc) or (location or "request")
+        message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+        details.append(ErrorDetail(field=field, message=message, location=location))
+    return details
+
+
+async def _on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    details = _validation_details(list(exc.errors()))
+    fields = ", ".join(dict.fromkeys(d.field for d in details))
+    return error_response(422, "validation_error", f"Some values are not valid: {fields}.", details)
+
+
+async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    status = exc.status_code
+    message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
+    if status == 404 and message == "Not Found":
+        message = "There is nothing at this address. See /docs for the API's routes."
+    if status == 405:
+        message = "This address does not accept that method. See /docs for the API's routes."
+    response = error_response(status, _code_for_status(status), message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def _field_details(problems: Any) -> list[ErrorDetail]:
+    return [
+        ErrorDetail(field=p.field, message=p.message, row=p.row)
+        for p in problems
+        if isinstance(p, FieldProblem)
+    ]
+
+
+async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_OF:
+            status, code = STATUS_OF[cls]
+            break
+    else:  # pragma: no cover - every domain error class is mapped above
+        status, code = 500, "internal_error"
+    message = getattr(exc, "message", None) or "The request could not be completed."
+    details = _field_details(getattr(exc, "details", ()))
+    return error_response(status, code, str(message), details)
+
+
+async def _on_database(_: Request, exc: Exception) -> JSONResponse:
+    log.error("database unavailable: %s", exc)
+    response = error_response(
+        503, "database_unavailable", "The database is not reachable just now; try again shortly."
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers; order does not matter, Starlette picks the closest class."""
+    app.add_exception_handler(RequestValidationError, _on_validation)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
+    app.add_exception_handler(DomainError, _on_domain)
+    app.add_exception_handler(GeodataError, _on_domain)
+    app.add_exception_handler(OperationalError, _on_database)
+    app.add_exception_handler(DBAPIError, _on_database_or_unexpected)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+async def _on_database_or_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """Connection loss surfaces as DBAPIError with `connection_invalidated`; other DB errors are bugs."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return await _on_database(request, exc)
+    return await _on_unexpected(request, exc)
+
+
+#: For `responses=` on routes, so OpenAPI documents the error shape.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "Not found"},
+    422: {"model": ErrorResponse, "description": "Invalid parameters"},
+    503: {"model": ErrorResponse, "description": "Database or boundaries unavailable"},
+}

@@ -1,0 +1,66 @@
+"""The FastAPI application factory. Nothing connects or reads files until the app starts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+
+from api.errors import install_error_handlers
+from api.routes import interventions, meta
+from api.settings import Settings, get_settings
+from models.engine import create_db_engine
+
+DESCRIPTION = """
+**What exists, where, and for whom**: NEET early interventions in England, classified on the
+neetmap typology (version 1) and mapped to upper-tier local authorities.
+
+Errors always have the shape `{"error": {"code", "message", "details"}}`.
+Data: Open Government Licence v3.0. Contains OS data © Crown copyright and database right.
+Source: Office for National Statistics.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the application; the engine is created in the lifespan from these settings."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_db_engine(
+            settings.database_url,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            pool_size=settings.pool_size,
+        )
+        app.state.engine = engine
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="neetmap",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        license_info={"name": "Open Government Licence v3.0 (data)"},
+    )
+    app.state.settings = settings
+    logging.getLogger("neetmap").setLevel(settings.log_level.upper())
+    install_error_handlers(app)
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=["ETag", "Location"],
+        max_age=600,
+    )
+    app.include_router(meta.router)
+    app.include_router(interventions.router)
+    return app

@@ -1,0 +1,56 @@
+"""The service's one settings class, read from `NEETMAP_*` environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration by environment; defaults run the embedded SQLite service with no setup."""
+
+    model_config = SettingsConfigDict(env_prefix="NEETMAP_", extra="ignore", env_file=None)
+
+    database_url: str = Field(
+        "sqlite:///./neetmap.db",
+        description="SQLAlchemy URL: a SQLite file (default) or postgresql+psycopg://...",
+    )
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["*"],
+        description="Origins allowed to read the API from a browser, comma-separated.",
+    )
+    boundaries: Path | None = Field(None, description="LA boundary file or folder to load.")
+    regions: Path | None = Field(None, description="English regions boundary file.")
+    la_codes: Path | None = Field(None, description="DfE list of LA codes (dfe_las.csv).")
+    context: Path | None = Field(None, description="Folder of DfE/MHCLG context indicator files.")
+    cache_dir: Path = Field(Path(".neetmap-cache"), description="Where downloads are cached.")
+    statement_timeout_ms: int = Field(15_000, ge=100, description="PostgreSQL statement timeout.")
+    pool_size: int = Field(5, ge=1, le=100, description="Database connections per worker.")
+    cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for public reads.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _driver(cls, url: str) -> str:
+        """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
+        for prefix in ("postgres://", "postgresql://"):
+            if url.startswith(prefix):
+                return "postgresql+psycopg://" + url[len(prefix) :]
+        return url
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once per process."""
+    return Settings()

@@ -1,0 +1,12 @@
+"""Named coordinate reference systems, so no module spells an EPSG code inline."""
+
+from typing import Final
+
+WGS84: Final = "EPSG:4326"
+"""Canonical CRS of every geometry this project stores or serves (lon/lat, RFC 7946)."""
+
+SRID_WGS84: Final = 4326
+"""The SRID of `WGS84`, for database geometry columns."""
+
+BRITISH_NATIONAL_GRID: Final = "EPSG:27700"
+"""OSGB36 / British National Grid: the CRS of most ONS boundary releases."""

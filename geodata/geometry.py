@@ -1,0 +1,96 @@
+"""Pure shapely helpers that turn area boundaries into valid, RFC 7946-shaped polygons."""
+
+from collections.abc import Callable
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+from shapely.geometry import GeometryCollection, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from geodata.errors import InvalidGeometryError
+
+Bounds = tuple[float, float, float, float]
+"""(minx, miny, maxx, maxy), in the geometry's own CRS."""
+
+
+def _polygon_parts(geom: BaseGeometry) -> list[Polygon]:
+    """Non-empty polygons inside `geom`, at any depth; lines and points are dropped."""
+    if isinstance(geom, Polygon):
+        return [] if geom.is_empty else [geom]
+    if isinstance(geom, MultiPolygon | GeometryCollection):
+        return [part for child in geom.geoms for part in _polygon_parts(child)]
+    return []
+
+
+def _orient_rfc7946(geom: MultiPolygon) -> MultiPolygon:
+    """Exterior rings counter-clockwise, holes clockwise (RFC 7946 section 3.1.6)."""
+    # shapely.orient_polygons arrived in shapely 2.1; older versions orient part by part.
+    orient_polygons: Callable[..., BaseGeometry] | None = getattr(shapely, "orient_polygons", None)
+    if orient_polygons is not None:
+        return cast(MultiPolygon, orient_polygons(geom, exterior_cw=False))
+    return MultiPolygon([orient(part, sign=1.0) for part in geom.geoms])
+
+
+def normalise_polygonal(geom: BaseGeometry | None) -> MultiPolygon:
+    """Repair `geom` if needed and return its polygonal part as an oriented MultiPolygon.
+
+    Raises InvalidGeometryError when nothing valid and polygonal remains.
+    """
+    if geom is None or geom.is_empty:
+        raise InvalidGeometryError("The geometry is empty.")
+    # Boundaries are 2D; a stray Z would only confuse validity checks and GeoJSON output.
+    geom = shapely.force_2d(geom)
+    if not geom.is_valid:
+        # "structure" reads a boundary as the union of its shells minus its holes, so
+        # overlapping parts merge; the default "linework" would cut the overlap out.
+        geom = shapely.make_valid(geom, method="structure", keep_collapsed=False)
+    parts = _polygon_parts(geom)
+    if not parts:
+        raise InvalidGeometryError("The geometry has no polygonal part.")
+    result = MultiPolygon(parts)
+    if not result.is_valid:
+        # Valid parts can still overlap or share edges; dissolving them fixes that.
+        result = MultiPolygon(_polygon_parts(shapely.union_all(parts)))
+    if result.is_empty or not result.is_valid:
+        raise InvalidGeometryError("The geometry could not be repaired into a valid polygon.")
+    return _orient_rfc7946(result)
+
+
+def simplify_for_level(geom: BaseGeometry, tolerance_deg: float) -> MultiPolygon:
+    """Simplify for display at a zoom level, keeping each area's own topology.
+
+    Neighbouring areas are simplified independently, so shared borders may drift apart by up
+    to `tolerance_deg`; callers pick tolerances small enough for that not to show.
+    """
+    if tolerance_deg < 0:
+        raise ValueError("tolerance_deg must not be negative")
+    return normalise_polygonal(shapely.simplify(geom, tolerance_deg, preserve_topology=True))
+
+
+def round_coordinates(geom: BaseGeometry, decimals: int) -> BaseGeometry:
+    """Round every coordinate to `decimals` places, repairing polygons this breaks.
+
+    Not shapely.set_precision: that snaps to a grid *and* rebuilds topology, which can merge
+    or drop thin parts; here only coordinates change, and repair happens only when needed.
+    """
+
+    def _round(coords: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        return np.round(coords, decimals)
+
+    rounded = shapely.transform(geom, _round)
+    if rounded.is_valid:
+        return rounded
+    if _polygon_parts(geom):
+        return normalise_polygonal(rounded)
+    return shapely.make_valid(rounded)
+
+
+def bounds_of(geom: BaseGeometry) -> Bounds:
+    """Bounding box of a non-empty geometry as (minx, miny, maxx, maxy)."""
+    if geom.is_empty:
+        raise InvalidGeometryError("An empty geometry has no bounds.")
+    minx, miny, maxx, maxy = (float(value) for value in geom.bounds)
+    return minx, miny, maxx, maxy

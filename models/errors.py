@@ -1,0 +1,36 @@
+"""Domain errors. They carry a user-safe message and know nothing of HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FieldProblem:
+    """One bad value, named by the field it sits in (and the row, for files)."""
+
+    field: str
+    message: str
+    row: int | None = None
+
+
+@dataclass
+class DomainError(Exception):
+    message: str
+    details: Sequence[FieldProblem] = field(default_factory=tuple)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFoundError(DomainError):
+    """The thing asked for does not exist (or is not visible to the caller)."""
+
+
+class InvalidInputError(DomainError):
+    """Values that break a domain rule the request schema cannot express."""
+
+
+class ServiceUnavailableError(DomainError):
+    """A dependency (database, boundaries) is missing; the message names the fix."""

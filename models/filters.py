@@ -1,0 +1,145 @@
+"""The one filter object behind every read: list, GeoJSON, area counts, stats, export, tiles.
+
+Each endpoint turns its query parameters into an `InterventionFilter`; the filter turns itself
+into SQL conditions on `intervention`. Nothing else builds a WHERE clause for interventions,
+so a list total, a choropleth count and a cross-tab cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select, true
+from sqlmodel import SQLModel, col
+
+from models.area import Area
+from models.intervention import Intervention, InterventionArea, InterventionTerm
+from models.typology import AGE_BAND_RANGES
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
+    return table
+
+
+PUBLIC_STATES: tuple[str, ...] = ("published",)
+
+
+@dataclass(frozen=True)
+class InterventionFilter:
+    """Typed, already-validated criteria; every field empty means "everything public"."""
+
+    states: tuple[str, ...] = PUBLIC_STATES
+    any_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    all_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    statuses: tuple[str, ...] = ()
+    area_codes: tuple[str, ...] | None = None
+    region_codes: tuple[str, ...] | None = None
+    age: int | None = None
+    text: str | None = None
+    active_on: date | None = None
+    updated_since: datetime | None = None
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        """SQL conditions on `intervention`, to be AND-ed by the caller."""
+        clauses: list[ColumnElement[bool]] = [col(Intervention.publication_state).in_(self.states)]
+        for dimension, slugs in self.any_of.items():
+            if slugs:
+                clauses.append(_has_term(dimension, slugs))
+        for dimension, slugs in self.all_of.items():
+            clauses.extend(_has_term(dimension, (slug,)) for slug in slugs)
+        if self.statuses:
+            clauses.append(col(Intervention.status).in_(self.statuses))
+        if self.area_codes is not None:
+            clauses.append(_serves_any(self.area_codes))
+        if self.region_codes is not None:
+            clauses.append(_serves_region(self.region_codes))
+        if self.age is not None:
+            clauses.append(_serves_age(self.age))
+        if self.text:
+            clauses.append(_matches_text(self.text))
+        if self.active_on is not None:
+            clauses.append(_active_on(self.active_on))
+        if self.updated_since is not None:
+            clauses.append(col(Intervention.updated_at) >= self.updated_since)
+        return clauses
+
+    def where(self) -> ColumnElement[bool]:
+        return and_(true(), *self.conditions())
+
+
+def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
+    term = _table(InterventionTerm).c
+    return exists(
+        select(1).where(
+            term.intervention_id == col(Intervention.id),
+            term.dimension == dimension,
+            term.slug.in_(slugs),
+        )
+    )
+
+
+def _serves_any(codes: tuple[str, ...]) -> ColumnElement[bool]:
+    link = _table(InterventionArea).c
+    return exists(
+        select(1).where(link.intervention_id == col(Intervention.id), link.area_code.in_(codes))
+    )
+
+
+def _serves_region(codes: tuple[str, ...]) -> ColumnElement[bool]:
+    link = _table(InterventionArea).c
+    area = _table(Area).c
+    return exists(
+        select(1)
+        .select_from(_table(InterventionArea).join(_table(Area), area.code == link.area_code))
+        .where(link.intervention_id == col(Intervention.id), area.region_code.in_(codes))
+    )
+
+
+def _serves_age(age: int) -> ColumnElement[bool]:
+    """Ages decide when given; otherwise the age bands do; a record with neither serves any age."""
+    bands = tuple(b for b, (low, high) in AGE_BAND_RANGES.items() if low <= age <= high)
+    has_ages = or_(col(Intervention.age_min).is_not(None), col(Intervention.age_max).is_not(None))
+    in_ages = and_(
+        func.coalesce(col(Intervention.age_min), 0) <= age,
+        func.coalesce(col(Intervention.age_max), 200) >= age,
+    )
+    term = _table(InterventionTerm).c
+    has_bands = exists(
+        select(1).where(term.intervention_id == col(Intervention.id), term.dimension == "age_band")
+    )
+    return or_(
+        and_(has_ages, in_ages),
+        and_(~has_ages, _has_term("age_band", bands)),
+        and_(~has_ages, ~has_bands),
+    )
+
+
+def _matches_text(text: str) -> ColumnElement[bool]:
+    words = [w for w in text.lower().split() if w][:10]
+    haystack = func.lower(
+        func.coalesce(col(Intervention.name), "")
+        + " "
+        + func.coalesce(col(Intervention.description), "")
+        + " "
+        + func.coalesce(col(Intervention.provider), "")
+    )
+    return and_(*(haystack.contains(_escape_like(w), autoescape=False, escape="\\") for w in words))
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _active_on(day: date) -> ColumnElement[bool]:
+    """Running on a day: started by then (or undated), not ended before it, and not planned-only."""
+    started = or_(col(Intervention.start_date).is_(None), col(Intervention.start_date) <= day)
+    not_ended = or_(col(Intervention.end_date).is_(None), col(Intervention.end_date) >= day)
+    undated_status = or_(
+        col(Intervention.status) == "active",
+        and_(col(Intervention.status) == "ended", col(Intervention.end_date).is_not(None)),
+        and_(col(Intervention.status) == "planned", col(Intervention.start_date).is_not(None)),
+    )
+    return and_(started, not_ended, undated_status)

@@ -1,0 +1,71 @@
+"""The typology in code matches the brief exactly, and its helpers behave."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from models.typology import (
+    DIMENSIONS,
+    TYPOLOGY_VERSION,
+    VOCABULARIES,
+    bands_for_ages,
+    closest_value,
+    normalise_value,
+    slugs,
+)
+
+
+def _brief_slugs(brief: str, dimension: str) -> list[str]:
+    """The backticked slugs of one dimension's bullet in the brief."""
+    match = re.search(rf"^- \*\*{dimension}\*\*:(.*?)(?=^- \*\*|^\S|\Z)", brief, re.S | re.M)
+    assert match, f"{dimension} is not in the brief"
+    text = match.group(1)
+    if dimension == "age_band":
+        text = text.split("Where `age_min`")[0]
+    found = re.findall(r"`([a-z0-9_]+)`", text)
+    if dimension == "status":
+        found = found[:3]
+    return found
+
+
+def test_every_dimension_has_exactly_the_briefs_slugs(shared_dir: Path) -> None:
+    brief = (shared_dir / "BRIEF.md").read_text()
+    for dimension in DIMENSIONS:
+        assert list(slugs(dimension)) == _brief_slugs(brief, dimension), dimension
+    assert TYPOLOGY_VERSION == "1"
+    assert len(DIMENSIONS) == 8
+
+
+def test_every_term_has_a_label_and_a_one_line_description() -> None:
+    for terms in VOCABULARIES.values():
+        for term in terms:
+            assert term.label.strip()
+            assert term.description.strip()
+            assert "\n" not in term.description
+
+
+@pytest.mark.parametrize(
+    ("age_min", "age_max", "bands"),
+    [
+        (16, 17, ("16_18",)),
+        (13, 16, ("pre_14", "14_16", "16_18")),
+        (18, 24, ("18_plus",)),
+        (None, 13, ("pre_14",)),
+        (17, None, ("16_18", "18_plus")),
+    ],
+)
+def test_bands_are_derived_from_ages(
+    age_min: int | None, age_max: int | None, bands: tuple[str, ...]
+) -> None:
+    assert bands_for_ages(age_min, age_max) == bands
+
+
+def test_labels_and_slugs_are_accepted_and_typos_get_the_closest_match() -> None:
+    assert normalise_value("transition_point", "Year 11 to post-16") == "year_11_post_16"
+    assert normalise_value("target_group", "  SEND ") == "send"
+    assert normalise_value("target_group", "care experienced") == "care_experienced"
+    with pytest.raises(ValueError, match="Did you mean 'care_experienced'") as caught:
+        normalise_value("target_group", "care_experianced")
+    assert "refugee_asylum" in str(caught.value)
+    assert closest_value("funding_source", "zzzzzz") is None
