@@ -1,0 +1,380 @@
+"""Resolve the many ways partners name an English LA to GSS codes of the loaded boundaries."""
+
+import csv
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final, Literal
+
+from geodata.errors import GeodataError
+
+
+class UnknownAreaCodeError(GeodataError):
+    """Text that is not a code or name of any LA or region the registry knows."""
+
+
+class LACodeListError(GeodataError):
+    """The DfE LA list cannot be read, or lacks the columns that link DfE and GSS codes."""
+
+
+@dataclass(frozen=True)
+class Supersession:
+    """One step in LA history: a code that stopped being used and the codes that cover its area.
+
+    `recoded` marks a code change with (almost) the same area, as opposed to an abolition.
+    """
+
+    successors: tuple[str, ...]
+    effective: date
+    recoded: bool = False
+
+
+# Upper-tier changes since GSS codes began (2009), from DfE's LA list (termination and
+# operation dates) and ONS code histories: effective date, superseded code and name, then
+# successors. Dorset county also covered Christchurch, now in Bournemouth, Christchurch and
+# Poole, hence its two successors.
+_ABOLITIONS: Final = (
+    ("2009-04-01", "E10000001 Bedfordshire", "E06000055 Bedford", "E06000056 Central Bedfordshire"),
+    ("2009-04-01", "E10000004 Cheshire",
+        "E06000049 Cheshire East", "E06000050 Cheshire West and Chester"),
+    ("2009-04-01", "E10000005 Cornwall and Isles of Scilly",
+        "E06000052 Cornwall", "E06000053 Isles of Scilly"),
+    ("2009-04-01", "E10000010 Durham", "E06000047 County Durham"),
+    ("2009-04-01", "E10000022 Northumberland", "E06000048 Northumberland"),
+    ("2009-04-01", "E10000026 Shropshire", "E06000051 Shropshire"),
+    ("2009-04-01", "E10000033 Wiltshire", "E06000054 Wiltshire"),
+    ("2019-04-01", "E06000028 Bournemouth", "E06000058 Bournemouth, Christchurch and Poole"),
+    ("2019-04-01", "E06000029 Poole", "E06000058 Bournemouth, Christchurch and Poole"),
+    ("2019-04-01", "E10000009 Dorset",
+        "E06000059 Dorset", "E06000058 Bournemouth, Christchurch and Poole"),
+    ("2020-04-01", "E10000002 Buckinghamshire", "E06000060 Buckinghamshire"),
+    ("2021-04-01", "E10000021 Northamptonshire",
+        "E06000061 North Northamptonshire", "E06000062 West Northamptonshire"),
+    ("2023-04-01", "E10000006 Cumbria",
+        "E06000063 Cumberland", "E06000064 Westmorland and Furness"),
+    ("2023-04-01", "E10000023 North Yorkshire", "E06000065 North Yorkshire"),
+    ("2023-04-01", "E10000027 Somerset", "E06000066 Somerset"),
+)  # fmt: skip
+# New codes for (almost) the same area, after small boundary changes.
+_RECODINGS: Final = (
+    ("2013-04-01", "E06000048 Northumberland", "E06000057 Northumberland"),
+    ("2013-04-01", "E08000020 Gateshead", "E08000037 Gateshead"),
+    ("2025-05-01", "E08000016 Barnsley", "E08000038 Barnsley"),
+    ("2025-05-01", "E08000019 Sheffield", "E08000039 Sheffield"),
+)
+
+
+def _build_history() -> tuple[dict[str, Supersession], dict[str, str]]:
+    steps: dict[str, Supersession] = {}
+    names: dict[str, str] = {}
+    for recoded, table in ((False, _ABOLITIONS), (True, _RECODINGS)):
+        for effective, *areas in table:
+            codes = []
+            for area in areas:
+                code, name = area.split(" ", 1)
+                codes.append(code)
+                names[code] = name
+            steps[codes[0]] = Supersession(tuple(codes[1:]), date.fromisoformat(effective), recoded)
+    return steps, names
+
+
+_STEPS, _NAMES = _build_history()
+REORGANISATIONS: Final[Mapping[str, Supersession]] = _STEPS
+"""Superseded GSS code -> its successors, the date, and whether it was only a recode."""
+HISTORIC_NAMES: Final[Mapping[str, str]] = _NAMES
+"""Name of every code in REORGANISATIONS, for messages and names of other vintages."""
+
+ENGLISH_REGIONS: Final[Mapping[str, str]] = {
+    "E12000001": "North East",
+    "E12000002": "North West",
+    "E12000003": "Yorkshire and The Humber",
+    "E12000004": "East Midlands",
+    "E12000005": "West Midlands",
+    "E12000006": "East of England",
+    "E12000007": "London",
+    "E12000008": "South East",
+    "E12000009": "South West",
+}
+
+# Short forms partners use that no normalisation rule derives; values are normalised names.
+_ALIASES: Final[Mapping[str, str]] = {
+    "hull": "city of kingston upon hull",
+    "bcp": "bournemouth christchurch and poole",
+    "southend": "southend on sea",
+    "stoke": "stoke on trent",
+    "banes": "bath and north east somerset",
+    "bath and ne somerset": "bath and north east somerset",
+}
+# "London" alone means the region or all 33 boroughs, never the Square Mile.
+_NEVER_STRIPPED: Final = frozenset({"city of london"})
+
+_GSS = re.compile(r"[ENSW]\d{8}")
+_DFE = re.compile(r"\d{3}")
+_TRAILING_OF = re.compile(r"^(.*?),\s*((?:city|county) of)\s*$", re.IGNORECASE)
+_LEADING_QUALIFIER = re.compile(r"^(?:city of|county of|county) ")
+# How councils style themselves ("London Borough of Camden", "Kent County Council"); only
+# stripped from input, as a last try.
+_COUNCIL_WORDS = re.compile(
+    r"^(?:the )?(?:(?:royal |london |metropolitan )?borough of|council of the) "
+    r"| (?:(?:county|city|borough|metropolitan borough|district) )?council$"
+)
+
+Source = Literal["gss", "superseded_gss", "dfe_code", "name"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What an LA reference means in the loaded vintage, and how it was read."""
+
+    input: str
+    codes: tuple[str, ...]
+    resolved_from: Source
+    warning: str | None
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the area now spans several LAs, so one row cannot be placed on one."""
+        return len(self.codes) > 1
+
+
+def normalise_name(text: str) -> str:
+    """Fold case, '&', punctuation, spacing and "X, City of" so spellings compare equal."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = _TRAILING_OF.sub(r"\2 \1", text)
+    text = text.casefold().replace("&", " and ")
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def _name_keys(name: str) -> list[str]:
+    full = normalise_name(name)
+    stripped = _LEADING_QUALIFIER.sub("", full)
+    if stripped and stripped != full and full not in _NEVER_STRIPPED:
+        return [full, stripped]
+    return [full]
+
+
+def load_dfe_la_codes(path: Path) -> dict[str, str]:
+    """Map DfE three-digit LA codes to GSS codes; terminated rows too, so old codes still map.
+
+    A live row wins over a terminated one reusing the same three digits (815 is both
+    E10000023 and E06000065); either way the registry maps the GSS code forward.
+    """
+    codes: dict[str, str] = {}
+    live: set[str] = set()
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.DictReader(file)
+            missing = {"old_la_code", "new_la_code", "status"} - set(reader.fieldnames or ())
+            if missing:
+                raise LACodeListError(
+                    f"The DfE LA list {path.name} has no {', '.join(sorted(missing))} column."
+                )
+            for row in reader:
+                old, new = row["old_la_code"].strip(), row["new_la_code"].strip().upper()
+                if not (_DFE.fullmatch(old) and _GSS.fullmatch(new)) or old in live:
+                    continue
+                codes[old] = new
+                if row["status"].strip().casefold() == "live":
+                    live.add(old)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LACodeListError(f"Could not read the DfE LA list {path}: {exc}.") from exc
+    return codes
+
+
+@dataclass(frozen=True)
+class _Mapped:
+    """Codes of the loaded vintage for an outside code; `reason` is a clause to follow it."""
+
+    codes: tuple[str, ...]
+    reason: str
+    recoded: bool
+
+
+def _format_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _predecessors() -> dict[str, list[str]]:
+    back: dict[str, list[str]] = {}
+    for old, step in REORGANISATIONS.items():
+        for new in step.successors:
+            back.setdefault(new, []).append(old)
+    return back
+
+
+class LACodeRegistry:
+    """Resolves GSS codes, superseded codes, DfE codes and names to the loaded vintage's LAs.
+
+    Superseded codes map forward to successors that are in `current`; codes newer than the
+    loaded boundaries map back to the predecessors that are. So with 2021 boundaries loaded,
+    E10000006 Cumbria is itself current and E06000063 Cumberland resolves to it.
+    """
+
+    def __init__(
+        self,
+        current: Mapping[str, str],
+        dfe_codes: Mapping[str, str] | None = None,
+        *,
+        regions: Mapping[str, str] | None = None,
+        historic_names: Mapping[str, str] | None = None,
+    ) -> None:
+        self._current = {code.strip().upper(): name for code, name in current.items()}
+        self._dfe = dict(dfe_codes) if dfe_codes is not None else None
+        self._regions = dict(regions if regions is not None else ENGLISH_REGIONS)
+        self._historic = {**HISTORIC_NAMES, **(historic_names or {})}
+        self._back = _predecessors()
+        self._names = self._index(self._current.items())
+        for key, codes in self._index(self._historic.items()).items():
+            self._names.setdefault(key, codes)
+        for alias, key in _ALIASES.items():
+            if key in self._names:
+                self._names.setdefault(alias, self._names[key])
+        self._region_names = self._index(self._regions.items())
+
+    @staticmethod
+    def _index(areas: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for code, name in areas:
+            for key in _name_keys(name):
+                index.setdefault(key, []).append(code)
+        return index
+
+    @property
+    def current_codes(self) -> frozenset[str]:
+        """The LA codes of the loaded boundary vintage."""
+        return frozenset(self._current)
+
+    def name(self, code: str) -> str:
+        """The name of a current or historic code, or the code itself if it has none."""
+        return self._current.get(code) or self._historic.get(code) or code
+
+    def resolve(self, text: str) -> Resolution:
+        """Read one LA reference; raise UnknownAreaCodeError saying which forms are accepted."""
+        raw = text.strip()
+        if not raw:
+            raise UnknownAreaCodeError(f"No LA was given. {self._accepted()}")
+        if _GSS.fullmatch(raw.upper()):
+            code = raw.upper()
+            if code in self._current:
+                return Resolution(text, (code,), "gss", None)
+            if (mapped := self._map_gss(code)) is None:
+                raise UnknownAreaCodeError(
+                    f"{code} is not an LA code of the loaded boundaries, nor one they replaced. "
+                    f"{self._accepted()}"
+                )
+            warning = f"{self._label(code)} {mapped.reason}"
+            return Resolution(text, mapped.codes, "superseded_gss", warning)
+        if _DFE.fullmatch(raw):
+            return self._resolve_dfe(text, raw)
+        return self._resolve_name(text, raw)
+
+    def resolve_region(self, text: str) -> str:
+        """Read an English region as an E12 code or name; raise UnknownAreaCodeError if neither."""
+        raw = text.strip()
+        if raw.upper() in self._regions:
+            return raw.upper()
+        codes = self._region_names.get(normalise_name(raw), [])
+        if len(codes) == 1:
+            return codes[0]
+        hint = self._suggest(raw, self._region_names, self._regions)
+        raise UnknownAreaCodeError(
+            f"'{raw}' is not an English region; give a region code such as E12000003 or a "
+            f"name such as Yorkshire and The Humber.{hint}"
+        )
+
+    def _resolve_dfe(self, text: str, raw: str) -> Resolution:
+        if self._dfe is None:
+            raise UnknownAreaCodeError(
+                f"'{raw}' looks like a DfE three-digit LA code, but the DfE LA list is not "
+                "loaded; give a GSS code such as E09000007 or an LA name instead."
+            )
+        if raw not in self._dfe:
+            raise UnknownAreaCodeError(f"'{raw}' is not in the DfE LA list. {self._accepted()}")
+        gss = self._dfe[raw]
+        if gss in self._current:
+            return Resolution(text, (gss,), "dfe_code", None)
+        if (mapped := self._map_gss(gss)) is None:
+            raise UnknownAreaCodeError(
+                f"DfE LA code {raw} is {self._label(gss)}, which is not in the loaded boundaries."
+            )
+        # A DfE code names the same area across a GSS recode, so only real changes warn.
+        reason = f"DfE LA code {raw} is {self._label(gss)}, which {mapped.reason}"
+        return Resolution(text, mapped.codes, "dfe_code", None if mapped.recoded else reason)
+
+    def _resolve_name(self, text: str, raw: str) -> Resolution:
+        key = normalise_name(raw)
+        bare = _LEADING_QUALIFIER.sub("", _COUNCIL_WORDS.sub("", key))
+        found = self._names.get(key) or self._names.get(bare)
+        codes: list[str] = []
+        warnings: list[str] = []
+        for code in found or ():
+            if code in self._current:
+                codes.append(code)
+            elif mapped := self._map_gss(code):
+                codes.extend(mapped.codes)
+                warnings.append(f"{self._label(code)} {mapped.reason}")
+        if not codes:
+            if region := self._region_names.get(key):
+                hint = f" {self._regions[region[0]]} is a region, not an LA."
+            else:
+                hint = self._suggest(raw, self._names, {**self._historic, **self._current})
+            raise UnknownAreaCodeError(f"No LA is called '{raw}'.{hint} {self._accepted()}")
+        unique = tuple(dict.fromkeys(codes))
+        return Resolution(text, unique, "name", " ".join(warnings) or None)
+
+    def _map_gss(self, code: str) -> _Mapped | None:
+        """Map a code outside the loaded vintage into it, or None if no history links them."""
+        if forward := self._forward(code):
+            step = REORGANISATIONS[code]
+            verb = "recoded" if step.recoded else "abolished"
+            when = _format_date(step.effective)
+            reason = f"was {verb} on {when}; it is now {self._list(forward)}."
+            return _Mapped(forward, reason, step.recoded)
+        if backward := self._backward(code):
+            steps = [REORGANISATIONS[old] for old in self._back[code]]
+            when = _format_date(min(step.effective for step in steps))
+            reason = (
+                f"dates from {when}, after the loaded boundaries; "
+                f"they show that area as {self._list(backward)}."
+            )
+            return _Mapped(backward, reason, all(step.recoded for step in steps))
+        return None
+
+    def _label(self, code: str) -> str:
+        name = self.name(code)
+        return code if name == code else f"{code} ({name})"
+
+    def _forward(self, code: str) -> tuple[str, ...]:
+        if code in self._current:
+            return (code,)
+        step = REORGANISATIONS.get(code)
+        found = [c for new in (step.successors if step else ()) for c in self._forward(new)]
+        return tuple(dict.fromkeys(found))
+
+    def _backward(self, code: str) -> tuple[str, ...]:
+        if code in self._current:
+            return (code,)
+        found = [c for old in self._back.get(code, ()) for c in self._backward(old)]
+        return tuple(dict.fromkeys(found))
+
+    def _list(self, codes: tuple[str, ...]) -> str:
+        named = [f"{code} {self.name(code)}" for code in codes]
+        return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+    def _accepted(self) -> str:
+        dfe = ", a DfE three-digit LA code such as 202" if self._dfe is not None else ""
+        return (
+            f"Give a current or superseded GSS code such as E09000007{dfe}, "
+            "or an LA name such as Camden."
+        )
+
+    @staticmethod
+    def _suggest(raw: str, index: Mapping[str, list[str]], names: Mapping[str, str]) -> str:
+        if not re.search(r"[^\W\d_]", raw):
+            return ""
+        close = difflib.get_close_matches(normalise_name(raw), list(index), n=1, cutoff=0.6)
+        return f" Did you mean {names[index[close[0]][0]]}?" if close else ""
