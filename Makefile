@@ -4,6 +4,15 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Real ONS boundaries and the DfE LA list, read by path from the shared data folder beside
+# the checkout when it is there (never copied in). Elsewhere set these yourself, or run
+# `neetmap boundaries download`.
+SHARED ?= ../shared/geodata
+ifneq ($(wildcard $(SHARED)/boundaries),)
+export NEETMAP_BOUNDARIES ?= $(SHARED)/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp
+export NEETMAP_REGIONS ?= $(SHARED)/boundaries/regions_2023_buc/Regions_December_2023_Boundaries_EN_BUC.geojson
+export NEETMAP_LA_CODES ?= $(SHARED)/lookups/dfe_las.csv
+endif
 
 .PHONY: install serve test lint postgis clean
 
@@ -16,6 +25,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## serve: set up, migrate the embedded SQLite database, load the sample, serve on :8000
+## (boundaries from NEETMAP_BOUNDARIES are loaded by `neetmap serve` when none are loaded)
 serve: install
 	$(BIN)/neetmap db upgrade
 	$(BIN)/neetmap seed

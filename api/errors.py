@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geodata.errors import GeodataError
 from models.errors import (
+    AmbiguousAreaError,
     DomainError,
     FieldProblem,
     InvalidInputError,
@@ -29,6 +30,7 @@ from models.errors import (
 log = logging.getLogger("neetmap.api")
 
 STATUS_OF: dict[type[Exception], tuple[int, str]] = {
+    AmbiguousAreaError: (409, "ambiguous_area"),
     NotFoundError: (404, "not_found"),
     InvalidInputError: (422, "validation_error"),
     ServiceUnavailableError: (503, "service_unavailable"),

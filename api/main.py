@@ -11,8 +11,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
 from api.errors import install_error_handlers
-from api.routes import interventions, meta
+from api.routes import areas, interventions, meta
+from api.schemas.areas import GeometryCache
 from api.settings import Settings, get_settings
+from models.catalogue import CatalogueCache
 from models.engine import create_db_engine
 
 DESCRIPTION = """
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         license_info={"name": "Open Government Licence v3.0 (data)"},
     )
     app.state.settings = settings
+    app.state.catalogue = CatalogueCache()
+    app.state.geometry_cache = GeometryCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
@@ -63,4 +67,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(meta.router)
     app.include_router(interventions.router)
+    app.include_router(areas.router)
     return app

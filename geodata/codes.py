@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from geodata.errors import GeodataError
+from geodata.regions import ENGLISH_REGIONS as ENGLISH_REGIONS  # re-exported
 
 
 class UnknownAreaCodeError(GeodataError):
@@ -87,18 +88,6 @@ REORGANISATIONS: Final[Mapping[str, Supersession]] = _STEPS
 """Superseded GSS code -> its successors, the date, and whether it was only a recode."""
 HISTORIC_NAMES: Final[Mapping[str, str]] = _NAMES
 """Name of every code in REORGANISATIONS, for messages and names of other vintages."""
-
-ENGLISH_REGIONS: Final[Mapping[str, str]] = {
-    "E12000001": "North East",
-    "E12000002": "North West",
-    "E12000003": "Yorkshire and The Humber",
-    "E12000004": "East Midlands",
-    "E12000005": "West Midlands",
-    "E12000006": "East of England",
-    "E12000007": "London",
-    "E12000008": "South East",
-    "E12000009": "South West",
-}
 
 # Short forms partners use that no normalisation rule derives; values are normalised names.
 _ALIASES: Final[Mapping[str, str]] = {

@@ -34,3 +34,7 @@ class InvalidInputError(DomainError):
 
 class ServiceUnavailableError(DomainError):
     """A dependency (database, boundaries) is missing; the message names the fix."""
+
+
+class AmbiguousAreaError(DomainError):
+    """A superseded LA code now covers several LAs and the request needs exactly one."""

@@ -29,13 +29,17 @@ PUBLIC_STATES: tuple[str, ...] = ("published",)
 
 @dataclass(frozen=True)
 class InterventionFilter:
-    """Typed, already-validated criteria; every field empty means "everything public"."""
+    """Typed, already-validated criteria; every field empty means "everything public".
+
+    `area_sets` holds one tuple of LA codes per place criterion (la, region, bbox, point);
+    a record must serve at least one LA of every set.
+    """
 
     states: tuple[str, ...] = PUBLIC_STATES
     any_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     all_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     statuses: tuple[str, ...] = ()
-    area_codes: tuple[str, ...] | None = None
+    area_sets: tuple[tuple[str, ...], ...] = ()
     region_codes: tuple[str, ...] | None = None
     age: int | None = None
     text: str | None = None
@@ -52,8 +56,7 @@ class InterventionFilter:
             clauses.extend(_has_term(dimension, (slug,)) for slug in slugs)
         if self.statuses:
             clauses.append(col(Intervention.status).in_(self.statuses))
-        if self.area_codes is not None:
-            clauses.append(_serves_any(self.area_codes))
+        clauses.extend(_serves_any(codes) for codes in self.area_sets)
         if self.region_codes is not None:
             clauses.append(_serves_region(self.region_codes))
         if self.age is not None:

@@ -140,3 +140,30 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip(f"the shared data folder {SHARED} is not present")
     return SHARED
+
+
+LA_2023_BUC = "geodata/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp"
+REGIONS_2023 = "geodata/boundaries/regions_2023_buc/Regions_December_2023_Boundaries_EN_BUC.geojson"
+DFE_LAS = "geodata/lookups/dfe_las.csv"
+
+
+@pytest.fixture(scope="session")
+def boundaries(engine: Engine, shared_dir: Path) -> Engine:
+    """The May 2023 LA boundaries, the regions file and the DfE list, loaded once per backend."""
+    from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
+
+    inputs = read_boundary_inputs(
+        shared_dir / LA_2023_BUC,
+        regions=shared_dir / REGIONS_2023,
+        la_codes=shared_dir / DFE_LAS,
+    )
+    with Session(engine) as session:
+        load_boundary_inputs(session, inputs)
+        session.commit()
+    return engine
+
+
+@pytest.fixture
+def geo_client(boundaries: Engine, client: TestClient) -> TestClient:
+    """A client over a database with real boundaries loaded."""
+    return client

@@ -4,29 +4,47 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 
 from api.deps import PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.params import FilterDep
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
 from models.filters import InterventionFilter
-from models.queries.interventions import get_intervention, list_interventions
+from models.queries.interventions import SortKey, get_intervention, list_interventions
 
 router = APIRouter(prefix="/api/v1/interventions", tags=["interventions"])
 
 
-@router.get("", response_model=InterventionPage, responses={422: ERROR_RESPONSES[422]})
+@router.get(
+    "",
+    response_model=InterventionPage,
+    responses={422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+)
 def list_published_interventions(
-    request: Request, session: SessionDep, page: PageDep
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    query: FilterDep,
+    sort: Annotated[
+        SortKey,
+        Query(
+            description="Order: id (default), name, updated_at or created_at; `-` for descending. Ties break on id."
+        ),
+    ] = "id",
 ) -> InterventionPage:
-    """Published interventions, a page at a time, in id order.
+    """Published interventions matching the filters, a page at a time.
 
+    Values within one parameter mean "any of"; `all_of` switches a dimension to "all of".
+    Unknown parameters are ignored. An intervention serving several LAs appears once.
     Paging is by offset: a record published while you walk the pages can shift later pages by
     one, so walk quickly or filter by `updated_since` to catch up.
     """
-    flt = InterventionFilter()
-    result = list_interventions(session, flt, limit=page.limit, offset=page.offset)
+    result = list_interventions(
+        session, query.filter, limit=page.limit, offset=page.offset, sort=sort
+    )
     return InterventionPage(
+        warnings=list(query.warnings),
         items=[InterventionPublic.from_row(row) for row in result.items],
         total=result.total,
         limit=page.limit,

@@ -100,3 +100,6 @@ class InterventionPage(BaseModel):
     limit: int
     offset: int
     links: PageLinks
+    warnings: list[str] = Field(
+        default_factory=list, description="How place filters were read, e.g. superseded codes."
+    )

@@ -1,0 +1,169 @@
+"""LAs and regions as GeoJSON with intervention counts, and point-in-LA lookups."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+
+from api.deps import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.params import CatalogueDep, FilterDep
+from api.responses import GeoJSONResponse
+from api.schemas.areas import (
+    GeometryCache,
+    GeometryDetail,
+    area_properties,
+    feature,
+    feature_collection,
+)
+from geodata.errors import GeodataError
+from models.catalogue import AreaCatalogue, AreaInfo
+from models.errors import AmbiguousAreaError, NotFoundError
+from models.queries.areas import count_by_area
+from models.queries.interventions import list_interventions
+from models.queries.spatial import las_containing, regions_containing
+
+router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
+
+GEOJSON = {"content": {"application/geo+json": {}}, "description": "GeoJSON (RFC 7946)"}
+Level = Literal["la", "region"]
+DetailQuery = Annotated[
+    GeometryDetail,
+    Query(description="Boundary detail: `full`, `simplified` (lighter) or `none`."),
+]
+PrecisionQuery = Annotated[
+    int, Query(ge=1, le=6, description="Decimal places of coordinates (5 ≈ 1 m).")
+]
+
+
+def _geometry_cache(request: Request) -> GeometryCache:
+    cache: GeometryCache = request.app.state.geometry_cache
+    return cache
+
+
+@router.get(
+    "",
+    response_class=GeoJSONResponse,
+    responses={200: GEOJSON, 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+)
+def list_areas(
+    request: Request,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    query: FilterDep,
+    level: Annotated[Level, Query(description="`la` (upper-tier LAs) or `region`.")] = "la",
+    geometry: DetailQuery = "full",
+    precision: PrecisionQuery = 5,
+) -> GeoJSONResponse:
+    """Every LA or region as a GeoJSON Feature with `intervention_count`: the number of
+    published interventions serving it that match the filters (the same filters as
+    `/api/v1/interventions`). An intervention serving several LAs counts once in each LA and
+    once in each region it serves."""
+    counts = count_by_area(session, query.filter, level)
+    areas = catalogue.las if level == "la" else catalogue.regions
+    cache = _geometry_cache(request)
+    features = [
+        feature(
+            area_properties(catalogue, info, counts.get(code, 0)),
+            cache.fragment(catalogue, code, geometry, precision),
+            info.bbox,
+        )
+        for code, info in sorted(areas.items())
+    ]
+    members: dict[str, Any] = {"boundary_version": catalogue.version}
+    if query.warnings:
+        members["warnings"] = list(query.warnings)
+    return GeoJSONResponse(feature_collection(features, **members))
+
+
+@router.get("/at", responses=ERROR_RESPONSES)
+def read_area_at_point(
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    lat: Annotated[float, Query(ge=-90, le=90, description="Latitude, WGS84 degrees.")],
+    lon: Annotated[float, Query(ge=-180, le=180, description="Longitude, WGS84 degrees.")],
+) -> dict[str, Any]:
+    """The LA and the region containing a point (e.g. a clicked map location)."""
+    la_codes = las_containing(session, catalogue, lon, lat)
+    if not la_codes:
+        raise NotFoundError(
+            f"The point (lat {lat}, lon {lon}) is not inside any English local authority."
+        )
+    la = catalogue.las[la_codes[0]]
+    region_codes = regions_containing(session, catalogue, lon, lat)
+    region = catalogue.region_of(la.code) or (
+        catalogue.regions.get(region_codes[0]) if region_codes else None
+    )
+    return {
+        "lat": lat,
+        "lon": lon,
+        "la": area_properties(catalogue, la, None),
+        "region": area_properties(catalogue, region, None) if region else None,
+        "also_touching": la_codes[1:],
+    }
+
+
+@router.get(
+    "/{code}",
+    response_class=GeoJSONResponse,
+    responses={200: GEOJSON, **ERROR_RESPONSES, 409: ERROR_RESPONSES[422]},
+)
+def read_area(
+    request: Request,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    query: FilterDep,
+    code: Annotated[
+        str,
+        Path(
+            max_length=100,
+            description="GSS code (current or superseded), DfE three-digit code or name of an LA, or a region code or name.",
+        ),
+    ],
+    geometry: DetailQuery = "full",
+    precision: PrecisionQuery = 5,
+) -> GeoJSONResponse:
+    """One LA or region as a GeoJSON Feature, with a summary of the published interventions
+    serving it that match the filters."""
+    info, resolved = _find_area(catalogue, code)
+    las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
+    flt = query.filter
+    scoped = replace(flt, area_sets=(*flt.area_sets, las))
+    page = list_interventions(session, scoped, limit=100, offset=0, sort="name")
+    props = area_properties(catalogue, info, page.total)
+    props["resolved_from"] = resolved
+    props["interventions"] = [{"id": row.id, "name": row.name} for row in page.items]
+    props["interventions_href"] = str(
+        request.url_for("list_published_interventions").include_query_params(
+            **({"la": info.code} if info.level == "la" else {"region": info.code})
+        )
+    )
+    geometry_json = _geometry_cache(request).fragment(catalogue, info.code, geometry, precision)
+    return GeoJSONResponse(feature(props, geometry_json, info.bbox))
+
+
+def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str, Any]]:
+    try:
+        region_code = catalogue.resolve_region(text)
+    except GeodataError:
+        region_code = None
+    if region_code and region_code in catalogue.regions:
+        return catalogue.regions[region_code], {"input": text, "from": "region", "warning": None}
+    try:
+        resolution = catalogue.resolve_la(text)
+    except GeodataError as exc:
+        raise NotFoundError(exc.message) from None
+    if resolution.ambiguous:
+        names = ", ".join(
+            f"{c} {catalogue.las[c].name}" for c in resolution.codes if c in catalogue.las
+        )
+        raise AmbiguousAreaError(
+            f"'{text}' now covers several LAs ({names}); ask for one of them. {resolution.warning or ''}".strip()
+        )
+    return catalogue.las[resolution.codes[0]], {
+        "input": text,
+        "from": resolution.resolved_from,
+        "warning": resolution.warning,
+    }

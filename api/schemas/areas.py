@@ -1,0 +1,88 @@
+"""Areas as GeoJSON (RFC 7946): Features whose geometries are serialised once per version.
+
+A choropleth layer is the same 153 polygons with different counts, so each area's geometry
+JSON is rendered once per (boundary version, detail, precision) and spliced into responses
+as an orjson Fragment; only the properties are serialised per request.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Literal
+
+import orjson
+import shapely
+
+from geodata.geometry import round_coordinates, simplify_for_level
+from models.catalogue import AreaCatalogue, AreaInfo
+
+GeometryDetail = Literal["full", "simplified", "none"]
+SIMPLIFY_TOLERANCE_DEG = 0.002
+ATTRIBUTION = (
+    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+    "Contains OS data © Crown copyright and database right."
+)
+
+
+class GeometryCache:
+    """Rendered geometry JSON per area for the current boundary version."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._rendered: dict[tuple[str, GeometryDetail, int], orjson.Fragment] = {}
+
+    def fragment(
+        self, catalogue: AreaCatalogue, code: str, detail: GeometryDetail, precision: int
+    ) -> orjson.Fragment | None:
+        if detail == "none" or code not in catalogue.geometries:
+            return None
+        key = (code, detail, precision)
+        with self._lock:
+            if self._version != catalogue.version:
+                self._rendered.clear()
+                self._version = catalogue.version
+            cached = self._rendered.get(key)
+        if cached is not None:
+            return cached
+        geom = catalogue.geometries[code]
+        if detail == "simplified":
+            geom = simplify_for_level(geom, SIMPLIFY_TOLERANCE_DEG)
+        fragment = orjson.Fragment(shapely.to_geojson(round_coordinates(geom, precision)))
+        with self._lock:
+            self._rendered[key] = fragment
+        return fragment
+
+
+def area_properties(catalogue: AreaCatalogue, info: AreaInfo, count: int | None) -> dict[str, Any]:
+    region = catalogue.regions.get(info.region_code) if info.region_code else None
+    if info.level == "region":
+        region = info
+    props: dict[str, Any] = {
+        "code": info.code,
+        "name": info.name,
+        "level": info.level,
+        "type": info.type,
+        "region_code": region.code if region else None,
+        "region_name": region.name if region else None,
+        "vintage": info.vintage,
+    }
+    if count is not None:
+        props["intervention_count"] = count
+    return props
+
+
+def feature(
+    props: dict[str, Any], geometry: orjson.Fragment | None, bbox: tuple[float, ...] | None
+) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "Feature", "id": props["code"], "properties": props}
+    if bbox is not None:
+        out["bbox"] = [round(v, 6) for v in bbox]
+    out["geometry"] = geometry
+    return out
+
+
+def feature_collection(features: list[dict[str, Any]], **members: Any) -> bytes:
+    return orjson.dumps(
+        {"type": "FeatureCollection", "features": features, **members, "attribution": ATTRIBUTION}
+    )

@@ -1,0 +1,293 @@
+"""Replace the stored LA and region boundaries with a new vintage, inside the caller's transaction.
+
+Everything that can fail on bad input (reading files, repairing geometries, placing LAs in
+regions, dissolving regions) runs before the first statement, so a bad file leaves the loaded
+boundaries untouched. Interventions never lose an area: links to codes the new vintage no
+longer has are moved to their successors before the old areas go.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import geopandas as gpd
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import delete, insert, update
+from sqlmodel import Session, col, select
+
+from geodata.codes import LACodeRegistry, UnknownAreaCodeError, load_dfe_la_codes
+from geodata.errors import BoundaryFileError
+from geodata.geometry import bounds_of, simplify_for_level
+from geodata.io import dissolve_regions, read_la_boundaries, read_region_boundaries
+from geodata.regions import (
+    ENGLISH_REGIONS,
+    RegionError,
+    assign_regions_spatially,
+    read_dfe_regions,
+    regions_of_las,
+)
+from models.area import LEVEL_LA, LEVEL_REGION, Area
+from models.base import utcnow
+from models.boundary import BoundaryLoad, DfeLACode
+from models.intervention import Intervention, InterventionArea
+
+logger = logging.getLogger(__name__)
+
+SIMPLIFY_TOLERANCE_DEG: Final = 0.001
+"""About 100 m: invisible at the zoom levels where whole LAs are drawn, and ~10x smaller."""
+REGIONS_FROM_FILE: Final = "file"
+REGIONS_DISSOLVED: Final = "dissolved"
+_UNSYNCED: Final = {"synchronize_session": False}  # the session is expired after the bulk work
+
+
+@dataclass(frozen=True)
+class BoundaryInputs:
+    """The files of one load, read and validated; nothing here has touched the database."""
+
+    las: gpd.GeoDataFrame
+    regions: gpd.GeoDataFrame | None
+    dfe_codes: dict[str, str] | None
+    dfe_regions: dict[str, str] | None
+    source: str
+
+    @property
+    def vintage(self) -> str | None:
+        vintage: str | None = self.las.attrs.get("vintage")
+        return vintage
+
+
+def read_boundary_inputs(
+    path: Path,
+    *,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    regions: Path | None = None,
+    la_codes: Path | None = None,
+    source: str | None = None,
+) -> BoundaryInputs:
+    """Read the LA file, and the regions file and DfE list when given; raise GeodataError."""
+    las = read_la_boundaries(path, code_column, name_column)
+    region_frame = read_region_boundaries(regions) if regions is not None else None
+    dfe_codes = load_dfe_la_codes(la_codes) if la_codes is not None else None
+    dfe_regions = read_dfe_regions(la_codes) if la_codes is not None else None
+    return BoundaryInputs(las, region_frame, dfe_codes, dfe_regions, source or str(path))
+
+
+def load_boundary_inputs(session: Session, inputs: BoundaryInputs) -> BoundaryLoad:
+    """`replace_boundaries` with everything read by `read_boundary_inputs`."""
+    return replace_boundaries(
+        session,
+        inputs.las,
+        inputs.regions,
+        vintage=inputs.vintage,
+        source=inputs.source,
+        dfe_codes=inputs.dfe_codes,
+        dfe_regions=inputs.dfe_regions,
+    )
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Rows to write, computed in memory first."""
+
+    rows: list[dict[str, Any]]
+    la_names: dict[str, str]
+    region_count: int
+    regions_from: str
+
+
+def _area_row(code: str, name: str, geom: BaseGeometry, **fixed: Any) -> dict[str, Any]:
+    """One Area row; `fixed` holds the columns shared by a level (level, type, vintage...)."""
+    min_lon, min_lat, max_lon, max_lat = bounds_of(geom)
+    simplified = simplify_for_level(geom, SIMPLIFY_TOLERANCE_DEG)
+    bbox = {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}
+    return {
+        "code": code,
+        "name": name or code,
+        "geom": geom,
+        "geom_simplified": simplified,
+        **bbox,
+        **fixed,
+    }
+
+
+def _plan(
+    las: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame | None,
+    vintage: str | None,
+    dfe_regions: Mapping[str, str] | None,
+) -> _Plan:
+    """Validate and compute every row; raises GeodataError before any database work."""
+    if len(las) == 0:
+        raise BoundaryFileError("There are no LA boundaries to load.")
+    if regions is not None and len(regions) == 0:
+        raise BoundaryFileError("The regions file has no English regions.")
+    codes = [str(code) for code in las["code"]]
+    spatial = assign_regions_spatially(las, regions) if regions is not None else None
+    region_of = regions_of_las(codes, spatial=spatial, listed=dfe_regions)
+    if regions is None:
+        named = {la: (r, ENGLISH_REGIONS.get(r, r)) for la, r in region_of.items()}
+        regions = dissolve_regions(las, named)
+        regions_from, region_vintage = REGIONS_DISSOLVED, vintage
+    else:
+        absent = sorted(set(region_of.values()) - set(regions["code"]))
+        if absent:
+            raise RegionError(
+                f"Some LAs lie in regions the regions file lacks: {', '.join(absent)}."
+            )
+        regions_from, region_vintage = REGIONS_FROM_FILE, regions.attrs.get("vintage") or vintage
+    now = utcnow()
+    la_fixed = {"level": LEVEL_LA, "vintage": vintage, "updated_at": now}
+    rows = [
+        _area_row(code, name, geom, type=type_, region_code=region_of[code], **la_fixed)
+        for code, name, type_, geom in zip(
+            codes, las["name"], las["type"], las.geometry, strict=True
+        )
+    ]
+    region_fixed = {"level": LEVEL_REGION, "type": "region", "region_code": None}
+    rows += [
+        _area_row(code, name, geom, vintage=region_vintage, updated_at=now, **region_fixed)
+        for code, name, geom in zip(regions["code"], regions["name"], regions.geometry, strict=True)
+    ]
+    la_names = {row["code"]: row["name"] for row in rows if row["level"] == LEVEL_LA}
+    return _Plan(rows, la_names, len(regions), regions_from)
+
+
+def replace_boundaries(
+    session: Session,
+    las: gpd.GeoDataFrame,
+    regions: gpd.GeoDataFrame | None = None,
+    *,
+    vintage: str | None,
+    source: str,
+    dfe_codes: Mapping[str, str] | None = None,
+    dfe_regions: Mapping[str, str] | None = None,
+) -> BoundaryLoad:
+    """Store `las` (from geodata.io) and regions as the current boundaries; the caller commits.
+
+    Regions come from `regions` when given, else from dissolving the LAs; LAs are placed in
+    regions by geodata.regions' precedence (regions file, then DfE list, then its table).
+    `dfe_codes` replaces the stored DfE codes; without it the stored ones stay. Returns the
+    new BoundaryLoad, whose id is the boundary version.
+    """
+    plan = _plan(las, regions, vintage, dfe_regions)
+    session.flush()  # pending rows (e.g. bare areas from the seed) must be visible below
+    _upsert_areas(session, plan.rows)
+    _retire_stale_areas(session, plan.la_names, {row["code"] for row in plan.rows})
+    if dfe_codes is not None:
+        session.exec(delete(DfeLACode))
+        if dfe_codes:
+            rows = [{"code": code, "gss_code": gss} for code, gss in sorted(dfe_codes.items())]
+            session.exec(insert(DfeLACode), params=rows)
+    session.expire_all()  # the bulk statements bypassed any objects the caller holds
+    load = BoundaryLoad(
+        vintage=vintage,
+        source=source[:500],
+        la_count=len(plan.la_names),
+        region_count=plan.region_count,
+        regions_from=plan.regions_from,
+    )
+    session.add(load)
+    session.flush()
+    return load
+
+
+def _upsert_areas(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert new codes and update known ones, each as one executemany (portable upsert)."""
+    codes = [row["code"] for row in rows]
+    known = set(session.exec(select(Area.code).where(col(Area.code).in_(codes))).all())
+    updates = [row for row in rows if row["code"] in known]
+    inserts = [row for row in rows if row["code"] not in known]
+    if updates:
+        session.exec(update(Area), params=updates)
+    if inserts:
+        session.exec(insert(Area), params=inserts)
+
+
+def _retire_stale_areas(session: Session, la_names: dict[str, str], current: set[str]) -> None:
+    """Delete areas not in the new vintage, first moving intervention links to successors.
+
+    A referenced code with no successor among the new LAs (a typo in old data, a region code
+    that vanished) keeps its row, with no geometry and no vintage, so no link is lost.
+    """
+    stale = set(session.exec(select(Area.code).where(col(Area.code).not_in(current))).all())
+    if not stale:
+        return
+    link = InterventionArea
+    links = session.exec(
+        select(link.intervention_id, link.area_code).where(col(link.area_code).in_(stale))
+    ).all()
+    successors = _successors({code for _, code in links}, la_names)
+    ids = {intervention_id for intervention_id, _ in links}
+    present = set(
+        session.exec(
+            select(link.intervention_id, link.area_code).where(col(link.intervention_id).in_(ids))
+        ).all()
+    )
+    moved: list[dict[str, Any]] = []
+    for intervention_id, old in links:
+        for new in successors.get(old, ()):
+            if (intervention_id, new) not in present:
+                present.add((intervention_id, new))
+                moved.append({"intervention_id": intervention_id, "area_code": new})
+    if moved:
+        session.exec(insert(link), params=moved)
+    if successors:
+        repointed = {i for i, code in links if code in successors}
+        session.exec(
+            delete(link).where(col(link.area_code).in_(successors)), execution_options=_UNSYNCED
+        )
+        session.exec(
+            update(Intervention)
+            .where(col(Intervention.id).in_(repointed))
+            .values(updated_at=utcnow()),
+            execution_options=_UNSYNCED,
+        )
+    kept = {code for _, code in links} - set(successors)
+    if kept:
+        cleared = {"geom": None, "geom_simplified": None, "vintage": None, "updated_at": utcnow()}
+        bbox = dict.fromkeys(("min_lon", "min_lat", "max_lon", "max_lat"))
+        session.exec(
+            update(Area).where(col(Area.code).in_(kept)).values(**cleared, **bbox),
+            execution_options=_UNSYNCED,
+        )
+        logger.warning(
+            "Kept areas %s without boundaries: interventions use them and the new boundaries "
+            "have no successor for them.",
+            ", ".join(sorted(kept)),
+        )
+    session.exec(delete(Area).where(col(Area.code).in_(stale - kept)), execution_options=_UNSYNCED)
+
+
+def _successors(referenced: set[str], la_names: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Codes of the new vintage that cover each referenced old code, where history knows them."""
+    registry = LACodeRegistry(la_names)
+    found: dict[str, tuple[str, ...]] = {}
+    for code in sorted(referenced):
+        try:
+            resolution = registry.resolve(code)
+        except UnknownAreaCodeError:
+            continue
+        found[code] = resolution.codes
+        logger.warning(
+            "Interventions for %s now serve %s. %s",
+            code,
+            ", ".join(resolution.codes),
+            resolution.warning or "",
+        )
+    return found
+
+
+def boundaries_loaded(session: Session) -> bool:
+    """Whether any boundaries were ever loaded into this database."""
+    return session.exec(select(BoundaryLoad.id).limit(1)).first() is not None
+
+
+def latest_boundary_load(session: Session) -> BoundaryLoad | None:
+    """The newest load (the current boundary version), or None."""
+    newest = select(BoundaryLoad).order_by(col(BoundaryLoad.id).desc()).limit(1)
+    return session.exec(newest).first()

@@ -1,0 +1,147 @@
+"""The loaded geography in memory: LA and region facts, the code crosswalk and a spatial index.
+
+Every request that names a place needs these, and they change only when boundaries are
+reloaded. So each API worker keeps one catalogue per boundary version (the newest
+`boundary_load.id`) and rebuilds it when another process loads new boundaries.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import func, select
+from sqlmodel import Session, col
+
+from geodata.codes import LACodeRegistry, Resolution
+from geodata.index import AreaIndex
+from models.area import LEVEL_LA, LEVEL_REGION, Area
+from models.boundary import BoundaryLoad, DfeLACode
+from models.errors import ServiceUnavailableError
+
+NO_BOUNDARIES = (
+    "No LA boundaries are loaded yet. Run `neetmap boundaries load PATH` "
+    "(or `neetmap boundaries download`), or set NEETMAP_BOUNDARIES and restart the service."
+)
+
+
+@dataclass(frozen=True)
+class AreaInfo:
+    code: str
+    name: str
+    level: str
+    type: str
+    region_code: str | None
+    vintage: str | None
+    bbox: tuple[float, float, float, float] | None
+
+
+@dataclass
+class AreaCatalogue:
+    """One boundary version's areas; geometries are kept for the in-memory spatial index."""
+
+    version: int
+    las: dict[str, AreaInfo]
+    regions: dict[str, AreaInfo]
+    dfe_codes: Mapping[str, str]
+    geometries: dict[str, BaseGeometry] = field(repr=False)
+
+    @cached_property
+    def registry(self) -> LACodeRegistry:
+        return LACodeRegistry(
+            {code: info.name for code, info in self.las.items()},
+            self.dfe_codes or None,
+            regions={code: info.name for code, info in self.regions.items()},
+        )
+
+    @cached_property
+    def la_index(self) -> AreaIndex:
+        return AreaIndex(
+            (code, self.geometries[code]) for code in self.las if code in self.geometries
+        )
+
+    @cached_property
+    def region_index(self) -> AreaIndex:
+        return AreaIndex(
+            (code, self.geometries[code]) for code in self.regions if code in self.geometries
+        )
+
+    def resolve_la(self, text: str) -> Resolution:
+        return self.registry.resolve(text)
+
+    def resolve_region(self, text: str) -> str:
+        return self.registry.resolve_region(text)
+
+    def region_of(self, la_code: str) -> AreaInfo | None:
+        region_code = self.las[la_code].region_code if la_code in self.las else None
+        return self.regions.get(region_code) if region_code else None
+
+    def las_in_region(self, region_code: str) -> list[str]:
+        return sorted(code for code, info in self.las.items() if info.region_code == region_code)
+
+
+def boundary_version(session: Session) -> int | None:
+    """The id of the newest boundary load, or None when no boundaries were ever loaded."""
+    value = session.exec(select(func.max(col(BoundaryLoad.id)))).one()  # type: ignore[call-overload]
+    return int(value[0]) if value[0] is not None else None
+
+
+def load_catalogue(session: Session, version: int) -> AreaCatalogue:
+    """Read every area and DfE code once."""
+    las: dict[str, AreaInfo] = {}
+    regions: dict[str, AreaInfo] = {}
+    geometries: dict[str, BaseGeometry] = {}
+    for area in session.exec(select(Area)).scalars():  # type: ignore[call-overload]
+        if area.geom is None:
+            continue
+        bbox = (
+            (area.min_lon, area.min_lat, area.max_lon, area.max_lat)
+            if area.min_lon is not None
+            else None
+        )
+        info = AreaInfo(
+            area.code, area.name, area.level, area.type, area.region_code, area.vintage, bbox
+        )
+        target = regions if area.level == LEVEL_REGION else las if area.level == LEVEL_LA else None
+        if target is not None:
+            target[area.code] = info
+            geometries[area.code] = area.geom
+    dfe = {row.code: row.gss_code for row in session.exec(select(DfeLACode)).scalars()}  # type: ignore[call-overload]
+    return AreaCatalogue(
+        version=version, las=las, regions=regions, dfe_codes=dfe, geometries=geometries
+    )
+
+
+class CatalogueCache:
+    """Hands out the current catalogue, checking the boundary version at most every `ttl` s."""
+
+    def __init__(self, ttl_seconds: float = 5.0) -> None:
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._catalogue: AreaCatalogue | None = None
+        self._checked_at = float("-inf")
+
+    def get(self, session: Session) -> AreaCatalogue:
+        """The catalogue, or ServiceUnavailableError naming the command that loads boundaries."""
+        now = time.monotonic()
+        current = self._catalogue
+        if current is not None and now - self._checked_at < self._ttl:
+            return current
+        with self._lock:
+            version = boundary_version(session)
+            if version is None:
+                self._catalogue = None
+                raise ServiceUnavailableError(NO_BOUNDARIES)
+            if self._catalogue is None or self._catalogue.version != version:
+                self._catalogue = load_catalogue(session, version)
+            self._checked_at = now
+            return self._catalogue
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._catalogue = None
+            self._checked_at = float("-inf")

@@ -1,0 +1,43 @@
+"""Counting interventions per area with the shared filter.
+
+The counting rule: an intervention serving several LAs counts once in each LA it serves,
+once in each region it serves (however many of that region's LAs it serves), and once in
+a list total.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, distinct, func, select
+from sqlmodel import Session, SQLModel
+
+from models.area import LEVEL_REGION, Area
+from models.filters import InterventionFilter
+from models.intervention import Intervention, InterventionArea
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
+    return table
+
+
+def count_by_area(session: Session, flt: InterventionFilter, level: str) -> dict[str, int]:
+    """Matching interventions per LA code, or per region code for level 'region'."""
+    link = _table(InterventionArea)
+    intervention = _table(Intervention)
+    joined = link.join(intervention, intervention.c.id == link.c.intervention_id)
+    if level == LEVEL_REGION:
+        area = _table(Area)
+        statement = (
+            select(area.c.region_code, func.count(distinct(intervention.c.id)))
+            .select_from(joined.join(area, area.c.code == link.c.area_code))
+            .where(flt.where(), area.c.region_code.is_not(None))
+            .group_by(area.c.region_code)
+        )
+    else:
+        statement = (
+            select(link.c.area_code, func.count())
+            .select_from(joined)
+            .where(flt.where())
+            .group_by(link.c.area_code)
+        )
+    return {str(code): int(count) for code, count in session.connection().execute(statement)}

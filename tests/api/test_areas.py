@@ -1,0 +1,182 @@
+"""The areas API: choropleth layers, one area, point lookups, and the code crosswalk."""
+
+import math
+from typing import Any
+
+import pytest
+import shapely
+from fastapi.testclient import TestClient
+from shapely.geometry import shape
+from sqlmodel import Session
+
+from models.drafts import InterventionDraft
+from models.queries.interventions import create_intervention, ensure_areas
+
+LEEDS = {"lat": 53.8008, "lon": -1.5491}
+
+
+def _add(
+    session: Session, name: str, las: list[str], state: str = "published", **fields: Any
+) -> int:
+    draft = InterventionDraft.model_validate({"name": name, "la_codes": las, **fields})
+    row = create_intervention(session, draft, ensure_areas(session, las), state=state)
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
+def _counts(client: TestClient, **params: str) -> dict[str, int]:
+    response = client.get("/api/v1/areas", params={"geometry": "none", **params})
+    assert response.status_code == 200, response.text
+    return {
+        f["properties"]["code"]: f["properties"]["intervention_count"]
+        for f in response.json()["features"]
+    }
+
+
+def test_la_layer_is_rfc7946_geojson(geo_client: TestClient) -> None:
+    response = geo_client.get("/api/v1/areas", params={"level": "la"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/geo+json")
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    assert len(body["features"]) == 153
+    camden = next(f for f in body["features"] if f["properties"]["code"] == "E09000007")
+    assert camden["properties"]["region_name"] == "London"
+    geom = shape(camden["geometry"])
+    assert geom.is_valid
+    lon, lat = geom.representative_point().coords[0]
+    assert -0.3 < lon < 0.0
+    assert 51.4 < lat < 51.6
+    for polygon in geom.geoms:
+        assert shapely.is_ccw(polygon.exterior)
+    coords = shapely.get_coordinates(geom).ravel()
+    assert all(math.isclose(c, round(c, 5), abs_tol=1e-9) for c in coords)
+
+
+def test_region_layer(geo_client: TestClient) -> None:
+    body = geo_client.get(
+        "/api/v1/areas", params={"level": "region", "geometry": "simplified"}
+    ).json()
+    assert len(body["features"]) == 9
+    assert {f["properties"]["type"] for f in body["features"]} == {"region"}
+
+
+def test_counts_follow_the_filters_and_the_counting_rule(
+    geo_client: TestClient, session: Session
+) -> None:
+    _add(session, "Both LAs", ["E08000035", "E08000033"], target_group=["send"])
+    _add(session, "Sefton only", ["E08000014"], target_group=["neet"])
+    _add(session, "Hidden", ["E08000035"], state="submitted", target_group=["send"])
+    la = _counts(geo_client, level="la")
+    assert la["E08000035"] == 1
+    assert la["E08000033"] == 1
+    assert la["E08000014"] == 1
+    assert la["E09000007"] == 0
+    assert sum(la.values()) == 3
+    regions = _counts(geo_client, level="region")
+    assert regions["E12000003"] == 1  # Yorkshire: once, though it serves two of its LAs
+    assert regions["E12000002"] == 1
+    send = _counts(geo_client, level="la", target_group="send")
+    assert send["E08000014"] == 0
+    assert send["E08000035"] == 1
+    total = geo_client.get("/api/v1/interventions", params={"target_group": "send"}).json()["total"]
+    assert total == 1
+
+
+def test_one_area_by_any_code_form(geo_client: TestClient, session: Session) -> None:
+    _add(session, "Camden thing", ["E09000007"])
+    for form in ("E09000007", "202", "camden", "CAMDEN"):
+        response = geo_client.get(f"/api/v1/areas/{form}", params={"geometry": "none"})
+        assert response.status_code == 200, form
+        props = response.json()["properties"]
+        assert props["code"] == "E09000007"
+        assert props["intervention_count"] == 1
+        assert props["interventions"][0]["name"] == "Camden thing"
+    region = geo_client.get("/api/v1/areas/London", params={"geometry": "none"}).json()
+    assert region["properties"]["code"] == "E12000007"
+    assert region["properties"]["intervention_count"] == 1
+
+
+def test_superseded_and_ambiguous_codes(geo_client: TestClient) -> None:
+    somerset = geo_client.get("/api/v1/areas/E10000027", params={"geometry": "none"}).json()
+    assert somerset["properties"]["code"] == "E06000066"
+    assert somerset["properties"]["resolved_from"]["warning"]
+    cumbria = geo_client.get("/api/v1/areas/E10000006")
+    assert cumbria.status_code == 409
+    assert "E06000063" in cumbria.json()["error"]["message"]
+    assert geo_client.get("/api/v1/areas/E99999999").status_code == 404
+
+
+def test_point_lookup(geo_client: TestClient) -> None:
+    body = geo_client.get("/api/v1/areas/at", params=LEEDS).json()
+    assert body["la"]["code"] == "E08000035"
+    assert body["region"]["code"] == "E12000003"
+    sea = geo_client.get("/api/v1/areas/at", params={"lat": 54.5, "lon": 2.0})
+    assert sea.status_code == 404
+    assert "not inside any English" in sea.json()["error"]["message"]
+    for bad in (
+        {"lat": 91, "lon": 0},
+        {"lat": 52, "lon": 181},
+        {"lat": "x", "lon": 0},
+        {"lat": 52},
+    ):
+        response = geo_client.get("/api/v1/areas/at", params=bad)
+        assert response.status_code == 422, bad
+
+
+def test_place_filters_on_the_list(geo_client: TestClient, session: Session) -> None:
+    leeds = _add(session, "Leeds", ["E08000035"])
+    camden = _add(session, "Camden", ["E09000007"])
+
+    def ids(**params: Any) -> set[int]:
+        response = geo_client.get("/api/v1/interventions", params=params)
+        assert response.status_code == 200, response.text
+        return {item["id"] for item in response.json()["items"]}
+
+    assert ids(la="383") == {leeds}
+    assert ids(la="leeds,202") == {leeds, camden}
+    assert ids(region="London") == {camden}
+    assert ids(region="E12000003") == {leeds}
+    assert ids(bbox="-1.6,53.75,-1.5,53.85") == {leeds}
+    assert ids(lat=LEEDS["lat"], lon=LEEDS["lon"]) == {leeds}
+    assert ids(la="leeds", region="London") == set()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"bbox": "0,53,-1,54"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"lat": "53.8"}, "lon"),
+        ({"la": "Atlantis"}, "la"),
+        ({"region": "Wessex"}, "region"),
+    ],
+)
+def test_bad_place_filters_name_the_parameter(
+    geo_client: TestClient, params: dict[str, str], field: str
+) -> None:
+    response = geo_client.get("/api/v1/interventions", params=params)
+    assert response.status_code == 422
+    assert field in [d["field"] for d in response.json()["error"]["details"]]
+
+
+def test_without_boundaries_geography_is_503(
+    client: TestClient, backend: str, tmp_path: Any
+) -> None:
+    from api.main import create_app
+    from api.migrations import upgrade
+    from api.settings import Settings
+    from tests.conftest import discard_database, empty_database_url
+
+    url = empty_database_url(backend, tmp_path)
+    try:
+        upgrade(url)
+        with TestClient(create_app(Settings(database_url=url))) as bare:
+            response = bare.get("/api/v1/areas")
+            assert response.status_code == 503
+            assert "neetmap boundaries load" in response.json()["error"]["message"]
+            assert bare.get("/api/v1/interventions").status_code == 200
+    finally:
+        discard_database(url)
