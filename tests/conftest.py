@@ -138,6 +138,8 @@ def seeded(session: Session) -> Session:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not SHARED.is_dir():
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"the shared data folder {SHARED} is missing; CI must test real data")
         pytest.skip(f"the shared data folder {SHARED} is not present")
     return SHARED
 

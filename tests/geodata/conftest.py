@@ -1,6 +1,7 @@
 """Fixtures reading the real ONS boundary files by path from the shared geodata folder."""
 
 import csv
+import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,6 +25,8 @@ LA_REGION_LOOKUP = "lookups/la_lookup_ctyua2023_region_DERIVED.csv"
 def shared_geodata() -> Path:
     """The shared real-data folder (../shared/geodata from the repo root); never copied in."""
     if not (SHARED_GEODATA / "boundaries").is_dir():
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"shared geodata not found at {SHARED_GEODATA}; geodata tests need it")
         pytest.skip(f"shared geodata not found at {SHARED_GEODATA}; geodata tests need it")
     return SHARED_GEODATA
 
