@@ -20,7 +20,7 @@ ENV PATH=/opt/neetmap/bin:$PATH \
     NEETMAP_CACHE_DIR=/data/cache
 RUN useradd --system --uid 10001 --home-dir /data --create-home neetmap
 COPY --from=build /opt/neetmap /opt/neetmap
-USER neetmap
+USER 10001:10001
 WORKDIR /data
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -40,6 +40,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
 
 ## postgis: make the local PostgreSQL able to run the PostGIS tests (best effort outside CI)
 postgis:
