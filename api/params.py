@@ -167,7 +167,8 @@ class InterventionQuery:
             assert catalogue is not None
             area_sets = self._places(session, catalogue, problems, warnings)
         if problems:
-            raise InvalidInputError("Some filter values are not valid.", problems)
+            fields = ", ".join(dict.fromkeys(p.field for p in problems))
+            raise InvalidInputError(f"Some filter values are not valid: {fields}.", problems)
         flt = InterventionFilter(
             any_of=any_of,
             all_of=all_of,
