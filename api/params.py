@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -144,6 +144,16 @@ class InterventionQuery:
         self.q = q.strip() if q else None
         self.active_on = active_on
         self.updated_since = updated_since
+        self._bad_since = False
+        if updated_since is not None:
+            try:
+                self.updated_since = (
+                    updated_since.astimezone(UTC)
+                    if updated_since.tzinfo
+                    else updated_since.replace(tzinfo=UTC)
+                )
+            except OverflowError:
+                self._bad_since = True
 
     @property
     def needs_geography(self) -> bool:
@@ -160,6 +170,10 @@ class InterventionQuery:
     ) -> ResolvedQuery:
         """Validate every value and build the filter; all problems are reported together."""
         problems: list[FieldProblem] = []
+        if self._bad_since:
+            problems.append(
+                FieldProblem("updated_since", "is outside the range of dates this service handles")
+            )
         any_of, all_of = self._terms(problems)
         warnings: list[str] = []
         area_sets: list[tuple[str, ...]] = []

@@ -20,6 +20,8 @@ from models.typology import AGE_BAND_RANGES
 
 
 def _table(model: type[SQLModel]) -> Table:
+    """The Core table; subqueries alias it so they correlate only to `intervention`, even when
+    the outer query (area counts, stats) joins the same tables."""
     table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
     return table
 
@@ -74,7 +76,7 @@ class InterventionFilter:
 
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
-    term = _table(InterventionTerm).c
+    term = _table(InterventionTerm).alias().c
     return exists(
         select(1).where(
             term.intervention_id == col(Intervention.id),
@@ -85,18 +87,19 @@ def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
 
 
 def _serves_any(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link = _table(InterventionArea).c
+    link = _table(InterventionArea).alias().c
     return exists(
         select(1).where(link.intervention_id == col(Intervention.id), link.area_code.in_(codes))
     )
 
 
 def _serves_region(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link = _table(InterventionArea).c
-    area = _table(Area).c
+    link_table = _table(InterventionArea).alias()
+    area_table = _table(Area).alias()
+    link, area = link_table.c, area_table.c
     return exists(
         select(1)
-        .select_from(_table(InterventionArea).join(_table(Area), area.code == link.area_code))
+        .select_from(link_table.join(area_table, area.code == link.area_code))
         .where(link.intervention_id == col(Intervention.id), area.region_code.in_(codes))
     )
 
@@ -109,7 +112,7 @@ def _serves_age(age: int) -> ColumnElement[bool]:
         func.coalesce(col(Intervention.age_min), 0) <= age,
         func.coalesce(col(Intervention.age_max), 200) >= age,
     )
-    term = _table(InterventionTerm).c
+    term = _table(InterventionTerm).alias().c
     has_bands = exists(
         select(1).where(term.intervention_id == col(Intervention.id), term.dimension == "age_band")
     )
