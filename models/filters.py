@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Table, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true
 from sqlmodel import SQLModel, col
 
 from models.area import Area
@@ -20,8 +20,9 @@ from models.typology import AGE_BAND_RANGES
 
 
 def _table(model: type[SQLModel]) -> Table:
-    """The Core table; subqueries alias it so they correlate only to `intervention`, even when
-    the outer query (area counts, stats) joins the same tables."""
+    """The Core table. Criteria are uncorrelated `id IN (SELECT ...)` subqueries: they use the
+    (dimension, slug, id) and (area_code, id) indexes on SQLite, and cannot be correlated by
+    mistake to an outer query (area counts, stats) that joins the same tables."""
     table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
     return table
 
@@ -76,31 +77,23 @@ class InterventionFilter:
 
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
-    term = _table(InterventionTerm).alias().c
-    return exists(
-        select(1).where(
-            term.intervention_id == col(Intervention.id),
-            term.dimension == dimension,
-            term.slug.in_(slugs),
-        )
+    term = _table(InterventionTerm).c
+    return col(Intervention.id).in_(
+        select(term.intervention_id).where(term.dimension == dimension, term.slug.in_(slugs))
     )
 
 
 def _serves_any(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link = _table(InterventionArea).alias().c
-    return exists(
-        select(1).where(link.intervention_id == col(Intervention.id), link.area_code.in_(codes))
-    )
+    link = _table(InterventionArea).c
+    return col(Intervention.id).in_(select(link.intervention_id).where(link.area_code.in_(codes)))
 
 
 def _serves_region(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link_table = _table(InterventionArea).alias()
-    area_table = _table(Area).alias()
-    link, area = link_table.c, area_table.c
-    return exists(
-        select(1)
-        .select_from(link_table.join(area_table, area.code == link.area_code))
-        .where(link.intervention_id == col(Intervention.id), area.region_code.in_(codes))
+    link_table, area_table = _table(InterventionArea), _table(Area)
+    return col(Intervention.id).in_(
+        select(link_table.c.intervention_id)
+        .select_from(link_table.join(area_table, area_table.c.code == link_table.c.area_code))
+        .where(area_table.c.region_code.in_(codes))
     )
 
 
@@ -112,9 +105,9 @@ def _serves_age(age: int) -> ColumnElement[bool]:
         func.coalesce(col(Intervention.age_min), 0) <= age,
         func.coalesce(col(Intervention.age_max), 200) >= age,
     )
-    term = _table(InterventionTerm).alias().c
-    has_bands = exists(
-        select(1).where(term.intervention_id == col(Intervention.id), term.dimension == "age_band")
+    term = _table(InterventionTerm).c
+    has_bands = col(Intervention.id).in_(
+        select(term.intervention_id).where(term.dimension == "age_band")
     )
     return or_(
         and_(has_ages, in_ages),
