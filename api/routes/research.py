@@ -1,0 +1,254 @@
+"""Research reads: cross-tabulations and coverage gaps, under the same filters as the list.
+
+Both take `FilterDep`, so `/stats`, `/coverage`, `/areas` and `/interventions` always agree
+on what matches, and both follow the counting rule of `models.queries.areas`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from api.deps import SessionDep
+from api.errors import ERROR_RESPONSES
+from api.params import CatalogueDep, FilterDep, get_catalogue, split_values
+from api.responses import GeoJSONResponse
+from api.schemas.areas import GeometryCache, GeometryDetail, feature, feature_collection
+from api.schemas.context import ContextSnapshot, context_snapshot
+from api.schemas.research import (
+    CoverageItem,
+    CoverageReport,
+    StatsTable,
+    coverage_csv,
+    stats_csv,
+)
+from models.catalogue import AreaCatalogue
+from models.crosstab import Cell
+from models.errors import FieldProblem, InvalidInputError, ServiceUnavailableError
+from models.facets import FacetCache
+from models.queries.stats import GROUP_DIMENSIONS, complete_table, count_cells
+from models.typology import DIMENSIONS, slugs
+
+router = APIRouter(prefix="/api/v1", tags=["research"])
+
+CSV: dict[str, Any] = {
+    "content": {"text/csv": {}},
+    "description": "CSV with a header row (`format=csv`).",
+}
+GEOJSON: dict[str, Any] = {
+    "content": {"application/geo+json": {}},
+    "description": "GeoJSON (`format=geojson`).",
+}
+NO_CONTEXT = (
+    "No context indicators are loaded yet: run `neetmap context load` (or set NEETMAP_CONTEXT "
+    "and run it) before asking for with_context=true."
+)
+WithContextQuery = Annotated[
+    bool,
+    Query(
+        description=(
+            "Add each LA's (or region's) context indicators: NEET %, Not Known %, cohort, "
+            "September Guarantee %, IMD 2019 score and rank, each with its year and source."
+        )
+    ),
+]
+
+
+def _group_by(raw: list[str]) -> list[str]:
+    dimensions = split_values(raw)
+    allowed = ", ".join(GROUP_DIMENSIONS)
+    problem = None
+    if not 1 <= len(dimensions) <= 2:
+        problem = f"Give one or two dimensions, e.g. region,target_group. Allowed: {allowed}."
+    elif unknown := [d for d in dimensions if d not in GROUP_DIMENSIONS]:
+        problem = f"'{unknown[0]}' is not a dimension to group by. Allowed: {allowed}."
+    elif len(set(dimensions)) != len(dimensions):
+        problem = "Give two different dimensions."
+    if problem:
+        raise InvalidInputError(
+            f"group_by is not valid: {problem}", [FieldProblem("group_by", problem)]
+        )
+    return dimensions
+
+
+def _values(dimension: str, catalogue: AreaCatalogue | None) -> list[str]:
+    if dimension in DIMENSIONS:
+        return list(slugs(dimension))
+    assert catalogue is not None
+    return sorted(catalogue.las if dimension == "la" else catalogue.regions)
+
+
+def _stats_rows(
+    dimensions: list[str], table: list[tuple[Cell, int]], catalogue: AreaCatalogue | None
+) -> list[dict[str, Any]]:
+    """`{dimension: value, ..., count}` per cell, with the name of each LA or region."""
+    rows: list[dict[str, Any]] = []
+    for cell, count in table:
+        row: dict[str, Any] = {}
+        for dimension, value in zip(dimensions, cell, strict=True):
+            row[dimension] = value
+            if catalogue is not None and dimension in {"la", "region"}:
+                areas = catalogue.las if dimension == "la" else catalogue.regions
+                row[f"{dimension}_name"] = areas[value].name if value in areas else None
+        row["count"] = count
+        rows.append(row)
+    return rows
+
+
+def _snapshot(request: Request, session: SessionDep) -> ContextSnapshot:
+    snapshot = context_snapshot(request, session)
+    if snapshot.version is None:
+        raise ServiceUnavailableError(NO_CONTEXT)
+    return snapshot
+
+
+def _facets(request: Request) -> FacetCache:
+    """This app's facet cache, made on first use (so the app factory needs no change)."""
+    cache: FacetCache | None = getattr(request.app.state, "facet_cache", None)
+    if cache is None:
+        cache = FacetCache()
+        request.app.state.facet_cache = cache
+    return cache
+
+
+def _csv(text: str, name: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get(
+    "/stats",
+    response_model=StatsTable,
+    responses={200: CSV, 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+)
+def read_stats(
+    request: Request,
+    session: SessionDep,
+    query: FilterDep,
+    group_by: Annotated[
+        list[str],
+        Query(
+            description=(
+                "One or two of `la`, `region` and the typology dimensions, comma-separated, "
+                "e.g. `region,target_group`."
+            ),
+            examples=["region,target_group"],
+        ),
+    ],
+    output_format: Annotated[
+        Literal["json", "csv"], Query(alias="format", description="`json` or `csv`.")
+    ] = "json",
+    with_context: WithContextQuery = False,
+) -> Any:
+    """Counts of published interventions matching the filters by one or two dimensions, with
+    every combination of values listed (zero cells included). An intervention counts once in
+    each LA and each region it serves and once under each typology value it carries."""
+    dimensions = _group_by(group_by)
+    places = [d for d in dimensions if d in {"la", "region"}]
+    if with_context and not places:
+        message = "with_context needs group_by to include la or region."
+        raise InvalidInputError(message, [FieldProblem("with_context", message)])
+    catalogue = get_catalogue(request, session) if places else None
+    snapshot = _snapshot(request, session) if with_context else None
+    counts, total = count_cells(session, query.filter, dimensions, _facets(request))
+    table = complete_table(counts, [_values(d, catalogue) for d in dimensions])
+    rows = _stats_rows(dimensions, table, catalogue)
+    context = None
+    if snapshot is not None:
+        codes = dict.fromkeys(str(row[places[0]]) for row in rows)
+        context = {code: snapshot.for_area(code) for code in codes}
+    result = StatsTable(
+        group_by=dimensions,
+        total=total,
+        cells=len(rows),
+        rows=rows,
+        boundary_version=catalogue.version if catalogue else None,
+        context_by=places[0] if snapshot else None,
+        context=context,
+        context_version=snapshot.version if snapshot else None,
+        warnings=list(query.warnings),
+    )
+    if output_format == "csv":
+        return _csv(stats_csv(result), "neetmap-stats")
+    return result
+
+
+@router.get(
+    "/coverage",
+    response_model=CoverageReport,
+    responses={200: {"content": {**CSV["content"], **GEOJSON["content"]}}, **ERROR_RESPONSES},
+)
+def read_coverage(
+    request: Request,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    query: FilterDep,
+    gaps_only: Annotated[
+        bool, Query(description="List only the LAs with no matching intervention.")
+    ] = False,
+    output_format: Annotated[
+        Literal["json", "csv", "geojson"],
+        Query(alias="format", description="`json`, `csv`, or `geojson` for a map of gaps."),
+    ] = "json",
+    with_context: WithContextQuery = False,
+    geometry: Annotated[
+        GeometryDetail,
+        Query(
+            description="With `format=geojson`: boundary detail, `full`, `simplified` or `none`."
+        ),
+    ] = "full",
+    precision: Annotated[
+        int, Query(ge=1, le=6, description="With `format=geojson`: decimal places (5 ≈ 1 m).")
+    ] = 5,
+) -> Any:
+    """Every LA and whether any published intervention matching the filters serves it, with
+    the count; `gaps_only=true` keeps only the LAs with none (e.g. no provision for
+    `target_group=care_experienced` at `transition_point=year_11_post_16`)."""
+    snapshot = _snapshot(request, session) if with_context else None
+    cells, _ = count_cells(session, query.filter, ["la"], _facets(request))
+    counts = {cell[0]: n for cell, n in cells.items()}
+    items = []
+    for code, info in sorted(catalogue.las.items()):
+        count = counts.get(code, 0)
+        if gaps_only and count:
+            continue
+        region = catalogue.region_of(code)
+        items.append(
+            CoverageItem(
+                code=code,
+                name=info.name,
+                region_code=region.code if region else info.region_code,
+                region_name=region.name if region else None,
+                count=count,
+                covered=count > 0,
+                context=snapshot.for_area(code) if snapshot else None,
+            )
+        )
+    covered = sum(1 for code in catalogue.las if counts.get(code, 0))
+    report = CoverageReport(
+        total_las=len(catalogue.las),
+        covered_las=covered,
+        gap_las=len(catalogue.las) - covered,
+        gaps_only=gaps_only,
+        items=items,
+        boundary_version=catalogue.version,
+        context_version=snapshot.version if snapshot else None,
+        warnings=list(query.warnings),
+    )
+    if output_format == "csv":
+        return _csv(coverage_csv(report, with_context), "neetmap-coverage")
+    if output_format == "geojson":
+        cache: GeometryCache = request.app.state.geometry_cache
+        features = [
+            feature(
+                item.model_dump(exclude_none=not with_context),
+                cache.fragment(catalogue, item.code, geometry, precision),
+                catalogue.las[item.code].bbox,
+            )
+            for item in report.items
+        ]
+        members = report.model_dump(exclude={"items"})
+        return GeoJSONResponse(feature_collection(features, **members))
+    return report

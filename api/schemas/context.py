@@ -1,0 +1,111 @@
+"""The `context` object of an LA: NEET, Not Known and deprivation figures, each with its year.
+
+A map layer needs the figures of all 153 LAs on every request, and they change only when
+someone runs `neetmap context load`. So each worker keeps them rendered, per context version
+(the newest `context_load.id`), checking the version at most every few seconds: one small
+query per request at worst, never one per LA.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from models.context import INDICATORS, MISSING_NO_DATA
+from models.queries.context import IndicatorFigure, context_version, latest_figures
+
+NOT_LOADED_NOTE = "No figures were loaded for this area; run `neetmap context load` again."
+
+
+class IndicatorPublic(BaseModel):
+    """One figure; when `value` is null, `missing` says why (never read a gap as zero)."""
+
+    value: float | None = Field(description="The figure, or null when it is missing.")
+    year: str | None = Field(description="The year the figure is for (DfE's time period).")
+    missing: str | None = Field(
+        description="Why there is no value: suppressed (DfE `c`), not_applicable (`z`) or no_data."
+    )
+    source: str | None = Field(description="Publisher, release and file.")
+    note: str | None = Field(None, description="How the figure was placed on this LA, if notable.")
+
+
+def indicator_public(figure: IndicatorFigure | None) -> dict[str, Any]:
+    if figure is None:
+        return IndicatorPublic(
+            value=None, year=None, missing=MISSING_NO_DATA, source=None, note=NOT_LOADED_NOTE
+        ).model_dump()
+    return IndicatorPublic(
+        value=figure.value,
+        year=figure.period,
+        missing=figure.missing,
+        source=figure.source,
+        note=figure.note,
+    ).model_dump()
+
+
+@dataclass(frozen=True)
+class ContextSnapshot:
+    """Rendered `context` objects per area code for one context version (None: never loaded)."""
+
+    version: int | None
+    by_area: dict[str, dict[str, dict[str, Any]]]
+
+    def for_area(self, code: str) -> dict[str, dict[str, Any]] | None:
+        """The area's context object; every indicator present, missing ones saying so."""
+        if self.version is None:
+            return None
+        found = self.by_area.get(code)
+        if found is None:
+            return {name: indicator_public(None) for name in INDICATORS}
+        return found
+
+
+def _render(figures: dict[str, dict[str, IndicatorFigure]]) -> dict[str, dict[str, Any]]:
+    return {
+        code: {name: indicator_public(per_area.get(name)) for name in INDICATORS}
+        for code, per_area in figures.items()
+    }
+
+
+class ContextCache:
+    """Hands out the current snapshot, checking the context version at most every `ttl` s."""
+
+    def __init__(self, ttl_seconds: float = 5.0) -> None:
+        self._ttl = ttl_seconds
+        self._lock = threading.Lock()
+        self._snapshot: ContextSnapshot | None = None
+        self._checked_at = float("-inf")
+
+    def get(self, session: Session) -> ContextSnapshot:
+        current = self._snapshot
+        if current is not None and time.monotonic() - self._checked_at < self._ttl:
+            return current
+        with self._lock:
+            version = context_version(session)
+            if self._snapshot is None or self._snapshot.version != version:
+                by_area = _render(latest_figures(session)) if version is not None else {}
+                self._snapshot = ContextSnapshot(version, by_area)
+            self._checked_at = time.monotonic()
+            return self._snapshot
+
+
+def context_snapshot(request: Request, session: Session) -> ContextSnapshot:
+    """This app's snapshot; the cache is made on first use, so the app factory needs no change."""
+    cache: ContextCache | None = getattr(request.app.state, "context_cache", None)
+    if cache is None:
+        cache = ContextCache()
+        request.app.state.context_cache = cache
+    return cache.get(session)
+
+
+def with_context(props: dict[str, Any], request: Request, session: Session) -> dict[str, Any]:
+    """Add the area's `context` object (DfE gives regional figures too; IMD is LA-only)."""
+    if props.get("level") in {"la", "region"}:
+        props["context"] = context_snapshot(request, session).for_area(str(props["code"]))
+    return props

@@ -1,0 +1,72 @@
+"""Cross-tabulations of matching interventions by area and typology, zero cells included.
+
+The counting rule is that of `models.queries.areas`: an intervention counts once in each LA it
+serves, once in each region it serves (however many of its LAs it serves) and once under each
+value it carries on a typology dimension. The filter is `InterventionFilter.where()`, as for
+the list and the map. The database lists the matching ids; `models.facets` gives, per value,
+the ids carrying it; `models.crosstab` counts (see there for why).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Final
+
+from sqlalchemy import Table, select
+from sqlmodel import Session, SQLModel
+
+from models.crosstab import Cell, Ids, cross_counts, parse_ids
+from models.facets import FacetCache, id_list, read_facet
+from models.filters import InterventionFilter
+from models.intervention import Intervention
+from models.typology import DIMENSIONS
+
+GROUP_DIMENSIONS: Final[tuple[str, ...]] = ("la", "region", *DIMENSIONS)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
+    return table
+
+
+def matching_ids(session: Session, flt: InterventionFilter) -> Ids:
+    """Ids of the interventions matching the filter (each once)."""
+    intervention = _table(Intervention)
+    statement = select(id_list(session, intervention.c.id)).where(flt.where())
+    return parse_ids(session.connection().execute(statement).scalar_one())
+
+
+def count_cells(
+    session: Session,
+    flt: InterventionFilter,
+    dimensions: Sequence[str],
+    cache: FacetCache | None = None,
+) -> tuple[dict[Cell, int], int]:
+    """Matching interventions per combination of values that occurs, and in all (the total).
+
+    With a `FacetCache` the facets come from it when the data has not changed since.
+    """
+    unknown = [d for d in dimensions if d not in GROUP_DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown group_by dimension {unknown[0]!r}")
+    matching = matching_ids(session, flt)
+    facets = [cache.get(session, d) if cache else read_facet(session, d) for d in dimensions]
+    return cross_counts(matching, facets), len(matching)
+
+
+def complete_table(
+    counts: Mapping[Cell, int], values: Sequence[Sequence[str]]
+) -> list[tuple[Cell, int]]:
+    """Every combination of the given values (zero where nothing matched), in their order.
+
+    Values found in the data but not listed (an LA without boundaries, say) are appended
+    rather than dropped, so the cells always add up to what was counted.
+    """
+    axes: list[list[str]] = []
+    for index, listed in enumerate(values):
+        seen = dict.fromkeys(listed)
+        for cell in counts:
+            seen.setdefault(cell[index])
+        axes.append(list(seen))
+    return [(cell, counts.get(cell, 0)) for cell in itertools.product(*axes)]
