@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(15_000, ge=100, description="PostgreSQL statement timeout.")
     pool_size: int = Field(5, ge=1, le=100, description="Database connections per worker.")
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for public reads.")
+    max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest CSV upload accepted.")
 
     @field_validator("database_url")
     @classmethod

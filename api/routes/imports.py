@@ -1,0 +1,138 @@
+"""CSV upload for people with spreadsheets: a dry run that reports every problem, then the import.
+
+The file is the request body (`Content-Type: text/csv`), read in chunks and refused with 413
+past `NEETMAP_MAX_UPLOAD_BYTES`, before it is all in memory.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import PartnerDep
+from api.deps import SessionDep, SettingsDep
+from api.errors import ErrorBody, ErrorDetail, ErrorResponse
+from api.params import CatalogueDep
+from api.schemas.submissions import ImportReport
+from api.services.imports import run_import
+from api.services.submissions import find_replay, remember, request_hash
+from api.write_errors import UnsupportedUploadError, UploadTooLargeError, WriteRoute, responses
+from models.account import IdempotencyRecord
+
+router = APIRouter(route_class=WriteRoute, tags=["imports"])
+
+_RESPONSES = responses(401, 403, 413, 415, 422, 503)
+_RESPONSES[200] = {"model": ImportReport, "description": "Dry run: the report, nothing stored"}
+
+_CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "The CSV file itself (UTF-8, with or without BOM, or Excel's CSV).",
+        "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+async def read_upload(request: Request, settings: SettingsDep) -> bytes:
+    """The request body, refused with 413 as soon as it passes the size limit."""
+    limit = settings.max_upload_bytes
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        raise UnsupportedUploadError(
+            "Send the CSV file itself as the request body with Content-Type: text/csv "
+            "(for example `curl --data-binary @file.csv`), not as a form upload."
+        )
+    declared = request.headers.get("content-length", "")
+    too_large = UploadTooLargeError(
+        f"The file is larger than the {limit:,} bytes accepted; split it into smaller files."
+    )
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)
+
+
+UploadDep = Annotated[bytes, Depends(read_upload)]
+
+
+def replay(stored: IdempotencyRecord) -> JSONResponse:
+    """The first answer to a request, again, marked as a replay."""
+    return JSONResponse(
+        stored.response,
+        status_code=stored.status_code,
+        headers={**stored.headers, "Idempotent-Replayed": "true"},
+    )
+
+
+@router.post(
+    "/imports",
+    status_code=201,
+    response_model=ImportReport,
+    responses=_RESPONSES,
+    openapi_extra=_CSV_BODY,
+)
+def import_interventions(
+    caller: PartnerDep,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    data: UploadDep,
+    response: Response,
+    dry_run: Annotated[
+        bool, Query(description="Check the file and report, storing nothing.")
+    ] = False,
+    idempotency_key: Annotated[
+        str | None,
+        Header(min_length=1, max_length=200, description="Makes a retried import safe."),
+    ] = None,
+) -> ImportReport | JSONResponse:
+    """Import interventions from a CSV file, all or nothing, as submissions for moderation.
+
+    Columns: `name, description, provider, la_codes, age_min, age_max, age_bands,
+    target_groups, funding_sources, transition_points, intervention_types, delivery_model,
+    evidence_level, status, start_date, end_date, website, contact_email, source_url`; only
+    `name` and `la_codes` are required. Separate several values in one cell with `;`. Labels
+    (e.g. "Year 11 to post-16") are accepted as well as slugs. Unknown columns are warnings.
+
+    With `dry_run=true` nothing is stored and the report (200) lists every problem by row
+    (the header is row 1) and column. Otherwise either every row is stored (201) or none is,
+    and the same report comes back inside the error (422, or 403 for LAs outside your key).
+    """
+    fingerprint = request_hash("POST /api/v1/imports", data)
+    if not dry_run and idempotency_key:
+        stored = find_replay(session, caller, idempotency_key, fingerprint)
+        if stored is not None:
+            return replay(stored)
+    outcome = run_import(session, catalogue, caller, data, dry_run=dry_run)
+    report = outcome.report
+    if dry_run:
+        response.status_code = 200
+        return report
+    if not report.stored:
+        session.rollback()
+        status, code = (403, "forbidden") if outcome.forbidden else (422, "invalid_file")
+        problems = len(report.problems)
+        error = ErrorBody(
+            code=code,
+            message=f"Nothing was stored: the file has {problems} problem"
+            f"{'s' if problems != 1 else ''}. Fix them and upload the file again.",
+            details=[
+                ErrorDetail(field=p.column, message=p.message, location="file", row=p.row)
+                for p in report.problems
+            ],
+        )
+        content = ErrorResponse(error=error).model_dump(mode="json")
+        return JSONResponse(content | {"report": report.model_dump(mode="json")}, status)
+    if idempotency_key and not remember(
+        session, caller, idempotency_key, fingerprint, 201, report.model_dump(mode="json"), {}
+    ):
+        session.rollback()
+        twin = find_replay(session, caller, idempotency_key, fingerprint)
+        assert twin is not None
+        return replay(twin)
+    session.commit()
+    return report

@@ -1,0 +1,117 @@
+"""Moderation: the queue of records awaiting review, and publishing or rejecting them.
+
+Only moderator and admin keys get here. Sending the queue item's ETag as `If-Match` makes sure
+the version published is the version reviewed, even if the submitter edits it meanwhile.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Header, Request, Response
+
+from api.auth import ModeratorDep, WritableDep, get_moderator
+from api.deps import PageDep, SessionDep
+from api.params import CatalogueDep
+from api.schemas.submissions import ModerationPage, RejectRequest, SubmissionPublic
+from api.services.submissions import (
+    check_if_match,
+    moderation_item,
+    page_links,
+    present,
+    resolved_draft,
+)
+from api.write_errors import WriteRoute, responses
+from models.area import Area
+from models.draft_errors import validate_draft
+from models.drafts import InterventionDraft
+from models.queries.moderation import awaiting_review, publish_submission, reject_submission
+from models.queries.submissions import read_version
+
+router = APIRouter(route_class=WriteRoute, tags=["moderation"])
+
+IfMatch = Annotated[
+    str | None,
+    Header(description="The ETag of the version reviewed; 412 if it has changed since."),
+]
+_ERRORS = responses(401, 403, 404, 409, 412, 422, 503)
+
+
+@router.get(
+    "/moderation",
+    response_model=ModerationPage,
+    responses=responses(401, 403, 422),
+    dependencies=[Depends(get_moderator)],
+)
+def list_moderation_queue(session: SessionDep, request: Request, page: PageDep) -> ModerationPage:
+    """Records awaiting review, oldest first, each with what changed since the published version.
+
+    New records list every field they fill; edits to published records list each changed
+    field with its published and proposed values.
+    """
+    ids, total = awaiting_review(session, limit=page.limit, offset=page.offset)
+    return ModerationPage(
+        items=[moderation_item(session, i) for i in ids],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+        links=page_links(request.url, page.limit, page.offset, total),
+    )
+
+
+@router.post(
+    "/interventions/{intervention_id}/publish",
+    response_model=SubmissionPublic,
+    responses=_ERRORS,
+)
+def publish_intervention(
+    caller: ModeratorDep,
+    record: WritableDep,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionPublic:
+    """Publish a submitted record, or apply the edit awaiting review to a published one.
+
+    A rejected record may be published after all; a withdrawn one may not (409).
+    """
+    check_if_match(if_match, record, required=False)
+    pending: InterventionDraft | None = None
+    areas: list[Area] = []
+    warnings: tuple[str, ...] = ()
+    if record.head.pending_version is not None:
+        edit = read_version(session, record.id, record.head.pending_version)
+        pending, areas, warnings = resolved_draft(
+            session, catalogue, caller, validate_draft(edit.snapshot)
+        )
+    publish_submission(session, record.row, record.head, pending, areas, caller.actor)
+    body = present(session, record.id, warnings)
+    session.commit()
+    response.headers["ETag"] = body.etag
+    return body
+
+
+@router.post(
+    "/interventions/{intervention_id}/reject",
+    response_model=SubmissionPublic,
+    responses=_ERRORS,
+)
+def reject_intervention(
+    caller: ModeratorDep,
+    record: WritableDep,
+    rejection: Annotated[RejectRequest, Body(description="The reason, shown to the submitter.")],
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionPublic:
+    """Turn down a submitted record, or the edit awaiting review on a published one.
+
+    A rejected edit leaves the published version as it was; the reason is kept in history.
+    """
+    check_if_match(if_match, record, required=False)
+    reject_submission(session, record.row, record.head, rejection.reason, caller.actor)
+    body = present(session, record.id)
+    session.commit()
+    response.headers["ETag"] = body.etag
+    return body

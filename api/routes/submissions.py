@@ -1,0 +1,240 @@
+"""Partner submissions: create, edit, withdraw, read back with history, list one's own.
+
+The write routes share the `/api/v1/interventions` paths of the public reads (a POST beside
+the public GET list); they need an API key, and nothing they create is public until a
+moderator publishes it (api.routes.moderation).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from api.auth import PartnerDep, ViewableDep, WritableDep
+from api.deps import PageDep, SessionDep
+from api.params import CatalogueDep, get_catalogue
+from api.routes import imports, moderation
+from api.routes.imports import replay
+from api.schemas.submissions import (
+    HistoryPublic,
+    InterventionPatch,
+    SubmissionPage,
+    SubmissionPublic,
+    SubmissionSummary,
+)
+from api.services.submissions import (
+    baseline_version,
+    check_if_match,
+    find_replay,
+    page_links,
+    present,
+    remember,
+    request_hash,
+    resolved_draft,
+    version_public,
+)
+from api.write_errors import WriteRoute, responses
+from models.draft_errors import validate_draft
+from models.drafts import InterventionDraft
+from models.filters import InterventionFilter
+from models.intervention import PUBLICATION_STATES
+from models.queries.interventions import list_interventions
+from models.queries.new_submissions import insert_submissions
+from models.queries.submissions import (
+    edit_submission,
+    history,
+    live_snapshot,
+    read_heads,
+    withdraw_submission,
+)
+from models.versioning import etag_for
+
+router = APIRouter(prefix="/api/v1", route_class=WriteRoute, tags=["submissions"])
+router.include_router(moderation.router)
+router.include_router(imports.router)
+
+IfMatch = Annotated[
+    str | None,
+    Header(description="The ETag of the version you read (from its GET or your last change)."),
+]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        min_length=1,
+        max_length=200,
+        description="Any unique string; a retry with the same key and body returns the first "
+        "answer instead of creating a duplicate.",
+    ),
+]
+_RECORD_ERRORS = responses(401, 403, 404, 412, 422, 428, 503)
+
+
+@router.post(
+    "/interventions",
+    status_code=201,
+    response_model=SubmissionPublic,
+    responses=responses(401, 403, 409, 422, 503),
+)
+def submit_intervention(
+    draft: Annotated[InterventionDraft, Body(description="The new intervention.")],
+    caller: PartnerDep,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> SubmissionPublic | JSONResponse:
+    """Submit a new intervention for moderation; it is not public until a moderator publishes it.
+
+    Every LA it serves must be one your key may write to (403 names any that is not). LAs may
+    be given as current or superseded GSS codes, DfE codes or names; the answer uses current
+    codes and says how superseded ones were read. `Location` and `ETag` come back.
+    """
+    fingerprint = request_hash("POST /api/v1/interventions", draft.model_dump_json())
+    if idempotency_key and (stored := find_replay(session, caller, idempotency_key, fingerprint)):
+        return replay(stored)
+    current, _, warnings = resolved_draft(session, catalogue, caller, draft)
+    (new_id,) = insert_submissions(session, [current], caller.actor)
+    body = present(session, new_id, warnings)
+    headers = {"Location": f"/api/v1/submissions/{new_id}", "ETag": body.etag}
+    if idempotency_key and not remember(
+        session, caller, idempotency_key, fingerprint, 201, body.model_dump(mode="json"), headers
+    ):
+        session.rollback()  # a twin request with the same key committed first: answer as it did
+        twin = find_replay(session, caller, idempotency_key, fingerprint)
+        assert twin is not None
+        return replay(twin)
+    session.commit()
+    response.headers.update(headers)
+    return body
+
+
+@router.patch(
+    "/interventions/{intervention_id}", response_model=SubmissionPublic, responses=_RECORD_ERRORS
+)
+def edit_intervention(
+    record: WritableDep,
+    patch: Annotated[InterventionPatch, Body(description="Only the fields to change.")],
+    caller: PartnerDep,
+    session: SessionDep,
+    catalogue: CatalogueDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionPublic:
+    """Change some fields of a record; `If-Match` must carry the ETag of the version you read.
+
+    A stale ETag answers 412 with the current one in `ETag`. An edit to a published record
+    waits for a moderator while the public keeps seeing the published version.
+    """
+    check_if_match(if_match, record, required=True)
+    merged = live_snapshot(session, record.row, record.head)
+    changes = patch.model_dump(exclude_unset=True)
+    if {"age_min", "age_max"} & changes.keys() and "age_band" not in changes:
+        merged.pop("age_band")  # derived again from the new ages
+    draft, areas, warnings = resolved_draft(
+        session, catalogue, caller, validate_draft(merged | changes)
+    )
+    edit_submission(session, record.row, record.head, draft, areas, caller.actor)
+    body = present(session, record.id, warnings)
+    session.commit()
+    response.headers["ETag"] = body.etag
+    return body
+
+
+@router.delete(
+    "/interventions/{intervention_id}", response_model=SubmissionPublic, responses=_RECORD_ERRORS
+)
+def withdraw_intervention(
+    record: WritableDep,
+    caller: PartnerDep,
+    session: SessionDep,
+    response: Response,
+    if_match: IfMatch = None,
+) -> SubmissionPublic:
+    """Withdraw a record: hidden from the public at once, kept with its history.
+
+    Any edit awaiting review is withdrawn with it. `If-Match` is optional here; when sent, a
+    stale ETag answers 412. Withdrawing twice changes nothing.
+    """
+    check_if_match(if_match, record, required=False)
+    withdraw_submission(session, record.row, record.head, caller.actor)
+    body = present(session, record.id)
+    session.commit()
+    response.headers["ETag"] = body.etag
+    return body
+
+
+@router.get(
+    "/interventions/{intervention_id}/history",
+    response_model=HistoryPublic,
+    responses=responses(401, 404, 422, 503),
+)
+def read_intervention_history(record: ViewableDep, session: SessionDep) -> HistoryPublic:
+    """Every version of a record, oldest first: who made it, when, how, and what changed.
+
+    History is append-only: no route changes or deletes it.
+    """
+    versions = [version_public(v) for v in history(session, record.id)]
+    return HistoryPublic(id=record.id, versions=versions or [baseline_version(record.row)])
+
+
+@router.get("/submissions", response_model=SubmissionPage, responses=responses(401, 422, 503))
+def list_submissions(
+    caller: PartnerDep,
+    session: SessionDep,
+    request: Request,
+    page: PageDep,
+    publication_state: Annotated[
+        list[Literal["submitted", "published", "rejected", "withdrawn"]] | None,
+        Query(description="Only records in these publication states (repeat for several)."),
+    ] = None,
+) -> SubmissionPage:
+    """Your LAs' records in every publication state, most recently changed first.
+
+    A partner key sees records serving any of its LAs; moderator and admin keys see all.
+    """
+    scope = caller.scope(get_catalogue(request, session)) if not caller.moderates else None
+    flt = InterventionFilter(
+        states=tuple(publication_state or PUBLICATION_STATES),
+        area_sets=() if scope is None else (tuple(sorted(scope)),),
+    )
+    found = list_interventions(
+        session, flt, limit=page.limit, offset=page.offset, sort="-updated_at"
+    )
+    heads = read_heads(session, [row.id for row in found.items if row.id is not None])
+    items = [
+        SubmissionSummary(
+            id=row.id,
+            name=row.name,
+            publication_state=row.publication_state,
+            version=heads[row.id].version,
+            etag=etag_for(row.id, heads[row.id].version),
+            la_codes=sorted(area.code for area in row.areas),
+            edit_pending=heads[row.id].pending_version is not None,
+            updated_at=row.updated_at,
+        )
+        for row in found.items
+        if row.id is not None
+    ]
+    return SubmissionPage(
+        items=items,
+        total=found.total,
+        limit=page.limit,
+        offset=page.offset,
+        links=page_links(request.url, page.limit, page.offset, found.total),
+    )
+
+
+@router.get(
+    "/submissions/{intervention_id}",
+    response_model=SubmissionPublic,
+    responses=responses(401, 404, 422, 503),
+)
+def read_submission(
+    record: ViewableDep, session: SessionDep, response: Response
+) -> SubmissionPublic:
+    """One of your records in any publication state, with its ETag and any pending edit."""
+    body = present(session, record.id)
+    response.headers["ETag"] = body.etag
+    return body

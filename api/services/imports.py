@@ -1,0 +1,93 @@
+"""A CSV upload, from bytes to stored submissions: parse, resolve LAs, check scope, insert.
+
+All or nothing: rows are stored only when every row is valid and inside the key's scope, and
+the caller commits once, so a failure part-way (a crash, a lost connection) leaves the
+database as it was. The API and `neetmap import` both run exactly this.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from api.auth import Caller
+from api.schemas.submissions import ImportProblem, ImportReport
+from models.catalogue import AreaCatalogue
+from models.csv_import import COLUMNS, parse_csv
+from models.drafts import InterventionDraft
+from models.errors import FieldProblem
+from models.queries.new_submissions import insert_submissions
+from models.scope import outside_scope, resolve_las
+
+#: Called as (stage, done, total) while checking and while storing rows.
+Progress = Callable[[str, int, int], None]
+_ORDER = {name: index for index, name in enumerate(("file", "row", *COLUMNS))}
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    report: ImportReport
+    forbidden: bool  # some rows name LAs outside the key's scope
+
+
+def run_import(
+    session: Session,
+    catalogue: AreaCatalogue,
+    caller: Caller,
+    data: bytes,
+    *,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> ImportOutcome:
+    """Check every row; unless it is a dry run and if nothing is wrong, store them all."""
+    parsed = parse_csv(data)
+    problems = list(parsed.problems)
+    scope = caller.scope(catalogue)
+    ready: list[InterventionDraft] = []
+    by_warning: dict[str, list[int]] = defaultdict(list)
+    forbidden = False
+    for done, item in enumerate(parsed.rows, start=1):
+        resolved = resolve_las(catalogue, item.la_codes, row=item.row)
+        row_problems = [*resolved.problems, *resolved.ambiguous]
+        if scope is not None:
+            outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)
+            forbidden = forbidden or bool(outside)
+            row_problems += outside
+        for warning in resolved.warnings:
+            by_warning[warning].append(item.row)
+        problems.extend(row_problems)
+        if item.draft is not None and not row_problems:
+            ready.append(item.draft.model_copy(update={"la_codes": list(resolved.codes)}))
+        if progress is not None and (done % 250 == 0 or done == len(parsed.rows)):
+            progress("Checking rows", done, len(parsed.rows))
+    if parsed.rows_read == 0 and not problems:
+        problems.append(FieldProblem("file", "The file has a header but no rows.", 2))
+    report = ImportReport(
+        dry_run=dry_run,
+        stored=False,
+        rows_read=parsed.rows_read,
+        rows_valid=len(ready),
+        problems=[
+            ImportProblem(row=p.row or 1, column=p.field, message=p.message)
+            for p in sorted(problems, key=lambda p: (p.row or 0, _ORDER.get(p.field, 99)))
+        ],
+        warnings=[*parsed.warnings, *(_rows(rows) + w for w, rows in by_warning.items())],
+    )
+    if dry_run or problems:
+        return ImportOutcome(report, forbidden)
+
+    def stored(count: int) -> None:
+        if progress is not None:
+            progress("Storing rows", count, len(ready))
+
+    ids = insert_submissions(session, ready, caller.actor, on_progress=stored)
+    return ImportOutcome(report.model_copy(update={"stored": True, "created_ids": ids}), False)
+
+
+def _rows(rows: list[int]) -> str:
+    shown = ", ".join(str(r) for r in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return f"Row{'s' if len(rows) > 1 else ''} {shown}{more}: "

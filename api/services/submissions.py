@@ -1,0 +1,223 @@
+"""The steps every write route shares: If-Match, LA resolution, presenting a record, replays.
+
+Routes stay thin: they authorise (api.auth), call these and a query, and commit once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import exc
+from sqlmodel import Session
+from starlette.datastructures import URL
+
+from api.auth import Caller, Record
+from api.schemas.interventions import InterventionPublic, PageLinks
+from api.schemas.submissions import (
+    FieldChange,
+    ModerationItem,
+    PendingEdit,
+    SubmissionPublic,
+    VersionPublic,
+)
+from api.write_errors import PreconditionRequiredError
+from models.account import IdempotencyRecord
+from models.area import Area
+from models.catalogue import AreaCatalogue
+from models.draft_errors import require_no_nul
+from models.drafts import InterventionDraft
+from models.errors import FieldProblem, InvalidInputError
+from models.filters import InterventionFilter
+from models.intervention import PUBLICATION_STATES, Intervention
+from models.queries.interventions import ensure_areas, get_intervention
+from models.queries.submissions import read_head, read_version
+from models.scope import resolve_las
+from models.versioning import (
+    InterventionVersion,
+    StaleVersionError,
+    changed_fields,
+    draft_of,
+    etag_for,
+    snapshot_of,
+)
+
+ALL_STATES = InterventionFilter(states=PUBLICATION_STATES)
+
+
+def check_if_match(if_match: str | None, record: Record, *, required: bool) -> None:
+    """428 without If-Match when required; 412 (with the current ETag) when it is stale."""
+    current = etag_for(record.id, record.head.version)
+    if if_match is None:
+        if required:
+            raise PreconditionRequiredError(
+                "Send the record's ETag in If-Match, so that an edit made since you read it is "
+                f"not overwritten. The current ETag is {current}.",
+                [FieldProblem("If-Match", "is required")],
+            )
+        return
+    tags = [tag.strip() for tag in if_match.split(",")]
+    if "*" not in tags and current not in tags:
+        raise StaleVersionError(
+            f"The record has changed since you read it: the current ETag is {current}. Read it "
+            "again and apply your change to the current version.",
+            current,
+        )
+
+
+def resolved_draft(
+    session: Session, catalogue: AreaCatalogue, caller: Caller, draft: InterventionDraft
+) -> tuple[InterventionDraft, list[Area], tuple[str, ...]]:
+    """The draft with current GSS codes, its Area rows and the warnings; 403 outside the scope."""
+    require_no_nul(draft)
+    resolved = resolve_las(catalogue, draft.la_codes)
+    resolved.raise_problems()
+    caller.require_scope(catalogue, resolved.codes)
+    current = draft.model_copy(update={"la_codes": list(resolved.codes)})
+    return current, ensure_areas(session, resolved.codes), resolved.warnings
+
+
+def changes(before: dict[str, Any] | None, after: dict[str, Any]) -> list[FieldChange]:
+    return [
+        FieldChange(field=name, published=(before or {}).get(name), proposed=after[name])
+        for name in changed_fields(before, after)
+    ]
+
+
+def present(
+    session: Session, intervention_id: int, warnings: Sequence[str] = ()
+) -> SubmissionPublic:
+    """A record as its submitter sees it, with the edit awaiting review, if any."""
+    row = get_intervention(session, intervention_id, ALL_STATES)
+    head = read_head(session, intervention_id)
+    pending = None
+    if head.pending_version is not None:
+        edit = read_version(session, intervention_id, head.pending_version)
+        pending = PendingEdit(
+            version=edit.number,
+            submitted_at=edit.created_at,
+            submitted_by=edit.key_name,
+            changes=changes(snapshot_of(draft_of(row)), edit.snapshot),
+        )
+    latest = read_version(session, intervention_id, head.version) if head.exists else None
+    return SubmissionPublic(
+        **InterventionPublic.from_row(row).model_dump(),
+        publication_state=row.publication_state,
+        version=head.version,
+        etag=etag_for(intervention_id, head.version),
+        pending_edit=pending,
+        rejection_reason=latest.reason if latest and latest.action == "rejected" else None,
+        warnings=list(warnings),
+    )
+
+
+def version_public(version: InterventionVersion) -> VersionPublic:
+    return VersionPublic(
+        version=version.number,
+        action=version.action,
+        state=version.state,
+        at=version.created_at,
+        by=version.key_name,
+        changed=list(version.changed),
+        reason=version.reason,
+        snapshot=dict(version.snapshot),
+    )
+
+
+def baseline_version(row: Intervention) -> VersionPublic:
+    """The one version of a record loaded before submissions existed (the seed): the live row."""
+    return VersionPublic(
+        version=1,
+        action="baseline",
+        state=row.publication_state,
+        at=row.created_at,
+        by="neetmap",
+        changed=[],
+        snapshot=snapshot_of(draft_of(row)),
+    )
+
+
+def moderation_item(session: Session, intervention_id: int) -> ModerationItem:
+    """One queue entry: what a moderator would publish, against what the public sees now."""
+    row = get_intervention(session, intervention_id, ALL_STATES)
+    head = read_head(session, intervention_id)
+    live = snapshot_of(draft_of(row))
+    if head.pending_version is not None:
+        edit = read_version(session, intervention_id, head.pending_version)
+        kind, by, diff = "edit", edit.key_name, changes(live, edit.snapshot)
+    else:
+        latest = read_version(session, intervention_id, head.version) if head.exists else None
+        kind, by, diff = "new", latest.key_name if latest else "neetmap", changes(None, live)
+    return ModerationItem(
+        id=intervention_id,
+        name=row.name,
+        kind=kind,
+        publication_state=row.publication_state,
+        version=head.version,
+        etag=etag_for(intervention_id, head.version),
+        submitted_at=head.submitted_at or row.created_at,
+        submitted_by=by,
+        changes=diff,
+    )
+
+
+def request_hash(*parts: str | bytes) -> str:
+    """A fingerprint of a request, to tell a retry from a different request with the same key."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def find_replay(
+    session: Session, caller: Caller, idempotency_key: str, fingerprint: str
+) -> IdempotencyRecord | None:
+    """The stored first answer to this key, or None; 422 if the key came with another request."""
+    stored = session.get(IdempotencyRecord, (caller.key.id, idempotency_key))
+    if stored is not None and stored.request_hash != fingerprint:
+        raise InvalidInputError(
+            "This Idempotency-Key was already used for a different request; use a new key.",
+            [FieldProblem("Idempotency-Key", "was already used with a different request body")],
+        )
+    return stored
+
+
+def remember(
+    session: Session,
+    caller: Caller,
+    idempotency_key: str,
+    fingerprint: str,
+    status_code: int,
+    body: dict[str, Any],
+    headers: dict[str, str],
+) -> bool:
+    """Store the answer beside the work, in the same transaction; False if a twin got there first."""
+    try:
+        with session.begin_nested():
+            session.add(
+                IdempotencyRecord(
+                    key_id=caller.key.id,
+                    idempotency_key=idempotency_key,
+                    request_hash=fingerprint,
+                    status_code=status_code,
+                    response=body,
+                    headers=headers,
+                )
+            )
+    except exc.IntegrityError:
+        return False
+    return True
+
+
+def page_links(request_url: URL, limit: int, offset: int, total: int) -> PageLinks:
+    """Next and previous page URLs, keeping the other query parameters."""
+
+    def at(new_offset: int) -> str:
+        return str(request_url.include_query_params(limit=limit, offset=new_offset))
+
+    return PageLinks(
+        next=at(offset + limit) if offset + limit < total else None,
+        prev=at(max(offset - limit, 0)) if offset > 0 else None,
+    )

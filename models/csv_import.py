@@ -1,0 +1,230 @@
+"""Reading a partner's spreadsheet (CSV) into drafts, with every problem by row and column.
+
+Each row becomes an `InterventionDraft`, the same validator as the JSON API, so a rule cannot
+hold on one path and not the other. Rows are numbered as the spreadsheet shows them (the
+header is row 1), since that is where the officer will look. Labels are accepted as well as
+slugs, and a wrong value is reported with the allowed values and the closest match.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Final
+
+from pydantic import ValidationError
+
+from models.draft_errors import draft_problems
+from models.drafts import InterventionDraft
+from models.errors import FieldProblem
+from models.typology import Dimension, normalise_value
+
+#: CSV column -> InterventionDraft field, in the documented column order.
+COLUMNS: Final[dict[str, str]] = {
+    "name": "name",
+    "description": "description",
+    "provider": "provider",
+    "la_codes": "la_codes",
+    "age_min": "age_min",
+    "age_max": "age_max",
+    "age_bands": "age_band",
+    "target_groups": "target_group",
+    "funding_sources": "funding_source",
+    "transition_points": "transition_point",
+    "intervention_types": "intervention_type",
+    "delivery_model": "delivery_model",
+    "evidence_level": "evidence_level",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "website": "website",
+    "contact_email": "contact_email",
+    "source_url": "source",
+}
+REQUIRED: Final = ("name", "la_codes")
+_TYPOLOGY: Final[dict[str, Dimension]] = {
+    "age_bands": "age_band",
+    "target_groups": "target_group",
+    "funding_sources": "funding_source",
+    "transition_points": "transition_point",
+    "intervention_types": "intervention_type",
+    "delivery_model": "delivery_model",
+    "evidence_level": "evidence_level",
+}
+_DATES: Final = ("start_date", "end_date")
+#: Draft field (or dotted path) -> the column to name in a problem.
+_TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
+    "source.url": "source_url"
+}
+#: Memoised: a 10,000-row file repeats the same few labels, and matching a label folds every
+#: label of the vocabulary. Failures are not cached (they raise), so they stay rare and cheap.
+_normalised = lru_cache(maxsize=4096)(normalise_value)
+_WHOLE_FLOAT = re.compile(r"^\d+\.0+$")
+_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+NOT_UTF8: Final = (
+    "The file is not UTF-8, so it was read as Windows-1252 (Excel's plain 'CSV' format); "
+    "check accented letters, or save it as 'CSV UTF-8'."
+)
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One row: its spreadsheet number, its draft if valid, and its LA references as written.
+
+    The LA references of an invalid row are kept so that their problems (unknown, split,
+    outside the key's scope) are reported in the same pass as the row's other problems.
+    """
+
+    row: int
+    draft: InterventionDraft | None
+    la_codes: tuple[str, ...]
+
+
+@dataclass
+class ParsedCsv:
+    """What a file said: its rows, and every problem and warning found on the way."""
+
+    rows_read: int = 0
+    rows: list[CsvRow] = field(default_factory=list)
+    problems: list[FieldProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """UTF-8 with or without a BOM; else Windows-1252, which is what Excel writes as plain CSV."""
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), [NOT_UTF8]
+
+
+def _header_key(cell: str) -> str:
+    return "_".join(cell.strip().lower().replace("-", " ").split())
+
+
+def parse_csv(data: bytes) -> ParsedCsv:
+    """Check the header, then every row; nothing is resolved against the database here."""
+    text, warnings = decode(data)
+    result = ParsedCsv(warnings=warnings)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None or not any(cell.strip() for cell in header):
+        result.problems.append(FieldProblem("file", "The file is empty: it has no header row.", 1))
+        return result
+    columns = [_header_key(cell) for cell in header]
+    if not _check_header(header, columns, result):
+        result.rows_read = sum(1 for cells in reader if any(c.strip() for c in cells))
+        return result
+    for number, cells in enumerate(reader, start=2):
+        if any(cell.strip() for cell in cells):
+            result.rows_read += 1
+            _read_row(number, columns, cells, result)
+    return result
+
+
+def _check_header(header: list[str], columns: list[str], result: ParsedCsv) -> bool:
+    """Report missing and repeated columns (problems) and unknown ones (warnings)."""
+    if len(header) == 1 and ";" in header[0]:
+        result.problems.append(
+            FieldProblem(
+                "file",
+                "The columns are separated by semicolons; save the sheet as "
+                "'CSV (comma delimited)' or 'CSV UTF-8'.",
+                1,
+            )
+        )
+        return False
+    ok = True
+    for column in REQUIRED:
+        if column not in columns:
+            ok = False
+            result.problems.append(
+                FieldProblem(column, f"The column '{column}' is missing; it is required.", 1)
+            )
+    for column in dict.fromkeys(c for c in columns if c in COLUMNS and columns.count(c) > 1):
+        ok = False
+        result.problems.append(
+            FieldProblem(column, f"The column '{column}' appears more than once.", 1)
+        )
+    for raw, column in zip(header, columns, strict=True):
+        if column and column not in COLUMNS:
+            result.warnings.append(
+                f"The column '{raw.strip()}' is not one neetmap reads, so it was ignored. "
+                f"Known columns: {', '.join(COLUMNS)}."
+            )
+    return ok
+
+
+def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedCsv) -> None:
+    problems: list[FieldProblem] = []
+    if any(cell.strip() for cell in cells[len(columns) :]):
+        problems.append(
+            FieldProblem(
+                "row",
+                f"This row has {len(cells)} cells but the header has {len(columns)} columns; "
+                "a value containing a comma must be in double quotes.",
+                number,
+            )
+        )
+    data: dict[str, Any] = {}
+    for column, cell in zip(columns, cells, strict=False):
+        value = cell.strip()
+        if "\x00" in value:
+            problems.append(FieldProblem(column, f"{column} holds a NUL character", number))
+        elif column in COLUMNS and value:
+            for problem in _put(column, value, data):
+                problems.append(FieldProblem(column, problem, number))
+    draft: InterventionDraft | None = None
+    try:
+        draft = InterventionDraft.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(draft_problems(exc, row=number, rename=_TO_COLUMN))
+    result.rows.append(CsvRow(number, None if problems else draft, tuple(data.get("la_codes", ()))))
+    result.problems.extend(problems)
+
+
+def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
+    """Put one cell into the draft's data, yielding problems the draft cannot word as well."""
+    target = COLUMNS[column]
+    if column in _TYPOLOGY:
+        slugs = []
+        for item in _split(value):
+            try:
+                slugs.append(_normalised(_TYPOLOGY[column], item))
+            except ValueError as exc:
+                yield str(exc)
+        data[target] = slugs
+    elif column == "la_codes":
+        data[target] = _split(value)
+    elif column in _DATES:
+        try:
+            data[target] = _parse_date(value)
+        except ValueError:
+            yield f"{column} must be a date such as 2025-09-01 or 01/09/2025 (got '{value[:40]}')"
+    elif column == "source_url":
+        data[target] = {"url": value}
+    elif column in ("age_min", "age_max") and _WHOLE_FLOAT.match(value):
+        data[target] = value.split(".", 1)[0]
+    else:
+        data[target] = value
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _parse_date(value: str) -> date:
+    """ISO dates (2025-09-01, also with a time) and UK spreadsheet dates (01/09/2025)."""
+    if match := _UK_DATE.match(value):
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    return (
+        datetime.fromisoformat(value).date()
+        if " " in value or "T" in value
+        else date.fromisoformat(value)
+    )

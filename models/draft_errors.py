@@ -1,0 +1,116 @@
+"""Pydantic's complaints about an `InterventionDraft`, in plain words naming the field.
+
+An LA officer fixing a spreadsheet needs "must be a whole number, such as 16", not
+"Input should be a valid integer, unable to parse string as an integer"; a JSON client gets
+the same words. Rules that span fields (ages, dates) are named by the field they start with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from models.drafts import InterventionDraft
+from models.errors import FieldProblem, InvalidInputError
+
+_CROSS_FIELD_STARTS = ("age_min", "age_max", "age_band", "end_date", "start_date")
+_PREDICATES = frozenset({"is", "must", "needs", "has"})
+
+
+def _field(error: ErrorDetails) -> str:
+    loc = [str(part) for part in error["loc"]]
+    if loc:
+        return ".".join(loc)
+    first_word = str(error["msg"]).removeprefix("Value error, ").split(" ", 1)[0]
+    return first_word if first_word in _CROSS_FIELD_STARTS else "record"
+
+
+def plain_message(error: ErrorDetails) -> str:
+    """One error in words a non-programmer can act on."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    words: dict[str, str] = {
+        "missing": "is required",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"is too long: at most {ctx.get('max_length')} characters",
+        "too_short": f"needs at least {ctx.get('min_length')} value(s)",
+        "too_long": f"has too many values: at most {ctx.get('max_length')}",
+        "int_parsing": "must be a whole number, such as 16",
+        "int_from_float": "must be a whole number, such as 16",
+        "int_type": "must be a whole number, such as 16",
+        "float_parsing": "must be a number, such as 53.8",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}",
+        "less_than_equal": f"must be at most {ctx.get('le')}",
+        "date_parsing": "must be a date such as 2025-09-01",
+        "date_from_datetime_parsing": "must be a date such as 2025-09-01",
+        "date_type": "must be a date such as 2025-09-01",
+        "extra_forbidden": "is not a field of an intervention",
+        "string_type": "must be text",
+        "list_type": "must be a list of values",
+    }
+    if kind in words:
+        return words[kind]
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def draft_problems(
+    exc: ValidationError, *, row: int | None = None, rename: Mapping[str, str] | None = None
+) -> list[FieldProblem]:
+    """Every error of one draft; `rename` maps fields (or dotted paths) to, say, CSV columns."""
+    problems = []
+    for error in exc.errors():
+        field = _field(error)
+        head, _, rest = field.partition(".")
+        if rename and field in rename:
+            field = rename[field]
+        elif rename and head in rename:
+            field = rename[head] + (f".{rest}" if rest else "")
+        message = plain_message(error)
+        if message.split(" ", 1)[0] in _PREDICATES:
+            message = f"{field} {message}{_got(error)}"
+        problems.append(FieldProblem(field, message, row))
+    return problems
+
+
+def _got(error: ErrorDetails) -> str:
+    """The offending value, when it is short text worth echoing back."""
+    value = error.get("input")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        text = str(value)
+        return f" (got '{text[:40]}{'...' if len(text) > 40 else ''}')"
+    return ""
+
+
+def validate_draft(data: Mapping[str, Any]) -> InterventionDraft:
+    """A draft from plain data, or InvalidInputError naming every bad field."""
+    try:
+        draft = InterventionDraft.model_validate(dict(data))
+    except ValidationError as exc:
+        raise InvalidInputError("Some values are not valid.", draft_problems(exc)) from None
+    return draft
+
+
+def require_no_nul(draft: InterventionDraft) -> None:
+    """InvalidInputError naming every field whose text holds a NUL character."""
+    problems = nul_problems(draft.model_dump(mode="json"))
+    if problems:
+        raise InvalidInputError("Some values are not valid.", problems)
+
+
+def nul_problems(value: Any, path: str = "") -> list[FieldProblem]:
+    """Text holding NUL characters, which PostgreSQL cannot store, named by its field path."""
+    if isinstance(value, str):
+        return (
+            [FieldProblem(path, f"{path} must not contain NUL characters")]
+            if "\x00" in value
+            else []
+        )
+    if isinstance(value, dict):
+        items = [(f"{path}.{k}" if path else str(k), v) for k, v in value.items()]
+    elif isinstance(value, list):
+        items = [(f"{path}.{i}", v) for i, v in enumerate(value)]
+    else:
+        return []
+    return [problem for key, item in items for problem in nul_problems(item, key)]

@@ -1,0 +1,243 @@
+"""Submitting, editing, withdrawing and moderating records, each step kept as a version.
+
+Functions flush; the caller commits once. Every step that changes a record first claims the
+next version number with a conditional UPDATE (`claim_version`), so a writer holding an old
+ETag changes nothing and gets StaleVersionError carrying the current one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import shapely
+from sqlalchemy import Table, exc, update
+from sqlmodel import Session, col, select
+
+from models.area import Area
+from models.base import utcnow
+from models.drafts import InterventionDraft
+from models.intervention import Intervention, InterventionTerm, Venue
+from models.typology import MULTI_VALUED
+from models.versioning import (
+    Actor,
+    InterventionHead,
+    InterventionVersion,
+    StaleVersionError,
+    changed_fields,
+    draft_of,
+    etag_for,
+    snapshot_of,
+)
+
+_HEAD: Table = getattr(InterventionHead, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
+
+
+@dataclass(frozen=True)
+class Head:
+    """A record's version number and pending edit; records loaded before submissions are v1."""
+
+    version: int
+    pending_version: int | None = None
+    submitted_at: datetime | None = None
+    exists: bool = True
+
+
+def read_head(session: Session, intervention_id: int) -> Head:
+    row = session.exec(
+        select(InterventionHead).where(col(InterventionHead.intervention_id) == intervention_id)
+    ).first()
+    if row is None:
+        return Head(version=1, exists=False)
+    return Head(row.version, row.pending_version, row.submitted_at)
+
+
+def read_version(session: Session, intervention_id: int, number: int) -> InterventionVersion:
+    found = session.exec(
+        select(InterventionVersion).where(
+            col(InterventionVersion.intervention_id) == intervention_id,
+            col(InterventionVersion.number) == number,
+        )
+    ).one()
+    return found
+
+
+def history(session: Session, intervention_id: int) -> Sequence[InterventionVersion]:
+    """Every version of a record, oldest first."""
+    statement = (
+        select(InterventionVersion)
+        .where(col(InterventionVersion.intervention_id) == intervention_id)
+        .order_by(col(InterventionVersion.number))
+    )
+    return session.exec(statement).all()
+
+
+def add_version(
+    session: Session,
+    row: Intervention,
+    number: int,
+    action: str,
+    state: str,
+    snapshot: dict[str, Any],
+    changed: list[str],
+    actor: Actor,
+    reason: str | None = None,
+) -> None:
+    assert row.id is not None
+    session.add(
+        InterventionVersion(
+            intervention_id=row.id,
+            number=number,
+            action=action,
+            state=state,
+            snapshot=snapshot,
+            changed=changed,
+            reason=reason,
+            key_id=actor.key_id,
+            key_name=actor.name,
+            created_at=utcnow(),
+        )
+    )
+
+
+def claim_version(session: Session, intervention_id: int, expected: int, **values: object) -> int:
+    """Move the head from `expected` to the next number, or raise StaleVersionError.
+
+    The check sits in the UPDATE's WHERE clause: on PostgreSQL a second writer waits for the
+    first's row lock, then re-reads the row, finds the new number and matches nothing.
+    """
+    result = session.exec(
+        update(_HEAD)
+        .where(_HEAD.c.intervention_id == intervention_id, _HEAD.c.version == expected)
+        .values(version=expected + 1, **values)
+    )
+    if result.rowcount != 1:
+        current = read_head(session, intervention_id).version
+        raise StaleVersionError(
+            "The record has changed since you read it. Read it again and apply your change "
+            "to the current version.",
+            etag_for(intervention_id, current),
+        )
+    return expected + 1
+
+
+def ensure_head(session: Session, row: Intervention, head: Head) -> None:
+    """Give a record loaded before submissions (the seed) its version 1 from the live row."""
+    if head.exists:
+        return
+    assert row.id is not None
+    try:
+        with session.begin_nested():
+            session.add(InterventionHead(intervention_id=row.id, version=1))
+            session.flush()
+    except exc.IntegrityError:  # another writer did it first; its version check decides
+        return
+    snapshot = snapshot_of(draft_of(row))
+    add_version(
+        session, row, 1, "baseline", row.publication_state, snapshot, [], Actor(None, "neetmap")
+    )
+    session.flush()
+
+
+def live_snapshot(session: Session, row: Intervention, head: Head) -> dict[str, Any]:
+    """What the next edit starts from: the pending edit if there is one, else the live row."""
+    if head.pending_version is not None:
+        assert row.id is not None
+        return dict(read_version(session, row.id, head.pending_version).snapshot)
+    return snapshot_of(draft_of(row))
+
+
+def edit_submission(
+    session: Session,
+    row: Intervention,
+    head: Head,
+    draft: InterventionDraft,
+    areas: Sequence[Area],
+    actor: Actor,
+) -> int:
+    """Apply an edit. A published record keeps its live row; the edit waits as a version."""
+    assert row.id is not None
+    before = live_snapshot(session, row, head)
+    after = snapshot_of(draft)
+    changed = changed_fields(before, after)
+    ensure_head(session, row, head)
+    now = utcnow()
+    if row.publication_state == "published":
+        number = claim_version(
+            session,
+            row.id,
+            head.version,
+            pending_version=head.version + 1,
+            submitted_at=head.submitted_at or now,
+        )
+    else:
+        submitted_at = head.submitted_at if row.publication_state == "submitted" else now
+        number = claim_version(session, row.id, head.version, submitted_at=submitted_at)
+        apply_draft(session, row, draft, areas, state="submitted")
+    add_version(session, row, number, "edited", "submitted", after, changed, actor)
+    session.flush()
+    return number
+
+
+def withdraw_submission(session: Session, row: Intervention, head: Head, actor: Actor) -> int:
+    """Hide a record from the public and drop any pending edit; history keeps everything."""
+    assert row.id is not None
+    if row.publication_state == "withdrawn":
+        return head.version
+    ensure_head(session, row, head)
+    number = claim_version(session, row.id, head.version, pending_version=None, submitted_at=None)
+    row.publication_state = "withdrawn"
+    row.updated_at = utcnow()
+    session.add(row)
+    snapshot = snapshot_of(draft_of(row))
+    add_version(
+        session, row, number, "withdrawn", "withdrawn", snapshot, ["publication_state"], actor
+    )
+    session.flush()
+    return number
+
+
+def apply_draft(
+    session: Session,
+    row: Intervention,
+    draft: InterventionDraft,
+    areas: Sequence[Area],
+    *,
+    state: str,
+) -> None:
+    """Overwrite the live row with a draft whose LA codes are already resolved to areas."""
+    source = draft.source
+    for name in ("name", "description", "provider", "website", "contact_email", "age_min"):
+        setattr(row, name, getattr(draft, name))
+    row.age_max, row.status = draft.age_max, draft.status
+    row.start_date, row.end_date = draft.start_date, draft.end_date
+    row.outcome_measures = list(draft.outcome_measures)
+    row.source_document = source.document if source else None
+    row.source_quote = source.quote if source else None
+    row.source_url = source.url if source else None
+    row.publication_state = state
+    row.updated_at = utcnow()
+    row.areas = list(areas)
+    # Old terms go first: a re-added (dimension, slug) would otherwise clash on the key.
+    row.terms.clear()
+    row.venues.clear()
+    session.flush()
+    row.terms = [
+        InterventionTerm(dimension=dimension, slug=slug)
+        for dimension in MULTI_VALUED
+        for slug in getattr(draft, dimension)
+    ]
+    row.venues = [Venue(name=v.name, geom=shapely.Point(v.lon, v.lat)) for v in draft.venues]
+    session.add(row)
+    session.flush()
+
+
+def read_heads(session: Session, ids: Sequence[int]) -> dict[int, Head]:
+    """Heads of many records at once; records without one are version 1."""
+    rows = session.exec(
+        select(InterventionHead).where(col(InterventionHead.intervention_id).in_(list(ids)))
+    ).all()
+    found = {r.intervention_id: Head(r.version, r.pending_version, r.submitted_at) for r in rows}
+    return {i: found.get(i, Head(version=1, exists=False)) for i in ids}

@@ -1,0 +1,107 @@
+"""Where a submission may go: LA references read through the crosswalk, and a key's LA scope.
+
+JSON bodies and CSV rows name LAs the way people do (current or superseded GSS codes, DfE
+codes, names); both paths resolve them here, so a superseded code maps to its successor with a
+warning on either path and a county that was split is refused, naming its successors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from geodata.errors import GeodataError
+from models.catalogue import AreaCatalogue
+from models.errors import AmbiguousAreaError, FieldProblem, InvalidInputError
+
+
+@dataclass(frozen=True)
+class ResolvedLAs:
+    """Current GSS codes for the references that resolved, and what to say about the rest."""
+
+    codes: tuple[str, ...]
+    warnings: tuple[str, ...]
+    problems: tuple[FieldProblem, ...]
+    ambiguous: tuple[FieldProblem, ...]
+
+    def raise_problems(self) -> None:
+        """Unknown references are invalid input (422); only splits left means ambiguous (409)."""
+        if self.problems:
+            raise InvalidInputError(
+                "Some LA codes could not be read.", [*self.problems, *self.ambiguous]
+            )
+        if self.ambiguous:
+            raise AmbiguousAreaError(self.ambiguous[0].message, self.ambiguous)
+
+
+def _label(catalogue: AreaCatalogue, code: str) -> str:
+    info = catalogue.las.get(code)
+    return f"{code} {info.name}" if info else code
+
+
+def resolve_las(
+    catalogue: AreaCatalogue,
+    texts: Sequence[str],
+    *,
+    field: str = "la_codes",
+    row: int | None = None,
+) -> ResolvedLAs:
+    """Read every LA reference; an area now split between several LAs is a problem, not a guess."""
+    codes: list[str] = []
+    warnings: list[str] = []
+    problems: list[FieldProblem] = []
+    ambiguous: list[FieldProblem] = []
+    for text in texts:
+        try:
+            resolution = catalogue.resolve_la(text)
+        except GeodataError as exc:
+            problems.append(FieldProblem(field, exc.message, row))
+            continue
+        if resolution.ambiguous:
+            successors = ", ".join(_label(catalogue, code) for code in resolution.codes)
+            ambiguous.append(
+                FieldProblem(
+                    field,
+                    f"'{text.strip()}' is now split between {successors}; give the LA or LAs "
+                    "this intervention serves.",
+                    row,
+                )
+            )
+            continue
+        codes.extend(resolution.codes)
+        if resolution.warning:
+            warnings.append(resolution.warning)
+    return ResolvedLAs(
+        tuple(dict.fromkeys(codes)), tuple(warnings), tuple(problems), tuple(ambiguous)
+    )
+
+
+def scope_codes(catalogue: AreaCatalogue, stored: Iterable[str]) -> frozenset[str]:
+    """A key's stored LA codes as current codes: a split county's key covers every successor."""
+    current: set[str] = set()
+    for code in stored:
+        try:
+            current.update(catalogue.resolve_la(code).codes)
+        except GeodataError:
+            continue  # an LA that no longer exists and has no successor grants nothing
+    return frozenset(current)
+
+
+def outside_scope(
+    catalogue: AreaCatalogue,
+    codes: Iterable[str],
+    scope: frozenset[str],
+    *,
+    field: str = "la_codes",
+    row: int | None = None,
+) -> list[FieldProblem]:
+    """One problem per LA the key may not write to, naming the LA."""
+    return [
+        FieldProblem(
+            field,
+            f"{_label(catalogue, code)} is not one of the LAs this API key may write to.",
+            row,
+        )
+        for code in codes
+        if code not in scope
+    ]

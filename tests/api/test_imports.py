@@ -1,0 +1,210 @@
+"""CSV imports: the dry-run report, all or nothing, size limits, retries and the CLI."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from api.cli import app as cli
+from api.main import create_app
+from api.schemas.submissions import ImportReport
+from api.settings import Settings, get_settings
+from models.queries import new_submissions
+from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys
+
+URL = "/api/v1/imports"
+
+
+@pytest.fixture
+def keys(session: Session, geo_client: TestClient, engine: Engine) -> Iterator[Keys]:
+    """After `session`, so its clean-up (and `seeded`'s) runs after the history is deleted."""
+    yield from issue_keys(engine)
+
+
+HEADER = "name,la_codes,age_min,age_max,target_groups,transition_points,start_date\n"
+
+
+def _upload(client: TestClient, key: str, csv: str | bytes, **params: Any) -> Any:
+    headers = bearer(key, **{"Content-Type": "text/csv"})
+    return client.post(URL, content=csv, params=params, headers=headers)
+
+
+def _counts(engine: Engine) -> tuple[int, ...]:
+    with engine.connect() as conn:
+        return tuple(
+            conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("intervention", "intervention_version", "intervention_head")
+        )
+
+
+def test_dry_run_reports_every_problem_and_stores_nothing(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = (
+        HEADER.replace("\n", ",colour\n")
+        + f"Good row,{LEEDS},14,16,SEND,Year 11 to post-16,01/09/2024,red\n"
+        + "\n"
+        + f",{LEEDS},14.5,16,young carer,,2024-13-01,\n"
+        + "Unknown LA,Atlantis,,,,,,\n"
+    )
+    before = _counts(engine)
+    response = _upload(geo_client, keys.leeds, csv, dry_run="true")
+    assert response.status_code == 200
+    report = ImportReport.model_validate(response.json())
+    assert (report.dry_run, report.stored, report.rows_read, report.rows_valid) == (
+        True,
+        False,
+        3,
+        1,
+    )
+    found = {(p.row, p.column) for p in report.problems}
+    assert found == {
+        (4, "name"),
+        (4, "age_min"),
+        (4, "target_groups"),
+        (4, "start_date"),
+        (5, "la_codes"),
+    }  # the blank row 3 is skipped but still counted in the numbering
+    slug = next(p.message for p in report.problems if p.column == "target_groups")
+    assert "Did you mean 'young_carers'?" in slug
+    assert "Allowed values:" in slug
+    assert any("colour" in w for w in report.warnings)
+    assert _counts(engine) == before
+
+
+def test_an_import_is_all_or_nothing(geo_client: TestClient, keys: Keys, engine: Engine) -> None:
+    before = _counts(engine)
+    bad = _upload(geo_client, keys.leeds, HEADER + f"A,{LEEDS},,,,,\nB,{LEEDS},,,nobody,,\n")
+    assert bad.status_code == 422
+    body = bad.json()
+    assert body["error"]["code"] == "invalid_file"
+    assert body["error"]["details"][0] == {
+        "field": "target_groups",
+        "message": body["report"]["problems"][0]["message"],
+        "location": "file",
+        "row": 3,
+    }
+    assert body["report"]["rows_valid"] == 1
+    assert _counts(engine) == before
+
+    good = _upload(geo_client, keys.leeds, HEADER + f"A,{LEEDS},,,,,\nB,383,16,18,neet,,\n")
+    assert good.status_code == 201, good.text
+    report = ImportReport.model_validate(good.json())
+    assert report.stored
+    assert len(report.created_ids) == 2
+    states = geo_client.get("/api/v1/submissions", headers=bearer(keys.leeds)).json()
+    assert {i["publication_state"] for i in states["items"]} == {"submitted"}
+    assert geo_client.get("/api/v1/interventions").json()["total"] == 0
+
+
+def test_excel_csv_with_bom_crlf_and_windows_1252(geo_client: TestClient, keys: Keys) -> None:
+    utf8 = ("\ufeff" + HEADER + f"Café club,{LEEDS},,,,,\n").replace("\n", "\r\n")
+    report = _upload(geo_client, keys.leeds, utf8.encode("utf-8"), dry_run="true").json()
+    assert (report["rows_valid"], report["problems"], report["warnings"]) == (1, [], [])
+
+    cp1252 = (HEADER + f"Café club,{LEEDS},,,,,\n").encode("cp1252")
+    stored = _upload(geo_client, keys.leeds, cp1252)
+    assert stored.status_code == 201
+    assert any("Windows-1252" in w for w in stored.json()["warnings"])
+    record_id = stored.json()["created_ids"][0]
+    record = geo_client.get(f"/api/v1/submissions/{record_id}", headers=bearer(keys.leeds))
+    assert record.json()["name"] == "Café club"
+
+
+def test_a_missing_required_column_is_reported_on_row_1(geo_client: TestClient, keys: Keys) -> None:
+    response = _upload(geo_client, keys.leeds, "name,provider\nA,B\n", dry_run="true")
+    report = response.json()
+    assert [(p["row"], p["column"]) for p in report["problems"]] == [(1, "la_codes")]
+    assert report["rows_read"] == 1
+
+
+@pytest.fixture
+def small_upload_client(settings: Settings, keys: Keys) -> Iterator[TestClient]:
+    limited = settings.model_copy(update={"max_upload_bytes": 200})
+    with TestClient(create_app(limited)) as client:
+        yield client
+
+
+def test_uploads_over_the_limit_are_413(small_upload_client: TestClient, keys: Keys) -> None:
+    big = HEADER + "".join(f"Row {i},{LEEDS},,,,,\n" for i in range(20))
+    response = _upload(small_upload_client, keys.leeds, big, dry_run="true")
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "content_too_large"
+    small = _upload(small_upload_client, keys.leeds, HEADER + f"A,{LEEDS},,,,,\n", dry_run="true")
+    assert small.status_code == 200
+
+
+def test_form_uploads_are_refused_with_instructions(geo_client: TestClient, keys: Keys) -> None:
+    response = geo_client.post(
+        URL, files={"file": ("a.csv", b"name,la_codes\n")}, headers=bearer(keys.leeds)
+    )
+    assert response.status_code == 415
+    assert "--data-binary" in response.json()["error"]["message"]
+
+
+def test_a_failure_half_way_leaves_the_database_as_it_was(
+    geo_client: TestClient, keys: Keys, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(new_submissions, "CHUNK_SIZE", 2)
+    real_chunk = new_submissions.insert_chunk
+    calls: list[int] = []
+
+    def failing_chunk(*args: Any, **kwargs: Any) -> list[int]:
+        calls.append(1)
+        if len(calls) == 2:  # the first chunk is already written when the connection drops
+            raise OperationalError("INSERT", {}, Exception("connection lost"))
+        return real_chunk(*args, **kwargs)
+
+    monkeypatch.setattr(new_submissions, "insert_chunk", failing_chunk)
+    before = _counts(engine)
+    csv = HEADER + "".join(f"Row {i},{LEEDS},,,,,\n" for i in range(5))
+    response = _upload(geo_client, keys.leeds, csv)
+    assert response.status_code == 503
+    assert len(calls) == 2
+    assert _counts(engine) == before
+
+
+def test_a_retried_import_with_the_same_key_is_not_stored_twice(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = HEADER + f"A,{LEEDS},,,,,\n"
+    headers = bearer(keys.leeds, **{"Content-Type": "text/csv", "Idempotency-Key": "upload-1"})
+    first = geo_client.post(URL, content=csv, headers=headers)
+    again = geo_client.post(URL, content=csv, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert _counts(engine)[0] == 1
+
+
+def test_cli_import_with_dry_run_then_for_real(
+    keys: Keys, database_url: str, engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEETMAP_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + f"A,{LEEDS},,,nobody,,\n", encoding="utf-8")
+    checked = runner.invoke(cli, ["import", str(bad), "--key", keys.leeds, "--dry-run"])
+    assert checked.exit_code == 1
+    assert "target_groups" in checked.output
+    assert "Dry run" in checked.output
+
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + f"A,{LEEDS},,,neet,,\nB,Leeds,,,,,\n", encoding="utf-8")
+    stored = runner.invoke(cli, ["import", str(good)], env={"NEETMAP_API_KEY": keys.leeds})
+    assert stored.exit_code == 0, stored.output
+    assert "Stored 2 interventions" in stored.output
+    assert _counts(engine)[0] == 2
+    outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield])
+    assert outside.exit_code == 1
+    assert _counts(engine)[0] == 2
+    get_settings.cache_clear()

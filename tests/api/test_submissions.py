@@ -1,0 +1,261 @@
+"""Partner submissions through the JSON API: create, edit with If-Match, moderate, withdraw.
+
+Every test runs on SQLite and PostgreSQL with the real 2023 boundaries loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from api.schemas.submissions import (
+    SubmissionPage,
+    SubmissionPublic,
+)
+from models.queries import submissions as submission_queries
+from tests.api.partner_keys import (
+    LEEDS,
+    Keys,
+    bearer,
+    edit,
+    issue_keys,
+    publish,
+    read_history,
+    submit,
+)
+
+URL = "/api/v1/interventions"
+
+
+@pytest.fixture
+def keys(session: Session, geo_client: TestClient, engine: Engine) -> Iterator[Keys]:
+    """After `session`, so its clean-up (and `seeded`'s) runs after the history is deleted."""
+    yield from issue_keys(engine)
+
+
+def test_create_is_submitted_with_location_and_etag(geo_client: TestClient, keys: Keys) -> None:
+    response = geo_client.post(
+        URL,
+        json={"name": "Leeds Pathways", "la_codes": ["383"], "target_group": ["SEND"]},
+        headers=bearer(keys.leeds),
+    )
+    assert response.status_code == 201, response.text
+    record = SubmissionPublic.model_validate(response.json())
+    assert record.publication_state == "submitted"
+    assert [a.code for a in record.areas] == [LEEDS]  # DfE code 383 is Leeds
+    assert record.target_group == ["send"]  # the label was read as the slug
+    assert response.headers["Location"] == f"/api/v1/submissions/{record.id}"
+    assert response.headers["ETag"] == record.etag == f'"{record.id}-1"'
+    assert geo_client.get(f"{URL}/{record.id}").status_code == 404
+
+
+def test_superseded_codes_map_with_a_warning_and_splits_are_refused(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    moved = geo_client.post(
+        URL, json={"name": "Dales", "la_codes": ["E10000023"]}, headers=bearer(keys.admin)
+    )
+    assert moved.status_code == 201, moved.text
+    assert [a["code"] for a in moved.json()["areas"]] == ["E06000065"]
+    assert "E06000065" in moved.json()["warnings"][0]
+
+    split = geo_client.post(
+        URL, json={"name": "Lakes", "la_codes": ["E10000006"]}, headers=bearer(keys.admin)
+    )
+    assert split.status_code == 409
+    error = split.json()["error"]
+    assert error["details"][0]["field"] == "la_codes"
+    assert "E06000063 Cumberland" in error["message"]
+    assert "E06000064 Westmorland and Furness" in error["message"]
+
+
+def test_invalid_values_are_422_naming_the_field(geo_client: TestClient, keys: Keys) -> None:
+    bad_slug = geo_client.post(
+        URL,
+        json={"name": "X", "la_codes": [LEEDS], "target_group": ["care leavers"]},
+        headers=bearer(keys.leeds),
+    )
+    assert bad_slug.status_code == 422
+    assert bad_slug.json()["error"]["details"][0]["field"] == "target_group"
+    unknown_la = geo_client.post(
+        URL, json={"name": "X", "la_codes": ["Atlantis"]}, headers=bearer(keys.leeds)
+    )
+    assert unknown_la.status_code == 422
+    assert unknown_la.json()["error"]["details"][0]["field"] == "la_codes"
+
+
+def test_edit_needs_the_current_etag(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds)
+    missing = edit(geo_client, keys.leeds, record["id"], None, name="New name")
+    assert missing.status_code == 428
+    assert missing.json()["error"]["details"][0]["field"] == "If-Match"
+
+    first = edit(geo_client, keys.leeds, record["id"], record["etag"], name="New name")
+    assert first.status_code == 200, first.text
+    assert first.json()["name"] == "New name"
+    assert first.headers["ETag"] == f'"{record["id"]}-2"' != record["etag"]
+
+    stale = edit(geo_client, keys.leeds, record["id"], record["etag"], name="Lost update")
+    assert stale.status_code == 412
+    assert stale.headers["ETag"] == first.headers["ETag"]
+    assert stale.json()["error"]["details"][0]["field"] == "If-Match"
+    retried = edit(geo_client, keys.leeds, record["id"], stale.headers["ETag"], name="Retried")
+    assert retried.status_code == 200
+
+
+def test_edit_validates_the_merged_record_and_rederives_age_bands(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, age_min=14, age_max=17)
+    assert record["age_band"] == ["14_16", "16_18"]
+    older = edit(geo_client, keys.leeds, record["id"], record["etag"], age_min=16, age_max=19)
+    assert older.status_code == 200, older.text
+    assert older.json()["age_band"] == ["16_18", "18_plus"]
+    reversed_ages = edit(geo_client, keys.leeds, record["id"], older.json()["etag"], age_min=20)
+    assert reversed_ages.status_code == 422
+    assert reversed_ages.json()["error"]["details"][0]["field"] == "age_min"
+    unknown = edit(geo_client, keys.leeds, record["id"], older.json()["etag"], colour="red")
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["details"][0]["field"] == "colour"
+
+
+def test_withdrawn_records_are_hidden_but_kept(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds)
+    publish(geo_client, keys.moderator, record["id"])
+    assert geo_client.get(f"{URL}/{record['id']}").status_code == 200
+    withdrawn = geo_client.delete(f"{URL}/{record['id']}", headers=bearer(keys.leeds))
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["publication_state"] == "withdrawn"
+    assert geo_client.get(f"{URL}/{record['id']}").status_code == 404
+    again = geo_client.delete(f"{URL}/{record['id']}", headers=bearer(keys.leeds))
+    assert again.json()["version"] == withdrawn.json()["version"]
+
+    for key in (keys.moderator, keys.leeds):
+        kept = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(key))
+        assert kept.status_code == 200
+        assert kept.json()["name"] == record["name"]
+    actions = [v.action for v in read_history(geo_client, keys.moderator, record["id"]).versions]
+    assert actions == ["created", "published", "withdrawn"]
+    refused = geo_client.post(f"{URL}/{record['id']}/publish", headers=bearer(keys.moderator))
+    assert refused.status_code == 409
+
+
+def test_history_says_who_when_and_what_changed(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds, provider="Leeds CC")
+    edit(geo_client, keys.west_yorkshire, record["id"], record["etag"], provider="Prospects")
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [(v.version, v.action, v.by) for v in versions] == [
+        (1, "created", "Leeds NEET team"),
+        (2, "edited", "WY CA"),
+    ]
+    assert versions[1].changed == ["provider"]
+    assert versions[0].snapshot["provider"] == "Leeds CC"
+    assert versions[1].snapshot["provider"] == "Prospects"
+    assert versions[0].at <= versions[1].at
+
+
+def test_a_seeded_record_gets_a_baseline_version_on_first_edit(
+    geo_client: TestClient, keys: Keys, seeded: Session
+) -> None:
+    items = geo_client.get(URL, params={"la": LEEDS, "limit": 1}).json()["items"]
+    assert items, "the sample has Leeds records"
+    record_id = items[0]["id"]
+    record = geo_client.get(f"/api/v1/submissions/{record_id}", headers=bearer(keys.leeds))
+    assert record.json()["version"] == 1
+    before = read_history(geo_client, keys.leeds, record_id).versions
+    assert [v.action for v in before] == ["baseline"]
+
+    edited = edit(geo_client, keys.leeds, record_id, record.headers["ETag"], provider="New one")
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["pending_edit"]["changes"][0]["field"] == "provider"
+    after = read_history(geo_client, keys.leeds, record_id).versions
+    assert [(v.version, v.action) for v in after] == [(1, "baseline"), (2, "edited")]
+    assert after[0].snapshot == before[0].snapshot
+    assert geo_client.get(f"{URL}/{record_id}").json()["provider"] == items[0]["provider"]
+
+
+def test_own_submissions_in_every_state(geo_client: TestClient, keys: Keys) -> None:
+    mine = submit(geo_client, keys.leeds, name="Mine")
+    published = submit(geo_client, keys.leeds, name="Mine, published")
+    publish(geo_client, keys.moderator, published["id"])
+    submit(geo_client, keys.wakefield, name="Theirs", la_codes=["E08000036"])
+    page = SubmissionPage.model_validate(
+        geo_client.get("/api/v1/submissions", headers=bearer(keys.leeds)).json()
+    )
+    assert {(i.name, i.publication_state) for i in page.items} == {
+        ("Mine", "submitted"),
+        ("Mine, published", "published"),
+    }
+    only = geo_client.get(
+        "/api/v1/submissions",
+        params={"publication_state": "submitted"},
+        headers=bearer(keys.leeds),
+    ).json()
+    assert [i["id"] for i in only["items"]] == [mine["id"]]
+    everything = geo_client.get("/api/v1/submissions", headers=bearer(keys.moderator)).json()
+    assert everything["total"] == 3
+
+
+def test_idempotency_key_makes_a_retry_return_the_first_result(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    body = {"name": "Retried", "la_codes": [LEEDS]}
+    headers = bearer(keys.leeds, **{"Idempotency-Key": "abc-123"})
+    first = geo_client.post(URL, json=body, headers=headers)
+    again = geo_client.post(URL, json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    mine = geo_client.get("/api/v1/submissions", headers=bearer(keys.leeds)).json()
+    assert mine["total"] == 1
+
+    changed = geo_client.post(URL, json={**body, "name": "Other"}, headers=headers)
+    assert changed.status_code == 422
+    assert changed.json()["error"]["details"][0]["field"] == "Idempotency-Key"
+    other_key = geo_client.post(
+        URL, json=body, headers=bearer(keys.west_yorkshire, **{"Idempotency-Key": "abc-123"})
+    )
+    assert other_key.json()["id"] != first.json()["id"]
+
+
+def test_concurrent_edits_of_one_version_exactly_one_wins(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    record = submit(geo_client, keys.leeds)
+    # Both requests pass the If-Match check before either claims the next version, so only
+    # the conditional UPDATE can tell them apart.
+    barrier = threading.Barrier(2, timeout=60)
+    claim = submission_queries.claim_version
+
+    def claim_together(*args: Any, **kwargs: Any) -> int:
+        barrier.wait()
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(submission_queries, "claim_version", claim_together)
+    results: dict[str, Any] = {}
+
+    def edit_as(name: str) -> None:
+        results[name] = edit(geo_client, keys.leeds, record["id"], record["etag"], name=name)
+
+    threads = [threading.Thread(target=edit_as, args=(name,)) for name in ("Alpha", "Beta")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(r.status_code for r in results.values())
+    assert statuses == [200, 412]
+    winner = next(name for name, r in results.items() if r.status_code == 200)
+    loser = next(r for r in results.values() if r.status_code == 412)
+    assert loser.headers["ETag"] == results[winner].headers["ETag"] == f'"{record["id"]}-2"'
+    monkeypatch.undo()
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "edited"]
+    assert versions[-1].snapshot["name"] == winner
