@@ -1,28 +1,49 @@
-"""Reading interventions."""
+"""Reading published interventions: a filtered, paged list as JSON, GeoJSON or CSV, and one record."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 
 from api.deps import PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.params import FilterDep
+from api.params import FilterDep, get_catalogue
+from api.responses import GeoJSONResponse
+from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
+from api.schemas.intervention_geojson import (
+    GEOMETRY_HELP,
+    AreaUnionCache,
+    GeometryChoice,
+    catalogue_for,
+    feature_collection,
+    features,
+)
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
 from models.filters import InterventionFilter
 from models.queries.interventions import SortKey, get_intervention, list_interventions
 
 router = APIRouter(prefix="/api/v1/interventions", tags=["interventions"])
 
+Format = Literal["json", "geojson", "csv"]
+LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "A page of interventions: JSON (default), GeoJSON or CSV by `format`.",
+        "content": {
+            "application/geo+json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    },
+    422: ERROR_RESPONSES[422],
+    503: ERROR_RESPONSES[503],
+}
 
-@router.get(
-    "",
-    response_model=InterventionPage,
-    responses={422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
-)
+
+@router.get("", response_model=InterventionPage, responses=LIST_RESPONSES)
 def list_published_interventions(
     request: Request,
+    response: Response,
     session: SessionDep,
     page: PageDep,
     query: FilterDep,
@@ -32,24 +53,64 @@ def list_published_interventions(
             description="Order: id (default), name, updated_at or created_at; `-` for descending. Ties break on id."
         ),
     ] = "id",
-) -> InterventionPage:
+    format: Annotated[
+        Format,
+        Query(
+            description=(
+                "`json` (default; the page object), `geojson` (a FeatureCollection of this "
+                "page, `application/geo+json`) or `csv` (this page as rows with the columns "
+                "of the partner CSV import plus `id`, `text/csv`)."
+            )
+        ),
+    ] = "json",
+    geometry: Annotated[GeometryChoice, Query(description=GEOMETRY_HELP)] = "areas",
+) -> InterventionPage | Response:
     """Published interventions matching the filters, a page at a time.
 
     Values within one parameter mean "any of"; `all_of` switches a dimension to "all of".
-    Unknown parameters are ignored. An intervention serving several LAs appears once.
-    Paging is by offset: a record published while you walk the pages can shift later pages by
-    one, so walk quickly or filter by `updated_since` to catch up.
+    Unknown parameters are ignored. An intervention serving several LAs appears once, and
+    counts once in `total`, however many LAs or regions it serves (the `/api/v1/areas`
+    counts give it once to each LA and once to each region it serves).
+
+    Paging is by offset, ordered by `sort` with ties broken on id, so a walk over a dataset
+    that does not change returns every match exactly once. If records are published or
+    withdrawn while you walk, later pages shift: one published before your position makes a
+    record appear twice, one withdrawn before it makes a record be skipped. To read a
+    consistent whole, use `/api/v1/export`, or walk again with `updated_since` set to the
+    time you started. Page links are in `links` (JSON, GeoJSON) and in the `Link` header.
     """
     result = list_interventions(
         session, query.filter, limit=page.limit, offset=page.offset, sort=sort
     )
+    links = _links(request, page.limit, page.offset, result.total)
+    headers = {"X-Total-Count": str(result.total)}
+    if link_header := _link_header(links):
+        headers["Link"] = link_header
+    if format == "csv":
+        headers["Content-Disposition"] = 'inline; filename="interventions.csv"'
+        return Response(
+            render_csv(result.items, header=True), media_type=CSV_MEDIA_TYPE, headers=headers
+        )
+    if format == "geojson":
+        warnings = list(query.warnings)
+        catalogue = catalogue_for(geometry, lambda: get_catalogue(request, session), warnings)
+        unions: AreaUnionCache = request.app.state.union_cache
+        body = feature_collection(
+            features(result.items, geometry, catalogue, unions),
+            numberMatched=result.total,
+            numberReturned=len(result.items),
+            links=_geojson_links(links),
+            warnings=warnings,
+        )
+        return GeoJSONResponse(body, headers=headers)
+    response.headers.update(headers)
     return InterventionPage(
         warnings=list(query.warnings),
         items=[InterventionPublic.from_row(row) for row in result.items],
         total=result.total,
         limit=page.limit,
         offset=page.offset,
-        links=_links(request, page.limit, page.offset, result.total),
+        links=links,
     )
 
 
@@ -61,6 +122,21 @@ def _links(request: Request, limit: int, offset: int, total: int) -> PageLinks:
         next=at(offset + limit) if offset + limit < total else None,
         prev=at(max(offset - limit, 0)) if offset > 0 else None,
     )
+
+
+def _link_header(links: PageLinks) -> str:
+    """RFC 8288 `Link` header with the next and previous pages."""
+    pairs = (("next", links.next), ("prev", links.prev))
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in pairs if url)
+
+
+def _geojson_links(links: PageLinks) -> list[dict[str, str]]:
+    """OGC API - Features style links, so GIS clients can follow the pages."""
+    return [
+        {"href": url, "rel": rel, "type": "application/geo+json"}
+        for rel, url in (("next", links.next), ("prev", links.prev))
+        if url
+    ]
 
 
 @router.get("/{intervention_id}", response_model=InterventionPublic, responses=ERROR_RESPONSES)

@@ -1,0 +1,105 @@
+"""Interventions as CSV rows: the columns of the partner CSV import, with `id` first.
+
+Using the import's columns means a researcher's download and an LA officer's upload read the
+same way, and an exported file can be corrected and submitted back. Multi-valued cells are
+joined with `;`, as the import splits them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from models.intervention import Intervention
+
+CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+SEPARATOR = ";"
+
+#: (column, typology dimension) for the multi-valued cells; the import uses plural names.
+_DIMENSION_COLUMNS: dict[str, str] = {
+    "age_bands": "age_band",
+    "target_groups": "target_group",
+    "funding_sources": "funding_source",
+    "transition_points": "transition_point",
+    "intervention_types": "intervention_type",
+    "delivery_model": "delivery_model",
+    "evidence_level": "evidence_level",
+}
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "id",
+    "name",
+    "description",
+    "provider",
+    "la_codes",
+    "age_min",
+    "age_max",
+    "age_bands",
+    "target_groups",
+    "funding_sources",
+    "transition_points",
+    "intervention_types",
+    "delivery_model",
+    "evidence_level",
+    "status",
+    "start_date",
+    "end_date",
+    "website",
+    "contact_email",
+    "source_url",
+)
+
+#: Spreadsheets run a cell starting with one of these as a formula (CSV injection), so free
+#: text that starts with one is prefixed with an apostrophe, which spreadsheets hide.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FREE_TEXT = {"name", "description", "provider", "website", "contact_email", "source_url"}
+
+
+def _cell(column: str, value: str | int | None) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if column in _FREE_TEXT and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def row_values(row: Intervention) -> dict[str, str | int | None]:
+    """One intervention as typed values keyed by `CSV_COLUMNS`, lists joined, text as stored."""
+    values: dict[str, str | int | None] = {
+        "id": row.id,
+        "la_codes": SEPARATOR.join(sorted(area.code for area in row.areas)),
+        "age_min": row.age_min,
+        "age_max": row.age_max,
+        "status": row.status,
+        "start_date": row.start_date.isoformat() if row.start_date else None,
+        "end_date": row.end_date.isoformat() if row.end_date else None,
+    }
+    for column in _FREE_TEXT:
+        values[column] = getattr(row, column) or None
+    for column, dimension in _DIMENSION_COLUMNS.items():
+        values[column] = SEPARATOR.join(row.values(dimension))
+    return {column: values[column] for column in CSV_COLUMNS}
+
+
+def csv_row(row: Intervention) -> list[str]:
+    """One intervention as CSV cells in `CSV_COLUMNS` order, safe to open in a spreadsheet."""
+    return [_cell(column, value) for column, value in row_values(row).items()]
+
+
+def render_csv(rows: Iterable[Intervention], *, header: bool) -> str:
+    """A chunk of CSV text (RFC 4180, CRLF line ends), with the header row first if asked."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    if header:
+        writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(row) for row in rows)
+    return buffer.getvalue()
+
+
+def csv_chunks(pages: Iterable[Iterable[Intervention]]) -> Iterator[bytes]:
+    """The header, then one encoded chunk per page of records, for streaming."""
+    yield render_csv((), header=True).encode()
+    for page in pages:
+        yield render_csv(page, header=False).encode()

@@ -1,0 +1,157 @@
+"""Interventions as GeoJSON (RFC 7946) Features, for maps and GIS exports.
+
+An intervention has no boundary of its own: it is where its LAs are, or where its venues are.
+Most records serve one LA and many share the same set, so each set's union is computed and
+rendered once per boundary version and reused by every Feature, page and export.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Literal
+
+import orjson
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from api.schemas.areas import ATTRIBUTION, SIMPLIFY_TOLERANCE_DEG
+from api.schemas.interventions import InterventionPublic
+from geodata.geometry import round_coordinates, simplify_for_level
+from models.catalogue import AreaCatalogue
+from models.errors import ServiceUnavailableError
+from models.intervention import Intervention
+
+GeometryChoice = Literal["areas", "venues", "none"]
+GEOMETRY_HELP = (
+    "Feature geometry: `areas` (default), the union of the simplified boundaries of the LAs "
+    "served; `venues`, a MultiPoint of its venues (null when it lists none); or `none`."
+)
+PRECISION = 5  # decimal places, about 1 m
+NO_BOUNDARIES_WARNING = "No LA boundaries are loaded, so the area geometries are null."
+
+
+class AreaUnionCache:
+    """Unions of LA sets for one boundary version, as shapely and as rendered GeoJSON.
+
+    Args:
+        max_entries: How many LA sets to keep; the least recently used go first.
+    """
+
+    def __init__(self, max_entries: int = 4096) -> None:
+        self._lock = threading.Lock()
+        self._max = max_entries
+        self._version: int | None = None
+        self._entries: OrderedDict[tuple[str, ...], tuple[BaseGeometry, orjson.Fragment]] = (
+            OrderedDict()
+        )
+
+    def get(
+        self, catalogue: AreaCatalogue, codes: Iterable[str]
+    ) -> tuple[BaseGeometry, orjson.Fragment] | None:
+        """The union of these LAs' simplified boundaries, or None when none has a boundary."""
+        key = tuple(sorted({code for code in codes if code in catalogue.geometries}))
+        if not key:
+            return None
+        with self._lock:
+            if self._version != catalogue.version:
+                self._entries.clear()
+                self._version = catalogue.version
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+                return found
+        union = shapely.union_all([catalogue.geometries[code] for code in key])
+        geom = round_coordinates(simplify_for_level(union, SIMPLIFY_TOLERANCE_DEG), PRECISION)
+        entry = (geom, orjson.Fragment(shapely.to_geojson(geom)))
+        with self._lock:
+            self._entries[key] = entry
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        return entry
+
+
+def catalogue_for(
+    choice: GeometryChoice, load: Callable[[], AreaCatalogue], warnings: list[str]
+) -> AreaCatalogue | None:
+    """The catalogue when area geometries are wanted. Without loaded boundaries the Features
+    still come, with null geometry and a warning saying why, rather than a 503."""
+    if choice != "areas":
+        return None
+    try:
+        return load()
+    except ServiceUnavailableError:
+        warnings.append(NO_BOUNDARIES_WARNING)
+        return None
+
+
+def venue_geometry(row: Intervention) -> BaseGeometry | None:
+    """The intervention's venues as one MultiPoint, or None when it lists none."""
+    if not row.venues:
+        return None
+    points = [(round(v.geom.x, 6), round(v.geom.y, 6)) for v in row.venues]
+    return shapely.MultiPoint(points)
+
+
+def row_geometry(
+    row: Intervention,
+    choice: GeometryChoice,
+    catalogue: AreaCatalogue | None,
+    unions: AreaUnionCache,
+) -> tuple[BaseGeometry, orjson.Fragment] | None:
+    """The geometry chosen for one intervention, as shapely and as rendered GeoJSON."""
+    if choice == "venues":
+        geom = venue_geometry(row)
+        return (geom, orjson.Fragment(shapely.to_geojson(geom))) if geom is not None else None
+    if choice == "areas" and catalogue is not None:
+        return unions.get(catalogue, (area.code for area in row.areas))
+    return None
+
+
+def intervention_feature(row: Intervention, geometry: orjson.Fragment | None) -> dict[str, Any]:
+    """One Feature: the public JSON shape as properties, the intervention id as Feature id."""
+    properties = InterventionPublic.from_row(row).model_dump(mode="json")
+    return {
+        "type": "Feature",
+        "id": properties["id"],
+        "geometry": geometry,
+        "properties": properties,
+    }
+
+
+def features(
+    rows: Iterable[Intervention],
+    choice: GeometryChoice,
+    catalogue: AreaCatalogue | None,
+    unions: AreaUnionCache,
+) -> list[dict[str, Any]]:
+    """Features for a page of interventions."""
+    out = []
+    for row in rows:
+        found = row_geometry(row, choice, catalogue, unions)
+        out.append(intervention_feature(row, found[1] if found else None))
+    return out
+
+
+def feature_collection(features: list[dict[str, Any]], **members: Any) -> bytes:
+    """A FeatureCollection with foreign members (paging, warnings) and the boundary attribution."""
+    return orjson.dumps(
+        {"type": "FeatureCollection", **members, "attribution": ATTRIBUTION, "features": features}
+    )
+
+
+def feature_collection_chunks(
+    members: dict[str, Any], pages: Iterable[list[dict[str, Any]]]
+) -> Iterator[bytes]:
+    """The same document streamed: the members first, then one chunk of Features per page."""
+    head = orjson.dumps({"type": "FeatureCollection", **members, "attribution": ATTRIBUTION})
+    yield head[:-1] + b',"features":['
+    first = True
+    for page in pages:
+        if not page:
+            continue
+        body = b",".join(orjson.dumps(feature) for feature in page)
+        yield body if first else b"," + body
+        first = False
+    yield b"]}"

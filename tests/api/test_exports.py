@@ -1,0 +1,219 @@
+"""Exports: the list's records as CSV, GeoJSON and GeoPackage, versioned and licensed."""
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from api.routes import exports
+from api.schemas.intervention_csv import CSV_COLUMNS, csv_chunks
+from models.drafts import InterventionDraft
+from models.queries.interventions import create_intervention, ensure_areas
+
+LEEDS, CALDERDALE, SEFTON, CAMDEN = "E08000035", "E08000033", "E08000014", "E09000007"
+
+
+def _add(
+    session: Session, name: str, las: list[str], state: str = "published", **fields: Any
+) -> int:
+    draft = InterventionDraft.model_validate({"name": name, "la_codes": las, **fields})
+    row = create_intervention(session, draft, ensure_areas(session, las), state=state)
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
+@pytest.fixture
+def records(session: Session) -> list[int]:
+    """Seven published records over four LAs (one serving two), and one hidden draft."""
+    ids = [
+        _add(session, "Leeds and Calderdale", [LEEDS, CALDERDALE], target_group=["send"]),
+        _add(session, "Sefton advisers", [SEFTON], target_group=["neet"]),
+        _add(session, "Camden mentoring", [CAMDEN], target_group=["send", "neet"]),
+    ]
+    ids += [_add(session, f"Leeds {n}", [LEEDS], target_group=["at_risk"]) for n in range(4)]
+    _add(session, "Hidden draft", [LEEDS], state="submitted", target_group=["send"])
+    return ids
+
+
+def _list_ids(client: TestClient, **params: str) -> list[int]:
+    body = client.get("/api/v1/interventions", params={"limit": 500, **params}).json()
+    return [item["id"] for item in body["items"]]
+
+
+@pytest.mark.parametrize("params", [{}, {"target_group": "send"}, {"la": "Leeds"}])
+def test_csv_export_has_the_lists_records_in_id_order(
+    geo_client: TestClient,
+    records: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+    params: dict[str, str],
+) -> None:
+    monkeypatch.setattr(exports, "PAGE_SIZE", 3)  # several pages from a few records
+    response = geo_client.get("/api/v1/export", params={"format": "csv", **params})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
+    assert response.headers["content-disposition"].startswith("attachment; filename=")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert list(rows[0]) == list(CSV_COLUMNS)
+    ids = [int(row["id"]) for row in rows]
+    assert ids == _list_ids(geo_client, **params)
+    assert ids == sorted(ids)
+    assert len(ids) == len(set(ids))
+
+
+def test_csv_is_written_a_page_at_a_time() -> None:
+    pages = [[], [], []]
+    chunks = list(csv_chunks(pages))
+    assert len(chunks) == 4
+    assert chunks[0].decode().startswith("id,name,")
+
+
+def test_csv_sidecar_carries_licence_attribution_and_version(
+    client: TestClient, records: list[int]
+) -> None:
+    response = client.get("/api/v1/export?format=csv&target_group=send&target_group=neet&q=Camden")
+    assert [int(r["id"]) for r in csv.DictReader(io.StringIO(response.text))] == [records[2]]
+    link = response.headers["link"]
+    assert 'rel="describedby"' in link
+    sidecar = client.get(link.split(";")[0].strip("<>"))
+    assert sidecar.status_code == 200
+    assert sidecar.headers["content-type"] == "application/csvm+json"
+    meta = sidecar.json()
+    assert meta["@context"] == "http://www.w3.org/ns/csvw"
+    assert "open-government-licence/version/3" in meta["dc:license"]["@id"]
+    assert "Office for National Statistics" in meta["dc:rights"]
+    assert meta["url"].endswith("?target_group=send&target_group=neet&q=Camden&format=csv")
+    columns = meta["tableSchema"]["columns"]
+    assert [c["name"] for c in columns] == list(CSV_COLUMNS)
+    assert next(c for c in columns if c["name"] == "target_groups")["separator"] == ";"
+    (notes,) = meta["notes"]
+    assert notes["dataset_version"] in response.headers["content-disposition"]
+    assert notes["dataset_version"].endswith(".typology-1")
+    assert notes["licence"] == "Open Government Licence v3.0"
+
+
+def test_geojson_export_carries_metadata_and_every_record(
+    geo_client: TestClient, records: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "PAGE_SIZE", 2)
+    response = geo_client.get("/api/v1/export", params={"format": "geojson"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/geo+json"
+    body = response.json()
+    assert body["type"] == "FeatureCollection"
+    meta = body["metadata"]
+    assert meta["licence"] == "Open Government Licence v3.0"
+    assert "Contains OS data" in meta["attribution"]
+    assert meta["typology_version"] == "1"
+    assert meta["dataset_version"].startswith(
+        meta["last_changed_at"].replace("-", "").replace(":", "")
+    )
+    assert [f["id"] for f in body["features"]] == sorted(records)
+    assert all(f["geometry"]["type"] == "MultiPolygon" for f in body["features"])
+
+
+def test_geopackage_has_interventions_las_with_counts_and_metadata(
+    geo_client: TestClient, records: list[int], tmp_path: Path
+) -> None:
+    response = geo_client.get("/api/v1/export", params={"format": "gpkg", "target_group": "send"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/geopackage+sqlite3"
+    path = tmp_path / "export.gpkg"
+    path.write_bytes(response.content)
+    layers = dict(pyogrio.list_layers(path))
+    assert layers == {"interventions": "MultiPolygon", "las": "MultiPolygon", "metadata": None}
+    interventions = gpd.read_file(path, layer="interventions")
+    assert sorted(interventions["id"]) == _list_ids(geo_client, target_group="send")
+    assert interventions.crs.to_epsg() == 4326
+    assert interventions.geometry.notna().all()
+    assert set(CSV_COLUMNS) <= set(interventions.columns)
+    las = gpd.read_file(path, layer="las")
+    assert len(las) == 153
+    counts = dict(zip(las["code"], las["intervention_count"], strict=True))
+    assert (counts[LEEDS], counts[CALDERDALE], counts[CAMDEN], counts[SEFTON]) == (1, 1, 1, 0)
+    assert sum(counts.values()) == 3
+    table = gpd.read_file(path, layer="metadata")
+    meta = dict(zip(table["key"], table["value"], strict=True))
+    assert meta["licence"] == "Open Government Licence v3.0"
+    assert "Office for National Statistics" in meta["attribution"]
+    assert meta["dataset_version"].endswith(".typology-1")
+    assert pyogrio.read_info(path, layer="las")["dataset_metadata"]["LICENCE"] == meta["licence"]
+
+
+def test_geopackage_without_geometry_has_a_plain_table(
+    geo_client: TestClient, records: list[int], tmp_path: Path
+) -> None:
+    response = geo_client.get("/api/v1/export", params={"format": "gpkg", "geometry": "none"})
+    path = tmp_path / "plain.gpkg"
+    path.write_bytes(response.content)
+    assert dict(pyogrio.list_layers(path))["interventions"] is None
+    assert len(gpd.read_file(path, layer="interventions")) == len(records)
+
+
+def test_same_dataset_same_bytes_and_a_304_without_building_it(
+    geo_client: TestClient, session: Session, records: list[int]
+) -> None:
+    first = geo_client.get("/api/v1/export", params={"format": "gpkg"})
+    again = geo_client.get("/api/v1/export", params={"format": "gpkg"})
+    assert first.headers["etag"] == again.headers["etag"]
+    assert not first.headers["etag"].startswith("W/")
+    assert first.content == again.content
+    cached = geo_client.get(
+        "/api/v1/export",
+        params={"format": "gpkg"},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
+    assert cached.status_code == 304
+    assert cached.content == b""
+    _add(session, "New since", [SEFTON])
+    changed = geo_client.get(
+        "/api/v1/export",
+        params={"format": "gpkg"},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != first.headers["etag"]
+
+
+def test_drafts_leave_every_export_unchanged(
+    geo_client: TestClient, session: Session, records: list[int]
+) -> None:
+    params = {"format": "geojson", "geometry": "none"}
+    before = geo_client.get("/api/v1/export", params=params)
+    _add(session, "Later draft", [LEEDS], state="submitted")
+    after = geo_client.get("/api/v1/export", params=params)
+    assert after.headers["etag"] == before.headers["etag"]
+    assert after.content == before.content
+    assert "draft" not in after.text.lower()
+    csv_text = geo_client.get("/api/v1/export", params={"format": "csv"}).text
+    assert "draft" not in csv_text.lower()
+
+
+def test_an_empty_export_is_still_a_valid_file(geo_client: TestClient, tmp_path: Path) -> None:
+    csv_text = geo_client.get("/api/v1/export", params={"format": "csv"}).text
+    assert csv_text.splitlines() == [",".join(CSV_COLUMNS)]
+    body = geo_client.get("/api/v1/export", params={"format": "geojson"}).json()
+    assert body["features"] == []
+    assert body["metadata"]["dataset_version"] == "empty.typology-1"
+    path = tmp_path / "empty.gpkg"
+    path.write_bytes(geo_client.get("/api/v1/export", params={"format": "gpkg"}).content)
+    assert len(gpd.read_file(path, layer="interventions")) == 0
+    assert len(gpd.read_file(path, layer="las")) == 153
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"format": "xlsx"}, "format"), ({"target_group": "nobody"}, "target_group")],
+)
+def test_bad_export_parameters_are_422_naming_them(
+    client: TestClient, params: dict[str, str], field: str
+) -> None:
+    response = client.get("/api/v1/export", params=params)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == field
