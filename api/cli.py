@@ -23,6 +23,9 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from api import migrations
+from api.commands import context as context_commands
+from api.commands import imports as import_commands
+from api.commands import keys as key_commands
 from api.settings import Settings, get_settings
 from geodata.errors import GeodataError
 from geodata.ons import ONS_CTYUA_LAYERS, cache_path, download_layer
@@ -47,6 +50,9 @@ boundaries_app = typer.Typer(
     help="Load LA and region boundaries (ONS) into the database.", no_args_is_help=True
 )
 app.add_typer(boundaries_app, name="boundaries")
+app.add_typer(context_commands.app, name="context")
+app.add_typer(key_commands.app, name="keys")
+app.command("import")(import_commands.import_file)
 console = Console(stderr=True)
 
 

@@ -43,7 +43,9 @@ class PageParams:
     def __init__(
         self,
         limit: Annotated[int, Query(ge=1, le=500, description="Items per page, 1 to 500.")] = 50,
-        offset: Annotated[int, Query(ge=0, description="Number of matching items to skip.")] = 0,
+        offset: Annotated[
+            int, Query(ge=0, le=2**31 - 1, description="Number of matching items to skip.")
+        ] = 0,
     ) -> None:
         self.limit = limit
         self.offset = offset

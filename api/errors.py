@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geodata.errors import GeodataError
@@ -144,6 +145,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _on_domain)
     app.add_exception_handler(GeodataError, _on_domain)
     app.add_exception_handler(OperationalError, _on_database)
+    # Every pooled connection busy past pool_timeout (e.g. a database that hangs): also a 503.
+    app.add_exception_handler(PoolTimeoutError, _on_database)
     app.add_exception_handler(DBAPIError, _on_database_or_unexpected)
     app.add_exception_handler(Exception, _on_unexpected)
 

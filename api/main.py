@@ -10,9 +10,14 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
+from api.caching import ConditionalGetMiddleware, VaryMiddleware
 from api.errors import install_error_handlers
 from api.routes import areas, interventions, meta
+from api.routes import submissions as submission_routes
+from api.routes.exports import router as exports_router
+from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
+from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine
@@ -54,18 +59,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.catalogue = CatalogueCache()
     app.state.geometry_cache = GeometryCache()
+    app.state.union_cache = AreaUnionCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Innermost first: ETags from identity bytes, then gzip, CORS, and one clean Vary last.
+    app.add_middleware(ConditionalGetMiddleware, max_age=settings.cache_max_age)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Location"],
+        expose_headers=["ETag", "Location", "Link", "X-Total-Count", "Content-Disposition"],
         max_age=600,
     )
+    app.add_middleware(VaryMiddleware)
     app.include_router(meta.router)
     app.include_router(interventions.router)
     app.include_router(areas.router)
+    app.include_router(submission_routes.router)
+    app.include_router(research_router)
+    app.include_router(exports_router)
     return app

@@ -170,6 +170,8 @@ class InterventionQuery:
     ) -> ResolvedQuery:
         """Validate every value and build the filter; all problems are reported together."""
         problems: list[FieldProblem] = []
+        if self.q and any(ord(ch) < 32 for ch in self.q):
+            problems.append(FieldProblem("q", "must not contain control characters"))
         if self._bad_since:
             problems.append(
                 FieldProblem("updated_since", "is outside the range of dates this service handles")

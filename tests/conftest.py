@@ -28,7 +28,16 @@ SHARED = REPO_ROOT.parent / "shared"
 PG_ADMIN_URL = os.environ.get(
     "NEETMAP_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
-DATA_TABLES = ("venue", "intervention_term", "intervention_area", "intervention")
+#: Deleted after each test, children first (history has no cascade, on purpose).
+DATA_TABLES = (
+    "idempotency_record",
+    "intervention_version",
+    "intervention_head",
+    "venue",
+    "intervention_term",
+    "intervention_area",
+    "intervention",
+)
 
 
 def _pg_reachable() -> str | None:

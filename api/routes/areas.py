@@ -18,6 +18,7 @@ from api.schemas.areas import (
     feature,
     feature_collection,
 )
+from api.schemas.context import with_context
 from geodata.errors import GeodataError
 from models.catalogue import AreaCatalogue, AreaInfo
 from models.errors import AmbiguousAreaError, NotFoundError
@@ -66,7 +67,7 @@ def list_areas(
     cache = _geometry_cache(request)
     features = [
         feature(
-            area_properties(catalogue, info, counts.get(code, 0)),
+            with_context(area_properties(catalogue, info, counts.get(code, 0)), request, session),
             cache.fragment(catalogue, code, geometry, precision),
             info.bbox,
         )
@@ -132,7 +133,7 @@ def read_area(
     flt = query.filter
     scoped = replace(flt, area_sets=(*flt.area_sets, las))
     page = list_interventions(session, scoped, limit=100, offset=0, sort="name")
-    props = area_properties(catalogue, info, page.total)
+    props = with_context(area_properties(catalogue, info, page.total), request, session)
     props["resolved_from"] = resolved
     props["interventions"] = [{"id": row.id, "name": row.name} for row in page.items]
     props["interventions_href"] = str(
