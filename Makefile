@@ -33,7 +33,7 @@ serve: install
 
 ## test: set up, then lint, type-check, check import layers and run the tests (both backends)
 test: install postgis lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2
 
 lint: install
 	$(BIN)/ruff check .

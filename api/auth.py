@@ -15,10 +15,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.deps import SessionDep
 from api.params import get_catalogue
-from api.write_errors import NotAuthenticatedError
 from models.account import MODERATING_ROLES
 from models.catalogue import AreaCatalogue
-from models.errors import FieldProblem, NotFoundError
+from models.errors import FieldProblem, NotAuthenticatedError, NotFoundError
 from models.filters import InterventionFilter
 from models.intervention import PUBLICATION_STATES, Intervention
 from models.queries.accounts import KeyInfo, authenticate

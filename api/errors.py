@@ -24,13 +24,25 @@ from models.errors import (
     DomainError,
     FieldProblem,
     InvalidInputError,
+    NotAuthenticatedError,
     NotFoundError,
+    PreconditionRequiredError,
     ServiceUnavailableError,
+    UnsupportedUploadError,
+    UploadTooLargeError,
 )
+from models.versioning import AccessDeniedError, StaleVersionError, StateConflictError
 
 log = logging.getLogger("neetmap.api")
 
 STATUS_OF: dict[type[Exception], tuple[int, str]] = {
+    NotAuthenticatedError: (401, "unauthorized"),
+    AccessDeniedError: (403, "forbidden"),
+    StateConflictError: (409, "conflict"),
+    StaleVersionError: (412, "precondition_failed"),
+    UploadTooLargeError: (413, "content_too_large"),
+    UnsupportedUploadError: (415, "unsupported_media_type"),
+    PreconditionRequiredError: (428, "precondition_required"),
     AmbiguousAreaError: (409, "ambiguous_area"),
     NotFoundError: (404, "not_found"),
     InvalidInputError: (422, "validation_error"),
@@ -104,12 +116,32 @@ async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     return response
 
 
+_HEADER_FIELDS = frozenset({"Authorization", "If-Match", "Content-Type", "Content-Length"})
+
+
 def _field_details(problems: Any) -> list[ErrorDetail]:
     return [
-        ErrorDetail(field=p.field, message=p.message, row=p.row)
+        ErrorDetail(
+            field=p.field,
+            message=p.message,
+            row=p.row,
+            location="header" if p.field in _HEADER_FIELDS else None,
+        )
         for p in problems
         if isinstance(p, FieldProblem)
     ]
+
+
+def _protocol_headers(exc: Exception, details: list[ErrorDetail]) -> dict[str, str]:
+    """What HTTP expects beside some errors: the auth scheme on 401, the current ETag on 412."""
+    if isinstance(exc, NotAuthenticatedError):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(exc, StaleVersionError):
+        if not details:
+            message = f"names an old version; the current ETag is {exc.etag}"
+            details.append(ErrorDetail(field="If-Match", message=message, location="header"))
+        return {"ETag": exc.etag}
+    return {}
 
 
 async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
@@ -121,7 +153,10 @@ async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
         status, code = 500, "internal_error"
     message = getattr(exc, "message", None) or "The request could not be completed."
     details = _field_details(getattr(exc, "details", ()))
-    return error_response(status, code, str(message), details)
+    headers = _protocol_headers(exc, details)
+    response = error_response(status, code, str(message), details)
+    response.headers.update(headers)
+    return response
 
 
 async def _on_database(_: Request, exc: Exception) -> JSONResponse:

@@ -38,3 +38,19 @@ class ServiceUnavailableError(DomainError):
 
 class AmbiguousAreaError(DomainError):
     """A superseded LA code now covers several LAs and the request needs exactly one."""
+
+
+class NotAuthenticatedError(DomainError):
+    """No API key, or one that is wrong or revoked."""
+
+
+class PreconditionRequiredError(DomainError):
+    """A change to an existing record sent without `If-Match`."""
+
+
+class UploadTooLargeError(DomainError):
+    """An upload over the configured size limit."""
+
+
+class UnsupportedUploadError(DomainError):
+    """An upload sent in a form the import does not read (e.g. multipart)."""

@@ -18,10 +18,11 @@ from api.params import CatalogueDep
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.services.submissions import find_replay, remember, request_hash
-from api.write_errors import UnsupportedUploadError, UploadTooLargeError, WriteRoute, responses
+from api.write_errors import responses
 from models.account import IdempotencyRecord
+from models.errors import UnsupportedUploadError, UploadTooLargeError
 
-router = APIRouter(route_class=WriteRoute, tags=["imports"])
+router = APIRouter(tags=["imports"])
 
 _RESPONSES = responses(401, 403, 413, 415, 422, 503)
 _RESPONSES[200] = {"model": ImportReport, "description": "Dry run: the report, nothing stored"}

@@ -21,14 +21,14 @@ from api.services.submissions import (
     present,
     resolved_draft,
 )
-from api.write_errors import WriteRoute, responses
+from api.write_errors import responses
 from models.area import Area
 from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.queries.moderation import awaiting_review, publish_submission, reject_submission
 from models.queries.submissions import read_version
 
-router = APIRouter(route_class=WriteRoute, tags=["moderation"])
+router = APIRouter(tags=["moderation"])
 
 IfMatch = Annotated[
     str | None,

@@ -35,7 +35,7 @@ from api.services.submissions import (
     resolved_draft,
     version_public,
 )
-from api.write_errors import WriteRoute, responses
+from api.write_errors import responses
 from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.filters import InterventionFilter
@@ -51,7 +51,7 @@ from models.queries.submissions import (
 )
 from models.versioning import etag_for
 
-router = APIRouter(prefix="/api/v1", route_class=WriteRoute, tags=["submissions"])
+router = APIRouter(prefix="/api/v1", tags=["submissions"])
 router.include_router(moderation.router)
 router.include_router(imports.router)
 

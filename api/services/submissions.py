@@ -22,13 +22,12 @@ from api.schemas.submissions import (
     SubmissionPublic,
     VersionPublic,
 )
-from api.write_errors import PreconditionRequiredError
 from models.account import IdempotencyRecord
 from models.area import Area
 from models.catalogue import AreaCatalogue
 from models.draft_errors import require_no_nul
 from models.drafts import InterventionDraft
-from models.errors import FieldProblem, InvalidInputError
+from models.errors import FieldProblem, InvalidInputError, PreconditionRequiredError
 from models.filters import InterventionFilter
 from models.intervention import PUBLICATION_STATES, Intervention
 from models.queries.interventions import ensure_areas, get_intervention
