@@ -47,7 +47,8 @@ COLUMNS: Final[dict[str, str]] = {
     "source_url": "source",
 }
 REQUIRED: Final = ("name", "la_codes")
-_TYPOLOGY: Final[dict[str, Dimension]] = {
+#: CSV column -> typology dimension, for the multi-valued cells (the CSV uses plural names).
+TYPOLOGY_COLUMNS: Final[dict[str, Dimension]] = {
     "age_bands": "age_band",
     "target_groups": "target_group",
     "funding_sources": "funding_source",
@@ -191,11 +192,11 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
 def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
     """Put one cell into the draft's data, yielding problems the draft cannot word as well."""
     target = COLUMNS[column]
-    if column in _TYPOLOGY:
+    if column in TYPOLOGY_COLUMNS:
         slugs = []
         for item in _split(value):
             try:
-                slugs.append(_normalised(_TYPOLOGY[column], item))
+                slugs.append(_normalised(TYPOLOGY_COLUMNS[column], item))
             except ValueError as exc:
                 yield str(exc)
         data[target] = slugs

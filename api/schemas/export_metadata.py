@@ -14,6 +14,7 @@ from typing import Any
 
 from api.schemas.areas import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from api.schemas.intervention_csv import CSV_COLUMNS, SEPARATOR
+from models.csv_import import TYPOLOGY_COLUMNS
 from models.typology import TYPOLOGY_VERSION
 
 TITLE = "neetmap: NEET early interventions in England"
@@ -26,16 +27,7 @@ ATTRIBUTION = (
 CSVW_MEDIA_TYPE = "application/csvm+json"
 _INTEGER_COLUMNS = {"id", "age_min", "age_max"}
 _DATE_COLUMNS = {"start_date", "end_date"}
-_LIST_COLUMNS = {
-    "la_codes",
-    "age_bands",
-    "target_groups",
-    "funding_sources",
-    "transition_points",
-    "intervention_types",
-    "delivery_model",
-    "evidence_level",
-}
+_LIST_COLUMNS = {"la_codes", *TYPOLOGY_COLUMNS}
 
 
 @dataclass(frozen=True)

@@ -11,44 +11,17 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from models.csv_import import COLUMNS as IMPORT_COLUMNS
+from models.csv_import import TYPOLOGY_COLUMNS
 from models.intervention import Intervention
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 SEPARATOR = ";"
 
-#: (column, typology dimension) for the multi-valued cells; the import uses plural names.
-_DIMENSION_COLUMNS: dict[str, str] = {
-    "age_bands": "age_band",
-    "target_groups": "target_group",
-    "funding_sources": "funding_source",
-    "transition_points": "transition_point",
-    "intervention_types": "intervention_type",
-    "delivery_model": "delivery_model",
-    "evidence_level": "evidence_level",
-}
-
-CSV_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "description",
-    "provider",
-    "la_codes",
-    "age_min",
-    "age_max",
-    "age_bands",
-    "target_groups",
-    "funding_sources",
-    "transition_points",
-    "intervention_types",
-    "delivery_model",
-    "evidence_level",
-    "status",
-    "start_date",
-    "end_date",
-    "website",
-    "contact_email",
-    "source_url",
-)
+#: The export's columns: the id, then exactly the partner import's columns, so a file can go
+#: back in (one definition, in models.csv_import).
+_DIMENSION_COLUMNS: dict[str, str] = dict(TYPOLOGY_COLUMNS)
+CSV_COLUMNS: tuple[str, ...] = ("id", *IMPORT_COLUMNS)
 
 #: Spreadsheets run a cell starting with one of these as a formula (CSV injection), so free
 #: text that starts with one is prefixed with an apostrophe, which spreadsheets hide.
