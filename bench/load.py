@@ -1,0 +1,124 @@
+"""Load from outside Python: wrk against loopback URLs, and nginx as the static baseline."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.harness import HOST, free_port, stop, wait_for
+
+
+@contextmanager
+def nginx_serving(path: Path, content_type: str) -> Iterator[str]:
+    """nginx in the foreground, one worker, serving one file with on-the-fly gzip."""
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(binary).exists():
+        raise RuntimeError("nginx is not installed: apt-get install -y nginx-light")
+    port = free_port()
+    root = path.parent
+    conf = root / "nginx.conf"
+    conf.write_text(
+        f"""daemon off;
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    types {{ {content_type} geojson; }}
+    gzip on;
+    gzip_types {content_type};
+    gzip_min_length 1024;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    server {{
+        listen {HOST}:{port};
+        root {root};
+        location / {{ }}
+    }}
+}}
+"""
+    )
+    (root / "tmp").mkdir(exist_ok=True)
+    process = subprocess.Popen([binary, "-c", str(conf), "-p", str(root)], start_new_session=True)
+    url = f"http://{HOST}:{port}/{path.name}"
+    try:
+        wait_for(url, 10)
+        yield url
+    finally:
+        stop(process)
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    url: str
+    requests_per_s: float
+    latency_p50_ms: float
+    latency_p99_ms: float
+    transfer_per_s: str
+    errors: str
+
+
+def wrk(
+    url: str,
+    *,
+    seconds: int = 10,
+    connections: int = 8,
+    threads: int = 1,
+    gzip: bool = True,
+    paths: Sequence[str] | None = None,
+) -> WrkResult:
+    """wrk against a loopback URL for a bounded time; its summary parsed.
+
+    With `paths`, each request takes the next of them (a generated Lua script), round robin.
+    """
+    binary = shutil.which("wrk")
+    if binary is None:
+        raise RuntimeError("wrk is not installed: apt-get install -y wrk")
+    if not url.startswith(f"http://{HOST}:"):
+        raise ValueError("load is only generated against 127.0.0.1")
+    command = [binary, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if gzip:
+        command += ["-H", "Accept-Encoding: gzip"]
+    if paths:
+        script = Path(tempfile.mkdtemp(prefix="neetmap-wrk-")) / "paths.lua"
+        quoted = ",\n".join(f'"{p}"' for p in paths)
+        script.write_text(
+            f"local paths = {{\n{quoted}\n}}\nlocal i = 0\n"
+            "request = function()\n  i = (i % #paths) + 1\n"
+            '  return wrk.format("GET", paths[i])\nend\n'
+        )
+        command += ["-s", str(script)]
+    output = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, timeout=seconds + 30
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    transfer = re.search(r"Transfer/sec:\s+(\S+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)", output)
+    return WrkResult(
+        url,
+        rps,
+        _wrk_ms(output, "50%"),
+        _wrk_ms(output, "99%"),
+        transfer.group(1) if transfer else "?",
+        errors.group(0) if errors else "none",
+    )
+
+
+def _wrk_ms(output: str, label: str) -> float:
+    found = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if not found:
+        return float("nan")
+    value, unit = float(found.group(1)), found.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value

@@ -1,0 +1,206 @@
+"""Connection handling on PostgreSQL: losing the database is a 503, never a 500, and heals itself.
+
+Each test has its own database (and app), because killing connections or pointing the app at
+nothing must not disturb the shared test database.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session
+
+from api.errors import ErrorResponse
+from api.main import create_app
+from api.migrations import upgrade
+from api.settings import Settings
+from models.engine import create_db_engine
+from models.seed import seed
+from tests.conftest import PG_ADMIN_URL, discard_database, empty_database_url
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database holding the sample interventions."""
+    url = empty_database_url("postgresql", tmp_path)
+    upgrade(url)
+    engine = create_db_engine(url)
+    with Session(engine) as session:
+        seed(session)
+        session.commit()
+    engine.dispose()
+    yield url
+    discard_database(url)
+
+
+def _terminate_backends(url: str) -> int:
+    """pg_terminate_backend on every connection to the app's database; how many there were."""
+    name = make_url(url).database
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = %s AND pid <> pg_backend_pid()",
+            (name,),
+        ).fetchall()
+    return len(rows)
+
+
+def _assert_unavailable(response: Response) -> None:
+    assert response.status_code == 503, response.text[:300]
+    body = ErrorResponse.model_validate(response.json())
+    assert body.error.code == "database_unavailable"
+    assert response.headers["retry-after"]
+    assert "Traceback" not in response.text
+    assert "psycopg" not in response.text
+
+
+def test_terminated_connections_are_replaced_without_an_error(pg_url: str) -> None:
+    with TestClient(create_app(Settings(database_url=pg_url))) as client:
+        assert client.get("/api/v1/interventions").status_code == 200
+        assert _terminate_backends(pg_url) >= 1
+
+        after = client.get("/api/v1/interventions")
+        # pool_pre_ping finds the dead connection at checkout and opens a new one.
+        assert after.status_code == 200, after.text
+        assert after.json()["total"] > 0
+        assert client.get("/healthz").status_code == 200
+
+
+def test_a_connection_killed_mid_request_is_a_503_then_recovers(pg_url: str) -> None:
+    app = create_app(Settings(database_url=pg_url))
+    killed: list[int] = []
+
+    def kill_once(conn: Connection, *_: object) -> None:
+        """Terminate the backend just before the request's first statement, past the pre-ping."""
+        if not killed:
+            pid = conn.connection.driver_connection.info.backend_pid  # type: ignore[union-attr]
+            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            killed.append(pid)
+
+    with TestClient(app) as client:
+        assert client.get("/healthz").status_code == 200
+        event.listen(app.state.engine, "before_cursor_execute", kill_once)
+        try:
+            _assert_unavailable(client.get("/api/v1/interventions"))
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", kill_once)
+        assert killed
+        assert client.get("/api/v1/interventions").status_code == 200
+
+
+def test_health_is_503_in_the_error_shape_while_the_database_is_unreachable() -> None:
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/neetmap"
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        _assert_unavailable(client.get("/healthz"))
+        _assert_unavailable(client.get("/api/v1/interventions"))
+
+
+class _Gateway:
+    """A loopback TCP relay to PostgreSQL that can be cut and restored, like a DB restart."""
+
+    def __init__(self, upstream: tuple[str, int]) -> None:
+        self.upstream = upstream
+        self.port = 0
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self.restore()
+
+    def restore(self) -> None:
+        self._listener = socket.create_server(("127.0.0.1", self.port))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, args=(self._listener,), daemon=True).start()
+
+    def cut(self) -> None:
+        """Refuse new connections and drop every open one."""
+        assert self._listener is not None
+        for sock in [self._listener, *self._sockets]:
+            try:  # shutdown, not just close: it also wakes the thread blocked in accept()
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            sock.close()
+        self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.upstream)
+            self._sockets += [client, server]
+            for src, dst in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+
+
+def test_database_going_away_is_503_and_the_service_recovers_when_it_returns(
+    pg_url: str,
+) -> None:
+    target = make_url(pg_url)
+    gateway = _Gateway((target.host or "127.0.0.1", target.port or 5432))
+    via_gateway = target.set(port=gateway.port).render_as_string(hide_password=False)
+    try:
+        with TestClient(create_app(Settings(database_url=via_gateway))) as client:
+            assert client.get("/api/v1/interventions").status_code == 200
+
+            gateway.cut()
+            _assert_unavailable(client.get("/api/v1/interventions"))
+            _assert_unavailable(client.get("/healthz"))
+
+            gateway.restore()
+            deadline = time.monotonic() + 10
+            statuses = []
+            while time.monotonic() < deadline:
+                statuses.append(client.get("/api/v1/interventions").status_code)
+                if statuses[-1] == 200:
+                    break
+                time.sleep(0.2)
+            assert statuses[-1] == 200, statuses
+            assert set(statuses) <= {200, 503}
+            assert client.get("/healthz").json()["database"]["status"] == "ok"
+    finally:
+        gateway.cut()
+
+
+def test_a_pool_exhausted_by_a_hanging_database_is_a_503(pg_url: str) -> None:
+    app = create_app(Settings(database_url=pg_url, pool_size=1))  # 1 + 2 overflow
+    with TestClient(app) as client:
+        engine = app.state.engine
+        engine.pool._timeout = 0.3  # the wait for a free connection, shortened for the test
+        held = [engine.connect() for _ in range(3)]  # as if each hung on a dead database
+        try:
+            _assert_unavailable(client.get("/api/v1/interventions"))
+        finally:
+            for connection in held:
+                connection.close()
+        assert client.get("/api/v1/interventions").status_code == 200
+
+
+def test_statement_timeout_is_applied_to_every_connection(pg_url: str) -> None:
+    app = create_app(Settings(database_url=pg_url, statement_timeout_ms=1234))
+    with TestClient(app), app.state.engine.connect() as connection:
+        assert connection.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
