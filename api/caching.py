@@ -16,8 +16,10 @@ Two pure ASGI middlewares (no buffering beyond what an ETag needs, streaming lef
 
 from __future__ import annotations
 
+import gzip
 import hashlib
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Hashable, Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -210,3 +212,28 @@ class VaryMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_vary)
+
+
+class RenderedLayers:
+    """Map layers rendered once per (boundary version, data change stamp, query): body, gzip
+    bytes and ETag. A choropleth is the same bytes for every visitor until data changes, so
+    repeated requests cost a lookup instead of a GROUP BY, serialisation and compression."""
+
+    def __init__(self, max_entries: int = 256) -> None:
+        self._max = max_entries
+        self._lock = threading.Lock()
+        self._entries: dict[Hashable, tuple[bytes, bytes, str]] = {}
+
+    def get_or_render(self, key: Hashable, render: Callable[[], bytes]) -> tuple[bytes, bytes, str]:
+        with self._lock:
+            found = self._entries.get(key)
+        if found is not None:
+            return found
+        body = render()
+        # Compressed once per version, so the smallest output is worth the slowest level.
+        rendered = (body, gzip.compress(body, 9), body_etag(body))
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[key] = rendered
+        return rendered

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
-from api.caching import ConditionalGetMiddleware, VaryMiddleware
+from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.errors import install_error_handlers
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.catalogue = CatalogueCache()
     app.state.geometry_cache = GeometryCache()
     app.state.union_cache = AreaUnionCache()
+    app.state.rendered_layers = RenderedLayers()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     # Innermost first: ETags from identity bytes, then gzip, CORS, and one clean Vary last.

@@ -6,10 +6,12 @@ from dataclasses import replace
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from sqlmodel import Session
 
+from api.caching import RenderedLayers
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
-from api.params import CatalogueDep, FilterDep
+from api.params import CatalogueDep, FilterDep, ResolvedQuery
 from api.responses import GeoJSONResponse
 from api.schemas.areas import (
     GeometryCache,
@@ -18,11 +20,11 @@ from api.schemas.areas import (
     feature,
     feature_collection,
 )
-from api.schemas.context import with_context
+from api.schemas.context import compact_context, context_snapshot, with_context
 from geodata.errors import GeodataError
 from models.catalogue import AreaCatalogue, AreaInfo
 from models.errors import AmbiguousAreaError, NotFoundError
-from models.queries.areas import count_by_area
+from models.queries.areas import change_stamp, count_by_area
 from models.queries.interventions import list_interventions
 from models.queries.spatial import las_containing, regions_containing
 
@@ -57,26 +59,64 @@ def list_areas(
     level: Annotated[Level, Query(description="`la` (upper-tier LAs) or `region`.")] = "la",
     geometry: DetailQuery = "full",
     precision: PrecisionQuery = 5,
+    context: Annotated[
+        bool,
+        Query(
+            description="Include each area's context indicators (sources keyed in the "
+            "top-level `context_sources`); false gives the lightest layer."
+        ),
+    ] = True,
 ) -> GeoJSONResponse:
     """Every LA or region as a GeoJSON Feature with `intervention_count`: the number of
     published interventions serving it that match the filters (the same filters as
     `/api/v1/interventions`). An intervention serving several LAs counts once in each LA and
     once in each region it serves."""
+    layers: RenderedLayers = request.app.state.rendered_layers
+    key = (
+        catalogue.version,
+        change_stamp(session),
+        (level, geometry, precision, context),
+        repr(query.filter),
+        query.warnings,
+    )
+    plain, gzipped, etag = layers.get_or_render(
+        key,
+        lambda: _render_layer(
+            request, session, catalogue, query, (level, geometry, precision, context)
+        ),
+    )
+    if "gzip" in request.headers.get("accept-encoding", "").lower():
+        return GeoJSONResponse(gzipped, headers={"Content-Encoding": "gzip", "ETag": etag})
+    return GeoJSONResponse(plain, headers={"ETag": etag})
+
+
+def _render_layer(
+    request: Request,
+    session: Session,
+    catalogue: AreaCatalogue,
+    query: ResolvedQuery,
+    layer: tuple[str, GeometryDetail, int, bool],
+) -> bytes:
+    level, geometry, precision, include_context = layer
     counts = count_by_area(session, query.filter, level)
     areas = catalogue.las if level == "la" else catalogue.regions
     cache = _geometry_cache(request)
-    features = [
-        feature(
-            with_context(area_properties(catalogue, info, counts.get(code, 0)), request, session),
-            cache.fragment(catalogue, code, geometry, precision),
-            info.bbox,
+    snapshot = context_snapshot(request, session) if include_context else None
+    sources: dict[str, str] = {}
+    features = []
+    for code, info in sorted(areas.items()):
+        props = area_properties(catalogue, info, counts.get(code, 0))
+        if snapshot is not None:
+            props["context"] = compact_context(snapshot.for_area(code), sources)
+        features.append(
+            feature(props, cache.fragment(catalogue, code, geometry, precision), info.bbox)
         )
-        for code, info in sorted(areas.items())
-    ]
     members: dict[str, Any] = {"boundary_version": catalogue.version}
+    if sources:
+        members["context_sources"] = sources
     if query.warnings:
         members["warnings"] = list(query.warnings)
-    return GeoJSONResponse(feature_collection(features, **members))
+    return feature_collection(features, **members)
 
 
 @router.get("/at", responses=ERROR_RESPONSES)

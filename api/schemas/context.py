@@ -109,3 +109,27 @@ def with_context(props: dict[str, Any], request: Request, session: Session) -> d
     if props.get("level") in {"la", "region"}:
         props["context"] = context_snapshot(request, session).for_area(str(props["code"]))
     return props
+
+
+def compact_context(
+    context: dict[str, dict[str, Any]] | None, sources: dict[str, str]
+) -> dict[str, dict[str, Any]] | None:
+    """A layer's form of a context object: null members dropped and each source replaced by a
+    short key into `sources` (the layer's top-level `context_sources`), because 153 copies of
+    the same source sentences would double a choropleth's size."""
+    if context is None:
+        return None
+    keys = {text: key for key, text in sources.items()}
+    compact: dict[str, dict[str, Any]] = {}
+    for name, figure in context.items():
+        item = {
+            k: v for k, v in figure.items() if k != "source" and (v is not None or k == "value")
+        }
+        text = figure.get("source")
+        if text:
+            if text not in keys:
+                keys[text] = f"s{len(keys) + 1}"
+                sources[keys[text]] = text
+            item["source"] = keys[text]
+        compact[name] = item
+    return compact

@@ -11,6 +11,7 @@ from sqlalchemy import Table, distinct, func, select
 from sqlmodel import Session, SQLModel
 
 from models.area import LEVEL_REGION, Area
+from models.context import ContextLoad
 from models.filters import InterventionFilter
 from models.intervention import Intervention, InterventionArea
 
@@ -41,3 +42,16 @@ def count_by_area(session: Session, flt: InterventionFilter, level: str) -> dict
             .group_by(link.c.area_code)
         )
     return {str(code): int(count) for code, count in session.connection().execute(statement)}
+
+
+def change_stamp(session: Session) -> tuple[object, ...]:
+    """Changes whenever any area count or context figure can: the newest intervention write
+    (every write path bumps `updated_at`; records are withdrawn, never deleted), the newest id,
+    and the newest context load. Three index lookups, so a layer cache can check it per request."""
+    intervention, context = _table(Intervention), _table(ContextLoad)
+    statement = select(
+        select(func.max(intervention.c.updated_at)).scalar_subquery(),
+        select(func.max(intervention.c.id)).scalar_subquery(),
+        select(func.max(context.c.id)).scalar_subquery(),
+    )
+    return tuple(session.connection().execute(statement).one())

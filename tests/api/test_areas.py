@@ -180,3 +180,25 @@ def test_without_boundaries_geography_is_503(
             assert bare.get("/api/v1/interventions").status_code == 200
     finally:
         discard_database(url)
+
+
+def test_a_rendered_layer_never_outlives_a_change(geo_client: TestClient, session: Session) -> None:
+    before = _counts(geo_client, level="la")
+    again = geo_client.get("/api/v1/areas", params={"geometry": "none", "level": "la"})
+    assert (
+        again.headers["etag"]
+        == geo_client.get("/api/v1/areas", params={"geometry": "none", "level": "la"}).headers[
+            "etag"
+        ]
+    )
+    _add(session, "New in Sefton", ["E08000014"])
+    after = _counts(geo_client, level="la")
+    assert after["E08000014"] == before["E08000014"] + 1
+    changed = geo_client.get("/api/v1/areas", params={"geometry": "none", "level": "la"})
+    assert changed.headers["etag"] != again.headers["etag"]
+
+
+def test_the_lightest_layer_leaves_out_context(geo_client: TestClient) -> None:
+    body = geo_client.get("/api/v1/areas", params={"context": "false", "geometry": "none"}).json()
+    assert all("context" not in f["properties"] for f in body["features"])
+    assert "context_sources" not in body
