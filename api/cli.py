@@ -35,7 +35,7 @@ from models.boundary_loading import (
     load_boundary_inputs,
     read_boundary_inputs,
 )
-from models.engine import create_db_engine
+from models.engine import create_db_engine, for_writing
 from models.errors import DomainError
 from models.seed import seed as seed_samples
 
@@ -114,7 +114,7 @@ def db_downgrade(
 @app.command()
 def seed() -> None:
     """Load the sample interventions from the seed documents (a second run adds nothing)."""
-    engine = create_db_engine(get_settings().database_url)
+    engine = for_writing(create_db_engine(get_settings().database_url))
     with console.status("Loading sample interventions..."), Session(engine) as session:
         result = seed_samples(session)
         session.commit()
@@ -250,7 +250,7 @@ def _boundaries_for_serving(settings: Settings) -> None:
 def _migrated_engine(settings: Settings) -> Engine:
     """An engine on a database whose schema is at the migrations' head, else exit with the fix."""
     url = settings.database_url
-    engine = create_db_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
+    engine = for_writing(create_db_engine(url))
     heads = set(ScriptDirectory.from_config(migrations.alembic_config(url)).get_heads())
     try:
         with engine.connect() as connection:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from api.settings import Settings
+
+log = logging.getLogger("neetmap.api")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_engine(request: Request) -> Engine:
@@ -22,14 +27,30 @@ def get_app_settings(request: Request) -> Settings:
     return settings
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    """One session per request; it only opens, rolls back on error and closes (handlers commit)."""
-    with Session(engine) as session:
-        try:
-            yield session
-        except Exception:
-            session.rollback()
-            raise
+def get_session(request: Request) -> Iterator[Session]:
+    """One session per request; it only opens, rolls back on error and closes (handlers commit).
+
+    Requests that may write get the writing engine (see `models.engine.for_writing`). Closing
+    runs after the response has started, so a connection lost by then (a restarted database)
+    is logged, not raised into the server.
+    """
+    state = request.app.state
+    engine: Engine = state.engine if request.method in SAFE_METHODS else state.write_engine
+    session = Session(engine)
+    try:
+        yield session
+    except Exception:
+        _quietly(session.rollback)
+        raise
+    finally:
+        _quietly(session.close)
+
+
+def _quietly(step: Callable[[], None]) -> None:
+    try:
+        step()
+    except SQLAlchemyError as exc:
+        log.warning("database connection lost while ending a request: %s", exc.__class__.__name__)
 
 
 EngineDep = Annotated[Engine, Depends(get_engine)]

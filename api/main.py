@@ -20,7 +20,7 @@ from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
-from models.engine import create_db_engine
+from models.engine import create_db_engine, for_writing
 
 DESCRIPTION = """
 **What exists, where, and for whom**: NEET early interventions in England, classified on the
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             pool_size=settings.pool_size,
         )
         app.state.engine = engine
+        app.state.write_engine = for_writing(engine)
         try:
             yield
         finally:

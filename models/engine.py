@@ -4,22 +4,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+#: Execution option marking an engine whose transactions write (see `for_writing`).
+WRITE_OPTION = "neetmap_write"
+
 
 def create_db_engine(
-    url: str, *, statement_timeout_ms: int = 15_000, pool_size: int = 5, echo: bool = False
+    url: str,
+    *,
+    statement_timeout_ms: int | None = None,
+    pool_size: int = 5,
+    echo: bool = False,
 ) -> Engine:
-    """An engine tuned per backend: SQLite in WAL with foreign keys, PostgreSQL pooled with timeouts."""
+    """An engine tuned per backend: SQLite in WAL with foreign keys, PostgreSQL pooled with
+    timeouts. `statement_timeout_ms` bounds each PostgreSQL statement (the API sets it; the
+    command line, which runs bulk loads and migrations, does not)."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = create_engine(
             url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
         )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
+    options = "-c jit=off"  # JIT costs more than it saves on these short queries (measured ~90 ms)
+    if statement_timeout_ms is not None:
+        options += f" -c statement_timeout={statement_timeout_ms}"
     return create_engine(
         url,
         echo=echo,
@@ -30,13 +43,35 @@ def create_db_engine(
         pool_timeout=10,
         connect_args={
             "connect_timeout": 5,
-            # JIT compilation costs more than it saves on these short queries (measured ~90 ms).
-            "options": f"-c statement_timeout={statement_timeout_ms} -c jit=off",
+            "options": options,
+            # A database host that vanishes (no FIN, no RST) is noticed within about half a
+            # minute instead of the kernel's many minutes, so requests answer 503, not hang.
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 30_000,
         },
     )
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+def for_writing(engine: Engine) -> Engine:
+    """The same engine (and pool) for sessions that write.
+
+    On SQLite their transactions begin with `BEGIN IMMEDIATE`: the write lock is taken before
+    the first read, so concurrent writers queue (busy timeout) instead of failing when their
+    snapshot goes stale, and a check-then-write sequence sees no other writer in between.
+    Reads keep plain `BEGIN` and never wait for writers (WAL). PostgreSQL is unaffected.
+    """
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # pysqlite's own transaction handling starts transactions late (at the first INSERT) and
+    # lets a SAVEPOINT open and RELEASE commit a transaction of its own, which breaks
+    # all-or-nothing writes. SQLAlchemy emits BEGIN itself instead (`_sqlite_begin`), as its
+    # documentation recommends for pysqlite.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -44,6 +79,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     cursor.close()
 
 
-def is_postgresql(engine: Engine) -> bool:
-    """Whether spatial work can be pushed down to PostGIS."""
-    return engine.dialect.name == "postgresql"
+def _sqlite_begin(connection: Connection) -> None:
+    writes = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -18,7 +18,7 @@ from sqlmodel import Session
 from api.settings import get_settings
 from geodata.context import read_context_paths
 from geodata.errors import GeodataError
-from models.engine import create_db_engine
+from models.engine import create_db_engine, for_writing
 from models.errors import DomainError
 from models.queries.context import load_context_on_boundaries
 
@@ -52,7 +52,7 @@ def context_load(
     except GeodataError as exc:
         _fail(exc.message)
     url = settings.database_url
-    engine = create_db_engine(url, statement_timeout_ms=settings.statement_timeout_ms)
+    engine = for_writing(create_db_engine(url))
     try:
         with Session(engine) as session:
             source = "; ".join(str(p) for p in files.read)

@@ -22,7 +22,7 @@ from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.settings import get_settings
 from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.engine import create_db_engine
+from models.engine import create_db_engine, for_writing
 from models.errors import DomainError
 from models.queries.accounts import authenticate
 
@@ -48,7 +48,7 @@ def import_file(
     except OSError as exc:
         _fail(f"Could not read {file}: {exc.strerror or exc}.")
     settings = get_settings()
-    engine = create_db_engine(settings.database_url)
+    engine = for_writing(create_db_engine(settings.database_url))
     try:
         with Session(engine) as session:
             caller_key = authenticate(session, key.strip())

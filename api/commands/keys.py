@@ -22,7 +22,7 @@ from api.settings import get_settings
 from geodata.errors import GeodataError
 from models.account import ROLES, Role
 from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.engine import create_db_engine
+from models.engine import create_db_engine, for_writing
 from models.errors import DomainError
 from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key
 from models.scope import resolve_las
@@ -40,7 +40,7 @@ def _fail(message: str) -> NoReturn:
 def _session() -> Iterator[Session]:
     """A session on the configured database; expected failures end as one red line."""
     settings = get_settings()
-    engine = create_db_engine(settings.database_url)
+    engine = for_writing(create_db_engine(settings.database_url))
     try:
         with Session(engine) as session:
             yield session

@@ -210,12 +210,12 @@ def _started(pages: Iterator[Sequence[Intervention]]) -> Iterator[Sequence[Inter
 
 
 def _begin_snapshot(session: Session) -> None:
-    """Make the pages one consistent read: repeatable read on PostgreSQL, a WAL read
-    transaction on SQLite (which does not block writers)."""
+    """Make the pages one consistent read: repeatable read on PostgreSQL; on SQLite every
+    transaction is already one WAL snapshot (which does not block writers)."""
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
     else:
-        session.connection().exec_driver_sql("BEGIN")
+        session.connection()
 
 
 def _geopackage(

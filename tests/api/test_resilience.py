@@ -19,7 +19,9 @@ from httpx import Response
 from sqlalchemy import Connection, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
+from starlette.requests import Request
 
+from api.deps import get_session
 from api.errors import ErrorResponse
 from api.main import create_app
 from api.migrations import upgrade
@@ -204,3 +206,17 @@ def test_statement_timeout_is_applied_to_every_connection(pg_url: str) -> None:
     app = create_app(Settings(database_url=pg_url, statement_timeout_ms=1234))
     with TestClient(app), app.state.engine.connect() as connection:
         assert connection.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
+
+
+def test_a_connection_lost_before_the_session_closes_is_not_raised(pg_url: str) -> None:
+    """Closing runs after the response has started: a database restarted in between must not
+    turn a delivered answer into a server error or a dropped connection."""
+    app = create_app(Settings(database_url=pg_url))
+    with TestClient(app):
+        request = Request({"type": "http", "method": "GET", "app": app, "headers": []})
+        sessions = get_session(request)
+        session = next(sessions)
+        assert session.exec(text("SELECT 1")).one()[0] == 1  # type: ignore[call-overload]
+        assert _terminate_backends(pg_url) >= 1
+        with pytest.raises(StopIteration):
+            next(sessions)  # what FastAPI does after the response: close the session

@@ -5,6 +5,7 @@ Every test runs on SQLite and PostgreSQL with the real 2023 boundaries loaded.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +20,7 @@ from api.schemas.submissions import (
     SubmissionPublic,
 )
 from models.queries import submissions as submission_queries
+from models.versioning import StaleVersionError, etag_for
 from tests.api.partner_keys import (
     LEEDS,
     Keys,
@@ -229,13 +231,15 @@ def test_concurrent_edits_of_one_version_exactly_one_wins(
     geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = submit(geo_client, keys.leeds)
-    # Both requests pass the If-Match check before either claims the next version, so only
-    # the conditional UPDATE can tell them apart.
-    barrier = threading.Barrier(2, timeout=60)
+    # On PostgreSQL both requests pass the If-Match check before either claims the next
+    # version, so only the conditional UPDATE can tell them apart. SQLite queues writing
+    # requests whole (BEGIN IMMEDIATE), so there the second waits and finds the new version.
+    barrier = threading.Barrier(2, timeout=3)
     claim = submission_queries.claim_version
 
     def claim_together(*args: Any, **kwargs: Any) -> int:
-        barrier.wait()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
         return claim(*args, **kwargs)
 
     monkeypatch.setattr(submission_queries, "claim_version", claim_together)
@@ -259,3 +263,27 @@ def test_concurrent_edits_of_one_version_exactly_one_wins(
     versions = read_history(geo_client, keys.leeds, record["id"]).versions
     assert [v.action for v in versions] == ["created", "edited"]
     assert versions[-1].snapshot["name"] == winner
+
+
+def test_an_edit_that_loses_the_race_leaves_no_trace(
+    geo_client: TestClient, keys: Keys, seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request that fails after its first write keeps none of it: the next edit of a seeded
+    record still records the baseline version it starts from."""
+    record_id = geo_client.get(URL, params={"la": LEEDS, "limit": 1}).json()["items"][0]["id"]
+    etag = geo_client.get(f"/api/v1/submissions/{record_id}", headers=bearer(keys.leeds)).headers[
+        "ETag"
+    ]
+
+    def lose_the_race(session: Session, intervention_id: int, *_: Any, **__: Any) -> int:
+        raise StaleVersionError("someone else was first", etag_for(intervention_id, 2))
+
+    monkeypatch.setattr(submission_queries, "claim_version", lose_the_race)
+    lost = edit(geo_client, keys.leeds, record_id, etag, provider="Lost")
+    assert lost.status_code == 412
+    monkeypatch.undo()
+
+    won = edit(geo_client, keys.leeds, record_id, etag, provider="Won")
+    assert won.status_code == 200, won.text
+    versions = read_history(geo_client, keys.leeds, record_id).versions
+    assert [(v.version, v.action) for v in versions] == [(1, "baseline"), (2, "edited")]
