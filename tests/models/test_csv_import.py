@@ -56,8 +56,8 @@ def test_every_problem_of_a_row_is_reported_by_column() -> None:
     assert problems[(2, "name")] == "name is required"
     assert problems[(2, "age_min")] == "age_min must be a whole number, such as 16 (got 'fourteen')"
     assert problems[(2, "age_max")] == "age_max must be at most 30 (got '40')"
-    assert "'lotery' is not a funding_source value" in problems[(2, "funding_sources")]
-    assert "Allowed values: la_core, esf" in problems[(2, "funding_sources")]
+    assert "'lotery' is not one of the funding_source values" in problems[(2, "funding_sources")]
+    assert "Allowed values: la_core (LA core budget), esf" in problems[(2, "funding_sources")]
     assert "http" in problems[(2, "website")]
 
 
