@@ -240,6 +240,19 @@ def test_keys_cli_create_list_revoke(cli_env: str, tmp_path: Path) -> None:
     )
     assert region.exit_code == 0
     assert "E08000036" in region.output
+    authority = runner.invoke(
+        cli, ["keys", "create", "--name", "WY", "--combined-authority", "West Yorkshire"]
+    )
+    assert authority.exit_code == 0, authority.output
+    assert "E08000032, E08000033, E08000034, E08000035, E08000036" in authority.output
+    as_region = runner.invoke(cli, ["keys", "create", "--name", "WY", "--region", "West Yorkshire"])
+    assert as_region.exit_code == 1
+    assert "--combined-authority" in as_region.output
+    unknown = runner.invoke(
+        cli, ["keys", "create", "--name", "X", "--combined-authority", "Wessex"]
+    )
+    assert unknown.exit_code == 1
+    assert "not a mayoral combined authority" in unknown.output
     no_la = runner.invoke(cli, ["keys", "create", "--name", "Nobody"])
     assert no_la.exit_code == 1
     bad = runner.invoke(cli, ["keys", "create", "--name", "Bad", "--la", "Atlantis"])
