@@ -78,6 +78,10 @@ def error_response(
 
 
 def _code_for_status(status: int) -> str:
+    """The code the domain errors use for this status (the first listed), else its phrase."""
+    for known, code in STATUS_OF.values():
+        if known == status:
+            return code
     try:
         return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
     except ValueError:
