@@ -12,12 +12,12 @@ from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from api.auth import ModeratorDep, WritableDep, get_moderator
 from api.deps import PageDep, SessionDep
+from api.paging import page_links
 from api.params import CatalogueDep
 from api.schemas.submissions import ModerationPage, RejectRequest, SubmissionPublic
 from api.services.submissions import (
     check_if_match,
     moderation_item,
-    page_links,
     present,
     resolved_draft,
 )

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import PartnerDep, ViewableDep, WritableDep
 from api.deps import PageDep, SessionDep
+from api.paging import page_links
 from api.params import CatalogueDep, get_catalogue
 from api.routes import imports, moderation
 from api.routes.imports import replay
@@ -28,7 +29,6 @@ from api.services.submissions import (
     baseline_version,
     check_if_match,
     find_replay,
-    page_links,
     present,
     remember,
     request_hash,

@@ -11,10 +11,9 @@ from typing import Any
 
 from sqlalchemy import exc
 from sqlmodel import Session
-from starlette.datastructures import URL
 
 from api.auth import Caller, Record
-from api.schemas.interventions import InterventionPublic, PageLinks
+from api.schemas.interventions import InterventionPublic
 from api.schemas.submissions import (
     FieldChange,
     ModerationItem,
@@ -208,15 +207,3 @@ def remember(
     except exc.IntegrityError:
         return False
     return True
-
-
-def page_links(request_url: URL, limit: int, offset: int, total: int) -> PageLinks:
-    """Next and previous page URLs, keeping the other query parameters."""
-
-    def at(new_offset: int) -> str:
-        return str(request_url.include_query_params(limit=limit, offset=new_offset))
-
-    return PageLinks(
-        next=at(offset + limit) if offset + limit < total else None,
-        prev=at(max(offset - limit, 0)) if offset > 0 else None,
-    )
