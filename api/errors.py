@@ -129,7 +129,7 @@ def _field_details(problems: Any) -> list[ErrorDetail]:
             field=p.field,
             message=p.message,
             row=p.row,
-            location="header" if p.field in _HEADER_FIELDS else None,
+            location=p.location or ("header" if p.field in _HEADER_FIELDS else None),
         )
         for p in problems
         if isinstance(p, FieldProblem)
