@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
@@ -287,3 +290,55 @@ def test_cli_import_with_dry_run_then_for_real(
     assert outside.exit_code == 1
     assert _counts(engine)[0] == 2
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def live_url(settings: Settings, keys: Keys) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, for the command line to call."""
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(1000):  # at most 10 s
+        if server.started or not thread.is_alive():
+            break
+        time.sleep(0.01)
+    assert server.started, "the test server did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_cli_import_to_a_service_by_url(
+    live_url: str, keys: Keys, engine: Engine, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + f"A,{LEEDS},,,nobody,,\n", encoding="utf-8")
+    checked = runner.invoke(
+        cli, ["import", str(bad), "--key", keys.leeds, "--dry-run", "--url", live_url]
+    )
+    assert checked.exit_code == 1, checked.output
+    assert "target_groups" in checked.output
+    assert "Dry run: nothing was stored" in checked.output
+    refused = runner.invoke(cli, ["import", str(bad), "--key", keys.leeds, "--url", live_url])
+    assert refused.exit_code == 1
+    assert "Nothing was stored" in refused.output
+
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + f"A,{LEEDS},,,neet,,\nB,Leeds,,,,,\n", encoding="utf-8")
+    env = {"NEETMAP_API_KEY": keys.leeds, "NEETMAP_API_URL": f"{live_url}/api/v1/"}
+    stored = runner.invoke(cli, ["import", str(good)], env=env)
+    assert stored.exit_code == 0, stored.output
+    assert "Stored 2 interventions" in stored.output
+    assert _counts(engine)[0] == 2
+
+    outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield, "--url", live_url])
+    assert outside.exit_code == 1
+    assert "la_codes" in outside.output
+    wrong_key = runner.invoke(cli, ["import", str(good), "--key", "nope", "--url", live_url])
+    assert wrong_key.exit_code == 1
+    assert "answered 401" in wrong_key.output
+    assert _counts(engine)[0] == 2
