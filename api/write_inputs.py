@@ -125,7 +125,7 @@ def reject_unknown_query(request: Request) -> None:
         problems.append(
             FieldProblem(
                 name,
-                f"is not a parameter of this request.{hints[-1]} {accepted}",
+                f"{name} is not a parameter of this request.{hints[-1]} {accepted}",
                 location="query",
             )
         )
