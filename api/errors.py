@@ -78,6 +78,10 @@ def error_response(
 
 
 def _code_for_status(status: int) -> str:
+    """The code the domain errors use for this status (the first listed), else its phrase."""
+    for known, code in STATUS_OF.values():
+        if known == status:
+            return code
     try:
         return HTTPStatus(status).phrase.lower().replace(" ", "_").replace("-", "_")
     except ValueError:
@@ -125,7 +129,7 @@ def _field_details(problems: Any) -> list[ErrorDetail]:
             field=p.field,
             message=p.message,
             row=p.row,
-            location="header" if p.field in _HEADER_FIELDS else None,
+            location=p.location or ("header" if p.field in _HEADER_FIELDS else None),
         )
         for p in problems
         if isinstance(p, FieldProblem)

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 
+from api.body_limit import BodyLimitMiddleware
 from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.errors import install_error_handlers
 from api.routes import areas, interventions, meta
@@ -64,7 +65,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rendered_layers = RenderedLayers()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
-    # Innermost first: ETags from identity bytes, then gzip, CORS, and one clean Vary last.
+    # Innermost first: bounded request bodies, ETags from identity bytes, then gzip, CORS,
+    # and one clean Vary last.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        default_limit=settings.max_json_bytes,
+        limits={"/api/v1/imports": settings.max_upload_bytes},
+    )
     app.add_middleware(ConditionalGetMiddleware, max_age=settings.cache_max_age)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(

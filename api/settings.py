@@ -32,7 +32,12 @@ class Settings(BaseSettings):
     statement_timeout_ms: int = Field(15_000, ge=100, description="PostgreSQL statement timeout.")
     pool_size: int = Field(5, ge=1, le=100, description="Database connections per worker.")
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for public reads.")
-    max_upload_bytes: int = Field(5_000_000, ge=1, description="Largest CSV upload accepted.")
+    max_upload_bytes: int = Field(
+        5_000_000, ge=1, description="Largest CSV upload (request body) accepted, in bytes."
+    )
+    max_json_bytes: int = Field(
+        1_000_000, ge=1, description="Largest request body accepted anywhere else, in bytes."
+    )
 
     @field_validator("database_url")
     @classmethod

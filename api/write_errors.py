@@ -15,7 +15,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         409: "The record's state does not allow this",
         412: "If-Match names an old version; ETag holds the current one",
         413: "Upload too large",
-        415: "The file must be the request body, not a form",
+        415: "The upload is neither a CSV body nor a form with one file",
         428: "If-Match is required",
     }
     table: dict[int | str, dict[str, Any]] = {}

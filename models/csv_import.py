@@ -8,8 +8,6 @@ slugs, and a wrong value is reported with the allowed values and the closest mat
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,44 +17,15 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
+from models.csv_columns import COLUMNS, TYPOLOGY_COLUMNS, read_header
+from models.csv_text import Record, decode, records
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
-from models.typology import Dimension, normalise_value
+from models.typology import normalise_value
 
-#: CSV column -> InterventionDraft field, in the documented column order.
-COLUMNS: Final[dict[str, str]] = {
-    "name": "name",
-    "description": "description",
-    "provider": "provider",
-    "la_codes": "la_codes",
-    "age_min": "age_min",
-    "age_max": "age_max",
-    "age_bands": "age_band",
-    "target_groups": "target_group",
-    "funding_sources": "funding_source",
-    "transition_points": "transition_point",
-    "intervention_types": "intervention_type",
-    "delivery_model": "delivery_model",
-    "evidence_level": "evidence_level",
-    "status": "status",
-    "start_date": "start_date",
-    "end_date": "end_date",
-    "website": "website",
-    "contact_email": "contact_email",
-    "source_url": "source",
-}
-REQUIRED: Final = ("name", "la_codes")
-#: CSV column -> typology dimension, for the multi-valued cells (the CSV uses plural names).
-TYPOLOGY_COLUMNS: Final[dict[str, Dimension]] = {
-    "age_bands": "age_band",
-    "target_groups": "target_group",
-    "funding_sources": "funding_source",
-    "transition_points": "transition_point",
-    "intervention_types": "intervention_type",
-    "delivery_model": "delivery_model",
-    "evidence_level": "evidence_level",
-}
+__all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv"]
+
 _DATES: Final = ("start_date", "end_date")
 #: Draft field (or dotted path) -> the column to name in a problem.
 _TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
@@ -67,9 +36,9 @@ _TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
 _normalised = lru_cache(maxsize=4096)(normalise_value)
 _WHOLE_FLOAT = re.compile(r"^\d+\.0+$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-NOT_UTF8: Final = (
-    "The file is not UTF-8, so it was read as Windows-1252 (Excel's plain 'CSV' format); "
-    "check accented letters, or save it as 'CSV UTF-8'."
+SEMICOLONS: Final = (
+    "The columns are separated by semicolons; save the sheet as "
+    "'CSV (comma delimited)' or 'CSV UTF-8'."
 )
 
 
@@ -96,69 +65,47 @@ class ParsedCsv:
     warnings: list[str] = field(default_factory=list)
 
 
-def decode(data: bytes) -> tuple[str, list[str]]:
-    """UTF-8 with or without a BOM; else Windows-1252, which is what Excel writes as plain CSV."""
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), [NOT_UTF8]
-
-
-def _header_key(cell: str) -> str:
-    return "_".join(cell.strip().lower().replace("-", " ").split())
-
-
 def parse_csv(data: bytes) -> ParsedCsv:
     """Check the header, then every row; nothing is resolved against the database here."""
     text, warnings = decode(data)
     result = ParsedCsv(warnings=warnings)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    if header is None or not any(cell.strip() for cell in header):
+    found = records(text)
+    first = next(found, None)
+    if first is None or not any(cell.strip() for cell in first.cells):
         result.problems.append(FieldProblem("file", "The file is empty: it has no header row.", 1))
         return result
-    columns = [_header_key(cell) for cell in header]
-    if not _check_header(header, columns, result):
-        result.rows_read = sum(1 for cells in reader if any(c.strip() for c in cells))
+    if len(first.cells) == 1 and ";" in first.cells[0]:
+        result.problems.append(FieldProblem("file", SEMICOLONS, 1))
+        result.rows_read = sum(1 for record in found if _filled(record))
         return result
-    for number, cells in enumerate(reader, start=2):
-        if any(cell.strip() for cell in cells):
-            result.rows_read += 1
-            _read_row(number, columns, cells, result)
+    header = read_header(first.cells)
+    result.problems += header.problems
+    result.warnings += header.warnings
+    for record in found:
+        if not _filled(record):
+            continue
+        result.rows_read += 1
+        if not header.complete:
+            continue
+        if record.unclosed_quote:
+            result.problems.append(_unclosed(record))
+            result.rows.append(CsvRow(record.number, None, ()))
+        else:
+            _read_row(record.number, header.columns, record.cells, result)
     return result
 
 
-def _check_header(header: list[str], columns: list[str], result: ParsedCsv) -> bool:
-    """Report missing and repeated columns (problems) and unknown ones (warnings)."""
-    if len(header) == 1 and ";" in header[0]:
-        result.problems.append(
-            FieldProblem(
-                "file",
-                "The columns are separated by semicolons; save the sheet as "
-                "'CSV (comma delimited)' or 'CSV UTF-8'.",
-                1,
-            )
-        )
-        return False
-    ok = True
-    for column in REQUIRED:
-        if column not in columns:
-            ok = False
-            result.problems.append(
-                FieldProblem(column, f"The column '{column}' is missing; it is required.", 1)
-            )
-    for column in dict.fromkeys(c for c in columns if c in COLUMNS and columns.count(c) > 1):
-        ok = False
-        result.problems.append(
-            FieldProblem(column, f"The column '{column}' appears more than once.", 1)
-        )
-    for raw, column in zip(header, columns, strict=True):
-        if column and column not in COLUMNS:
-            result.warnings.append(
-                f"The column '{raw.strip()}' is not one neetmap reads, so it was ignored. "
-                f"Known columns: {', '.join(COLUMNS)}."
-            )
-    return ok
+def _filled(record: Record) -> bool:
+    return any(cell.strip() for cell in record.cells)
+
+
+def _unclosed(record: Record) -> FieldProblem:
+    return FieldProblem(
+        "row",
+        'A double quote (") opens a cell in this row and is never closed, so the rest of the '
+        f"file ({record.lines} lines) was read as that one cell. Close the quote, or remove it.",
+        record.number,
+    )
 
 
 def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedCsv) -> None:
@@ -177,7 +124,7 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
         value = cell.strip()
         if "\x00" in value:
             problems.append(FieldProblem(column, f"{column} holds a NUL character", number))
-        elif column in COLUMNS and value:
+        elif column and value:
             for problem in _put(column, value, data):
                 problems.append(FieldProblem(column, problem, number))
     draft: InterventionDraft | None = None
@@ -193,13 +140,15 @@ def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
     """Put one cell into the draft's data, yielding problems the draft cannot word as well."""
     target = COLUMNS[column]
     if column in TYPOLOGY_COLUMNS:
-        slugs = []
+        slugs, wrong = [], []
         for item in _split(value):
             try:
                 slugs.append(_normalised(TYPOLOGY_COLUMNS[column], item))
             except ValueError as exc:
-                yield str(exc)
-        data[target] = slugs
+                wrong.append(str(exc))
+        yield from wrong
+        if not wrong:  # a partial list would be checked against the ages as if complete
+            data[target] = slugs
     elif column == "la_codes":
         data[target] = _split(value)
     elif column in _DATES:

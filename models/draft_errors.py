@@ -2,7 +2,9 @@
 
 An LA officer fixing a spreadsheet needs "must be a whole number, such as 16", not
 "Input should be a valid integer, unable to parse string as an integer"; a JSON client gets
-the same words. Rules that span fields (ages, dates) are named by the field they start with.
+the same words, since `validate_draft` is the one validation of every JSON write (POST and
+PATCH) and the CSV import words its problems here too. Rules that span fields (ages, dates)
+name the field they start with.
 """
 
 from __future__ import annotations
@@ -16,16 +18,15 @@ from pydantic_core import ErrorDetails
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem, InvalidInputError
 
-_CROSS_FIELD_STARTS = ("age_min", "age_max", "age_band", "end_date", "start_date")
 _PREDICATES = frozenset({"is", "must", "needs", "has"})
 
 
 def _field(error: ErrorDetails) -> str:
-    loc = [str(part) for part in error["loc"]]
-    if loc:
-        return ".".join(loc)
-    first_word = str(error["msg"]).removeprefix("Value error, ").split(" ", 1)[0]
-    return first_word if first_word in _CROSS_FIELD_STARTS else "record"
+    """The dotted field path; a cross-field rule names its own field (see models.drafts)."""
+    named = (error.get("ctx") or {}).get("field")
+    if isinstance(named, str):
+        return named
+    return ".".join(str(part) for part in error["loc"]) or "record"
 
 
 def plain_message(error: ErrorDetails) -> str:
@@ -49,6 +50,11 @@ def plain_message(error: ErrorDetails) -> str:
         "extra_forbidden": "is not a field of an intervention",
         "string_type": "must be text",
         "list_type": "must be a list of values",
+        "bool_type": "must be true or false",
+        "model_type": "must be an object with named fields",
+        "model_attributes_type": "must be an object with named fields",
+        "dict_type": "must be an object with named fields",
+        "finite_number": "must be a finite number",
     }
     if kind in words:
         return words[kind]
@@ -83,20 +89,25 @@ def _got(error: ErrorDetails) -> str:
     return ""
 
 
-def validate_draft(data: Mapping[str, Any]) -> InterventionDraft:
-    """A draft from plain data, or InvalidInputError naming every bad field."""
+def validate_draft(data: Mapping[str, Any], *, location: str | None = None) -> InterventionDraft:
+    """A draft from plain data, or InvalidInputError naming every bad field at once.
+
+    `location` (e.g. "body") is copied onto every problem, for the client to find the field.
+    """
+    draft: InterventionDraft | None = None
     try:
         draft = InterventionDraft.model_validate(dict(data))
+        problems = []
     except ValidationError as exc:
-        raise InvalidInputError("Some values are not valid.", draft_problems(exc)) from None
+        problems = draft_problems(exc)
+    reported = {p.field for p in problems}
+    problems += [p for p in nul_problems(dict(data)) if p.field not in reported]
+    if problems or draft is None:
+        for problem in problems:
+            problem.location = location
+        fields = ", ".join(dict.fromkeys(p.field for p in problems))
+        raise InvalidInputError(f"Some values are not valid: {fields}.", problems)
     return draft
-
-
-def require_no_nul(draft: InterventionDraft) -> None:
-    """InvalidInputError naming every field whose text holds a NUL character."""
-    problems = nul_problems(draft.model_dump(mode="json"))
-    if problems:
-        raise InvalidInputError("Some values are not valid.", problems)
 
 
 def nul_problems(value: Any, path: str = "") -> list[FieldProblem]:

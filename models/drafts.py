@@ -7,10 +7,12 @@ be enforced on one path and forgotten on another.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Self
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from models.typology import (
     AGE_BAND_RANGES,
@@ -20,7 +22,22 @@ from models.typology import (
     normalise_value,
 )
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The WHATWG (HTML) definition of a valid e-mail address, with a dot required in the domain.
+_EMAIL = re.compile(
+    r"^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$"
+)
+#: http(s) only, so a stored address can never run script (`javascript:`) or read files when a
+#: front end makes it a link; no spaces, double quotes, angle brackets or backslashes either.
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/\"<>\\]+\.[^\s\"<>\\]+$", re.IGNORECASE)
+
+
+def web_address(value: str | None) -> str | None:
+    """An http(s) address, or ValueError in plain words; blank means none."""
+    if value and not _WEB_ADDRESS.match(value):
+        raise ValueError("must be a web address starting with http:// or https://")
+    return value or None
+
 
 Text = Annotated[str, Field(min_length=1)]
 
@@ -34,7 +51,11 @@ class SourceCitation(BaseModel):
     quote: str | None = Field(
         None, max_length=5000, description="The sentence the record rests on."
     )
-    url: str | None = Field(None, max_length=500, description="Web address of the source.")
+    url: str | None = Field(
+        None, max_length=500, description="Web address of the source (http or https)."
+    )
+
+    _http_url = field_validator("url")(web_address)
 
 
 class VenueDraft(BaseModel):
@@ -66,7 +87,11 @@ class InterventionDraft(BaseModel):
     )
     age_min: int | None = Field(None, ge=5, le=30, description="Youngest age served, in years.")
     age_max: int | None = Field(None, ge=5, le=30, description="Oldest age served, in years.")
-    age_band: list[str] = Field(default_factory=list, description="Age bands (derived from ages).")
+    age_band: list[str] = Field(
+        default_factory=list,
+        validate_default=True,
+        description="Age bands; derived from age_min/age_max when those are given.",
+    )
     transition_point: list[str] = Field(default_factory=list, description="Transition points.")
     target_group: list[str] = Field(default_factory=list, description="Target groups.")
     funding_source: list[str] = Field(default_factory=list, description="Funding sources.")
@@ -82,22 +107,19 @@ class InterventionDraft(BaseModel):
 
     @field_validator(*MULTI_VALUED)
     @classmethod
-    def _known_slugs(cls, values: list[str], info: object) -> list[str]:
-        dimension: Dimension = getattr(info, "field_name")  # noqa: B009  (ValidationInfo)
-        normalised = [normalise_value(dimension, v) for v in values if v.strip()]
-        return list(dict.fromkeys(normalised))
+    def _known_slugs(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        dimension: Dimension = getattr(info, "field_name")  # noqa: B009  (typed as str)
+        normalised = list(dict.fromkeys(normalise_value(dimension, v) for v in values if v.strip()))
+        if dimension == "age_band":
+            return bands_against_ages(normalised, info.data)
+        return normalised
 
     @field_validator("status")
     @classmethod
     def _known_status(cls, value: str) -> str:
         return normalise_value("status", value)
 
-    @field_validator("website")
-    @classmethod
-    def _http_url(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^https?://[^\s/]+\.[^\s]+$", value):
-            raise ValueError("must be a web address starting with http:// or https://")
-        return value or None
+    _http_url = field_validator("website")(web_address)
 
     @field_validator("contact_email")
     @classmethod
@@ -106,22 +128,65 @@ class InterventionDraft(BaseModel):
             raise ValueError("must be an e-mail address such as name@example.org")
         return value or None
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Self:
-        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
-            raise ValueError("age_min must not be greater than age_max")
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        if self.age_min is not None or self.age_max is not None:
-            derived = bands_for_ages(self.age_min, self.age_max)
-            outside = [band for band in self.age_band if band not in derived]
-            if outside:
-                spans = ", ".join(
-                    f"{b} is ages {AGE_BAND_RANGES[b][0]}-{AGE_BAND_RANGES[b][1]}" for b in outside
-                )
-                raise ValueError(
-                    f"age_band contradicts age_min/age_max ({spans}); those ages give "
-                    f"{', '.join(derived) or 'no band'}"
-                )
-            self.age_band = list(derived)
-        return self
+    # Rules across fields are field validators on the later field, so each runs whenever the
+    # fields it reads are valid (pydantic's `info.data` holds only those), not only when the
+    # whole record is: a spreadsheet row reports all its problems at once.
+    @field_validator("age_max")
+    @classmethod
+    def _ages_in_order(cls, age_max: int | None, info: ValidationInfo) -> int | None:
+        age_min = info.data.get("age_min")
+        if age_min is not None and age_max is not None and age_min > age_max:
+            raise _on("age_min", "age_min must not be greater than age_max")
+        return age_max
+
+    @field_validator("end_date")
+    @classmethod
+    def _dates_in_order(cls, end_date: date | None, info: ValidationInfo) -> date | None:
+        start_date = info.data.get("start_date")
+        if start_date and end_date and end_date < start_date:
+            raise _on("end_date", "end_date must not be before start_date")
+        return end_date
+
+
+def _on(field: str, message: str) -> PydanticCustomError:
+    """A cross-field error that names `field`, since pydantic would name the validated one."""
+    return PydanticCustomError("cross_field", message, {"field": field})
+
+
+def _ages(age_min: int | None, age_max: int | None) -> str:
+    if age_min is not None and age_max is not None:
+        return f"ages {age_min}-{age_max}"
+    return f"ages {age_min} and over" if age_min is not None else f"ages up to {age_max}"
+
+
+def bands_against_ages(bands: list[str], data: Mapping[str, Any]) -> list[str]:
+    """The bands derived from the ages, or an error if the given bands say otherwise.
+
+    Given bands contradict the ages when one of them lies outside the ages, or when an age the
+    record states (both ends, or the one end given) falls in no given band. Bands are left as
+    given when the ages are absent or themselves invalid (not in `data`).
+    """
+    if not {"age_min", "age_max"} <= data.keys():
+        return bands
+    age_min, age_max = data["age_min"], data["age_max"]
+    if age_min is None and age_max is None:
+        return bands
+    derived = list(bands_for_ages(age_min, age_max))
+    if age_min is not None and age_max is not None:
+        required = derived
+    else:
+        end = age_min if age_min is not None else age_max
+        required = list(bands_for_ages(end, end))
+    outside = [band for band in bands if band not in derived]
+    missing = [band for band in required if band not in bands]
+    if bands and (outside or missing):
+        spans = ", ".join(
+            f"{b} is ages {AGE_BAND_RANGES[b][0]}-{AGE_BAND_RANGES[b][1]}" for b in outside
+        )
+        raise ValueError(
+            f"age_band ({', '.join(bands)}) contradicts age_min/age_max: {_ages(age_min, age_max)} "
+            f"give {', '.join(derived) or 'no band'}"
+            + (f" ({spans})" if spans else "")
+            + ". Give matching bands, or leave age_band out to derive it from the ages."
+        )
+    return derived

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from models.typology_synonyms import SYNONYMS
+
 TYPOLOGY_VERSION: Final = "1"
 
 
@@ -269,11 +271,16 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("_", " ").replace("-", " ").lower().split())
 
 
+def allowed_values(dimension: Dimension) -> str:
+    """The allowed values of a dimension with their labels, for messages people act on."""
+    return ", ".join(f"{t.slug} ({t.label})" for t in VOCABULARIES[dimension])
+
+
 def normalise_value(dimension: Dimension, raw: str) -> str:
     """Map a slug or an unambiguous label (any case) to its slug.
 
     People type labels from the documentation into spreadsheets ("Year 11 to post-16"), so both
-    are accepted; anything else raises ValueError with the allowed slugs and the closest match.
+    are accepted; anything else raises ValueError with the allowed values and the closest match.
     """
     text = raw.strip()
     terms = VOCABULARIES[dimension]
@@ -284,19 +291,24 @@ def normalise_value(dimension: Dimension, raw: str) -> str:
     matches = {t.slug for t in terms if folded in (_fold(t.slug), _fold(t.label))}
     if len(matches) == 1:
         return matches.pop()
-    allowed = ", ".join(t.slug for t in terms)
     hint = closest_value(dimension, text)
     suggestion = f" Did you mean '{hint}'?" if hint else ""
-    raise ValueError(f"'{text}' is not a {dimension} value.{suggestion} Allowed values: {allowed}.")
+    raise ValueError(
+        f"'{text}' is not one of the {dimension} values.{suggestion} "
+        f"Allowed values: {allowed_values(dimension)}."
+    )
 
 
 def closest_value(dimension: Dimension, raw: str) -> str | None:
-    """The slug nearest to a mistyped value, by slug or label, if any is reasonably close."""
+    """The slug nearest to a mistyped value, by slug, label or synonym, if any is close enough."""
     import difflib
 
-    candidates: dict[str, str] = {}
+    candidates: dict[str, str] = {_fold(word): slug for word, slug in SYNONYMS[dimension].items()}
     for term in VOCABULARIES[dimension]:
         candidates[_fold(term.slug)] = term.slug
         candidates[_fold(term.label)] = term.slug
-    found = difflib.get_close_matches(_fold(raw), list(candidates), n=1, cutoff=0.6)
+    folded = _fold(raw)
+    if folded in candidates:
+        return candidates[folded]
+    found = difflib.get_close_matches(folded, list(candidates), n=1, cutoff=0.6)
     return candidates[found[0]] if found else None

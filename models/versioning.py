@@ -9,6 +9,7 @@ read: of two writers that read the same version exactly one changes a row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -18,7 +19,7 @@ from sqlmodel import Field, SQLModel
 
 from models.base import UTCDateTime, utcnow
 from models.drafts import InterventionDraft
-from models.errors import DomainError
+from models.errors import DomainError, FieldProblem
 from models.intervention import Intervention
 from models.typology import MULTI_VALUED
 
@@ -87,8 +88,8 @@ class AccessDeniedError(DomainError):
 class StaleVersionError(DomainError):
     """The record changed since the caller read it; `etag` is the current one."""
 
-    def __init__(self, message: str, etag: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, etag: str, details: Sequence[FieldProblem] = ()) -> None:
+        super().__init__(message, details)
         self.etag = etag
 
 

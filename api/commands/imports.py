@@ -1,15 +1,20 @@
-"""`neetmap import FILE --key ..`: the CSV upload, from the command line, with a progress bar.
+"""`neetmap import FILE --key ..`: the CSV upload, from the command line.
 
-It runs the very service behind `POST /api/v1/imports` (same checks, same all-or-nothing
-commit), authenticated by the same API key, so a file that imports here imports there.
+With `--url` (or NEETMAP_API_URL) it sends the file to that service's `POST /api/v1/imports`,
+which is how a partner officer uses it. Without, it opens the configured database itself and
+runs the very service behind that route (same checks, same all-or-nothing commit), with a
+progress bar; that is for operators on the server. Either way the same API key authorises it
+and the same report is printed, and problems end in exit code 1.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
+import httpx
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -41,17 +46,85 @@ def import_file(
         typer.Option(envvar="NEETMAP_API_KEY", help="Your API key.", show_default=False),
     ],
     dry_run: Annotated[bool, typer.Option(help="Check and report only; store nothing.")] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            envvar="NEETMAP_API_URL",
+            help="The neetmap service to send the file to, e.g. https://neetmap.example.org; "
+            "without it, the database configured here is used directly.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Import interventions from a CSV file as submissions, all or nothing."""
     try:
         data = file.read_bytes()
     except OSError as exc:
         _fail(f"Could not read {file}: {exc.strerror or exc}.")
+    report = (
+        _remote_import(url, key.strip(), data, file.name, dry_run=dry_run)
+        if url
+        else _local_import(key.strip(), data, dry_run=dry_run)
+    )
+    _print_report(file, report)
+    if report.problems:
+        raise typer.Exit(1)
+
+
+def imports_url(url: str) -> str:
+    """The import endpoint of a service, from its base address (or the endpoint itself)."""
+    base = url.strip().rstrip("/")
+    for suffix in ("/api/v1/imports", "/api/v1"):
+        base = base.removesuffix(suffix)
+    return f"{base}/api/v1/imports"
+
+
+def _remote_import(url: str, key: str, data: bytes, name: str, *, dry_run: bool) -> ImportReport:
+    """Send the file to the service and read its report, from a success or from the refusal."""
+    endpoint = imports_url(url)
+    try:
+        response = httpx.post(
+            endpoint,
+            params={"dry_run": "true"} if dry_run else None,
+            files={"file": (name, data, "text/csv")},
+            headers={"Authorization": f"Bearer {key}"},
+            timeout=httpx.Timeout(600, connect=15),
+        )
+    except httpx.HTTPError as exc:
+        _fail(f"Could not send the file to {endpoint}: {exc}.")
+    body = _json(response)
+    try:
+        if "report" in body:  # refused as a whole (422, or 403 for LAs outside the key)
+            return ImportReport.model_validate(body["report"])
+        if response.is_success:
+            return ImportReport.model_validate(body)
+    except ValidationError:
+        pass
+    error = body.get("error")
+    message = (error.get("message") if isinstance(error, dict) else None) or response.reason_phrase
+    _fail(f"{endpoint} answered {response.status_code}: {message}")
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        _fail(
+            f"{response.request.url} answered {response.status_code} without a neetmap "
+            "report: is the address right?"
+        )
+    return body
+
+
+def _local_import(key: str, data: bytes, *, dry_run: bool) -> ImportReport:
+    """Run the import against the configured database, committing only a complete import."""
     settings = get_settings()
     engine = for_writing(create_db_engine(settings.database_url))
     try:
         with Session(engine) as session:
-            caller_key = authenticate(session, key.strip())
+            caller_key = authenticate(session, key)
             if caller_key is None:
                 _fail("The API key is not valid: it is wrong or has been revoked.")
             version = boundary_version(session)
@@ -82,9 +155,7 @@ def import_file(
         _fail(exc.message)
     finally:
         engine.dispose()
-    _print_report(file, outcome.report)
-    if outcome.report.problems:
-        raise typer.Exit(1)
+    return outcome.report
 
 
 def _print_report(file: Path, report: ImportReport) -> None:

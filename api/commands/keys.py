@@ -1,8 +1,8 @@
 """`neetmap keys create|list|revoke`: API keys for partner LAs, moderators and admins.
 
 A new key is printed once, alone on stdout (so it can be piped into a secret store); only its
-hash is kept. A partner's LAs are checked against the loaded boundaries when the key is made,
-and a region stands for every LA in it.
+hash is kept. A partner's LAs are checked against the loaded boundaries when the key is made;
+a region stands for every LA in it, and a mayoral combined authority for its constituent LAs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from sqlmodel import Session
 from api.settings import get_settings
 from geodata.errors import GeodataError
 from models.account import ROLES, Role
-from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
+from models.catalogue import NO_BOUNDARIES, AreaCatalogue, boundary_version, load_catalogue
+from models.combined_authorities import combined_authority_named, find_combined_authority
 from models.engine import create_db_engine, for_writing
 from models.errors import DomainError
 from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key
@@ -53,21 +54,38 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
-def _scope(session: Session, las: list[str], regions: list[str]) -> list[str]:
-    """Current LA codes for the --la and --region values, read through the crosswalk."""
+def _scope(
+    session: Session, las: list[str], regions: list[str], authorities: list[str]
+) -> list[str]:
+    """Current LA codes for the --la, --region and --combined-authority values."""
     version = boundary_version(session)
     if version is None:
         _fail(NO_BOUNDARIES)
     catalogue = load_catalogue(session, version)
-    resolved = resolve_las(catalogue, las, field="--la")
+    members = [code for name in authorities for code in find_combined_authority(name).la_codes]
+    resolved = resolve_las(catalogue, [*las, *members], field="--la")
     if resolved.problems or resolved.ambiguous:
         _fail("\n".join(p.message for p in (*resolved.problems, *resolved.ambiguous)))
     for warning in resolved.warnings:
         console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
     codes = list(resolved.codes)
     for region in regions:
-        codes += catalogue.las_in_region(catalogue.resolve_region(region))
+        codes += catalogue.las_in_region(_region(catalogue, region))
     return list(dict.fromkeys(codes))
+
+
+def _region(catalogue: AreaCatalogue, name: str) -> str:
+    """The region's code; a combined authority's name given as a region gets a pointer."""
+    try:
+        return catalogue.resolve_region(name)
+    except GeodataError:
+        authority = combined_authority_named(name)
+        if authority is None:
+            raise
+        _fail(
+            f"{authority.name} is a combined authority, not a region: use "
+            f"--combined-authority '{name}' for its LAs."
+        )
 
 
 def _describe(key: KeyInfo) -> str:
@@ -85,15 +103,29 @@ def keys_create(
     region: Annotated[
         list[str] | None, typer.Option(help="A region: every LA in it (repeat for more).")
     ] = None,
+    combined_authority: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A mayoral combined authority, e.g. 'West Yorkshire': its constituent LAs "
+            "(repeat for more)."
+        ),
+    ] = None,
 ) -> None:
     """Issue a key and print it once; only its hash is stored."""
     if role not in ROLES:
         _fail(f"--role must be one of {', '.join(ROLES)}, not '{role}'.")
     chosen: Role = role
-    if chosen != "partner" and (la or region):
-        _fail("Moderator and admin keys cover every LA; give --la or --region only to partners.")
+    if chosen != "partner" and (la or region or combined_authority):
+        _fail(
+            "Moderator and admin keys cover every LA; give --la, --region or "
+            "--combined-authority only to partners."
+        )
     with _session() as session:
-        codes = _scope(session, la or [], region or []) if chosen == "partner" else []
+        codes = (
+            _scope(session, la or [], region or [], combined_authority or [])
+            if chosen == "partner"
+            else []
+        )
         info, secret = create_key(session, name, chosen, codes)
         session.commit()
     console.print(

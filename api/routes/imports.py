@@ -1,64 +1,47 @@
 """CSV upload for people with spreadsheets: a dry run that reports every problem, then the import.
 
-The file is the request body (`Content-Type: text/csv`), read in chunks and refused with 413
-past `NEETMAP_MAX_UPLOAD_BYTES`, before it is all in memory.
+The file is the request body (`Content-Type: text/csv`) or the one file of a form
+(`multipart/form-data`); either way the body is bounded by `NEETMAP_MAX_UPLOAD_BYTES`
+(`api.body_limit`), refused with 413 before it is all in memory.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import PartnerDep
-from api.deps import SessionDep, SettingsDep
+from api.deps import SessionDep
 from api.errors import ErrorBody, ErrorDetail, ErrorResponse
 from api.params import CatalogueDep
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.services.submissions import find_replay, remember, request_hash
 from api.write_errors import responses
+from api.write_inputs import UploadDep
 from models.account import IdempotencyRecord
-from models.errors import UnsupportedUploadError, UploadTooLargeError
 
 router = APIRouter(tags=["imports"])
 
 _RESPONSES = responses(401, 403, 413, 415, 422, 503)
 _RESPONSES[200] = {"model": ImportReport, "description": "Dry run: the report, nothing stored"}
 
+_FILE = {"type": "string", "format": "binary"}
 _CSV_BODY = {
     "requestBody": {
         "required": True,
-        "description": "The CSV file itself (UTF-8, with or without BOM, or Excel's CSV).",
-        "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The CSV file itself (UTF-8 with or without BOM, Excel's CSV, or "
+        "Excel's 'Unicode Text'), or a form with that one file.",
+        "content": {
+            "text/csv": {"schema": _FILE},
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": _FILE}, "required": ["file"]}
+            },
+        },
     }
 }
-
-
-async def read_upload(request: Request, settings: SettingsDep) -> bytes:
-    """The request body, refused with 413 as soon as it passes the size limit."""
-    limit = settings.max_upload_bytes
-    if request.headers.get("content-type", "").startswith("multipart/"):
-        raise UnsupportedUploadError(
-            "Send the CSV file itself as the request body with Content-Type: text/csv "
-            "(for example `curl --data-binary @file.csv`), not as a form upload."
-        )
-    declared = request.headers.get("content-length", "")
-    too_large = UploadTooLargeError(
-        f"The file is larger than the {limit:,} bytes accepted; split it into smaller files."
-    )
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise too_large
-    return bytes(body)
-
-
-UploadDep = Annotated[bytes, Depends(read_upload)]
 
 
 def replay(stored: IdempotencyRecord) -> JSONResponse:
@@ -96,8 +79,11 @@ def import_interventions(
     Columns: `name, description, provider, la_codes, age_min, age_max, age_bands,
     target_groups, funding_sources, transition_points, intervention_types, delivery_model,
     evidence_level, status, start_date, end_date, website, contact_email, source_url`; only
-    `name` and `la_codes` are required. Separate several values in one cell with `;`. Labels
-    (e.g. "Year 11 to post-16") are accepted as well as slugs. Unknown columns are warnings.
+    `name` and `la_codes` are required. Headers may be singular or plural, use spaces or
+    capitals, or the JSON field names (`target_group`, `LA code`). A header close to a column
+    but not one (`target_grp`) is a problem; other unknown columns are warnings. Separate
+    several values in one cell with `;`. Labels (e.g. "Year 11 to post-16") are accepted as
+    well as slugs. Comma- or tab-separated. An unknown query parameter (`dryrun`) is a 422.
 
     With `dry_run=true` nothing is stored and the report (200) lists every problem by row
     (the header is row 1) and column. Otherwise either every row is stored (201) or none is,

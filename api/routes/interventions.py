@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from api.deps import PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
+from api.paging import page_links
 from api.params import FilterDep, get_catalogue
 from api.responses import GeoJSONResponse
 from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
@@ -82,7 +83,7 @@ def list_published_interventions(
     result = list_interventions(
         session, query.filter, limit=page.limit, offset=page.offset, sort=sort
     )
-    links = _links(request, page.limit, page.offset, result.total)
+    links = page_links(request.url, page.limit, page.offset, result.total)
     headers = {"X-Total-Count": str(result.total)}
     if link_header := _link_header(links):
         headers["Link"] = link_header
@@ -111,16 +112,6 @@ def list_published_interventions(
         limit=page.limit,
         offset=page.offset,
         links=links,
-    )
-
-
-def _links(request: Request, limit: int, offset: int, total: int) -> PageLinks:
-    def at(new_offset: int) -> str:
-        return str(request.url.include_query_params(limit=limit, offset=new_offset))
-
-    return PageLinks(
-        next=at(offset + limit) if offset + limit < total else None,
-        prev=at(max(offset - limit, 0)) if offset > 0 else None,
     )
 
 

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
 from api.auth import ModeratorDep, WritableDep, get_moderator
 from api.deps import PageDep, SessionDep
+from api.paging import page_links
 from api.params import CatalogueDep
 from api.schemas.submissions import ModerationPage, RejectRequest, SubmissionPublic
 from api.services.submissions import (
     check_if_match,
     moderation_item,
-    page_links,
     present,
     resolved_draft,
 )
@@ -107,7 +107,8 @@ def reject_intervention(
 ) -> SubmissionPublic:
     """Turn down a submitted record, or the edit awaiting review on a published one.
 
-    A rejected edit leaves the published version as it was; the reason is kept in history.
+    The reason must say something (422 when blank); the submitter sees it. A rejected edit
+    leaves the published version as it was; the reason is kept in history.
     """
     check_if_match(if_match, record, required=False)
     reject_submission(session, record.row, record.head, rejection.reason, caller.actor)

@@ -9,26 +9,26 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import PartnerDep, ViewableDep, WritableDep
 from api.deps import PageDep, SessionDep
+from api.paging import page_links
 from api.params import CatalogueDep, get_catalogue
 from api.routes import imports, moderation
 from api.routes.imports import replay
 from api.schemas.submissions import (
     HistoryPublic,
-    InterventionPatch,
     SubmissionPage,
     SubmissionPublic,
     SubmissionSummary,
+    json_body,
 )
 from api.services.submissions import (
     baseline_version,
     check_if_match,
     find_replay,
-    page_links,
     present,
     remember,
     request_hash,
@@ -36,6 +36,7 @@ from api.services.submissions import (
     version_public,
 )
 from api.write_errors import responses
+from api.write_inputs import JsonObjectDep, reject_unknown_query
 from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.filters import InterventionFilter
@@ -47,11 +48,16 @@ from models.queries.submissions import (
     history,
     live_snapshot,
     read_heads,
+    require_editable,
     withdraw_submission,
 )
 from models.versioning import etag_for
 
-router = APIRouter(prefix="/api/v1", tags=["submissions"])
+# Every write under this router (moderation and imports included) refuses unknown query
+# parameters; reads ignore them, like the public API.
+router = APIRouter(
+    prefix="/api/v1", tags=["submissions"], dependencies=[Depends(reject_unknown_query)]
+)
 router.include_router(moderation.router)
 router.include_router(imports.router)
 
@@ -68,18 +74,25 @@ IdempotencyKey = Annotated[
         "answer instead of creating a duplicate.",
     ),
 ]
-_RECORD_ERRORS = responses(401, 403, 404, 412, 422, 428, 503)
+_RECORD_ERRORS = responses(401, 403, 404, 409, 412, 413, 422, 428, 503)
+_NEW_BODY = json_body(InterventionDraft, "The new intervention.", partial=False)
+_PATCH_BODY = json_body(
+    InterventionDraft,
+    "Only the fields to change; the others keep their values. Lists replace the whole list.",
+    partial=True,
+)
 
 
 @router.post(
     "/interventions",
     status_code=201,
     response_model=SubmissionPublic,
-    responses=responses(401, 403, 409, 422, 503),
+    responses=responses(401, 403, 409, 413, 422, 503),
+    openapi_extra=_NEW_BODY,
 )
 def submit_intervention(
-    draft: Annotated[InterventionDraft, Body(description="The new intervention.")],
     caller: PartnerDep,
+    body: JsonObjectDep,
     session: SessionDep,
     catalogue: CatalogueDep,
     response: Response,
@@ -89,17 +102,20 @@ def submit_intervention(
 
     Every LA it serves must be one your key may write to (403 names any that is not). LAs may
     be given as current or superseded GSS codes, DfE codes or names; the answer uses current
-    codes and says how superseded ones were read. `Location` and `ETag` come back.
+    codes and says how superseded ones were read. `Location` and `ETag` come back. Every
+    invalid field is reported at once (422, each detail naming its field).
     """
+    draft = validate_draft(body, location="body")
     fingerprint = request_hash("POST /api/v1/interventions", draft.model_dump_json())
     if idempotency_key and (stored := find_replay(session, caller, idempotency_key, fingerprint)):
         return replay(stored)
     current, _, warnings = resolved_draft(session, catalogue, caller, draft)
     (new_id,) = insert_submissions(session, [current], caller.actor)
-    body = present(session, new_id, warnings)
-    headers = {"Location": f"/api/v1/submissions/{new_id}", "ETag": body.etag}
+    created = present(session, new_id, warnings)
+    headers = {"Location": f"/api/v1/submissions/{new_id}", "ETag": created.etag}
+    answer = created.model_dump(mode="json")
     if idempotency_key and not remember(
-        session, caller, idempotency_key, fingerprint, 201, body.model_dump(mode="json"), headers
+        session, caller, idempotency_key, fingerprint, 201, answer, headers
     ):
         session.rollback()  # a twin request with the same key committed first: answer as it did
         twin = find_replay(session, caller, idempotency_key, fingerprint)
@@ -107,33 +123,41 @@ def submit_intervention(
         return replay(twin)
     session.commit()
     response.headers.update(headers)
-    return body
+    return created
 
 
 @router.patch(
-    "/interventions/{intervention_id}", response_model=SubmissionPublic, responses=_RECORD_ERRORS
+    "/interventions/{intervention_id}",
+    response_model=SubmissionPublic,
+    responses=_RECORD_ERRORS,
+    openapi_extra=_PATCH_BODY,
 )
 def edit_intervention(
     record: WritableDep,
-    patch: Annotated[InterventionPatch, Body(description="Only the fields to change.")],
     caller: PartnerDep,
+    changes: JsonObjectDep,
     session: SessionDep,
     catalogue: CatalogueDep,
     response: Response,
     if_match: IfMatch = None,
 ) -> SubmissionPublic:
-    """Change some fields of a record; `If-Match` must carry the ETag of the version you read.
+    """Change some fields of a record; `If-Match` must carry its version ETag.
 
-    A stale ETag answers 412 with the current one in `ETag`. An edit to a published record
-    waits for a moderator while the public keeps seeing the published version.
+    The version ETag comes back from every write and from `GET /api/v1/submissions/{id}`
+    (not from the public `GET /api/v1/interventions/{id}`, whose ETag identifies content).
+    A stale ETag answers 412 with the current one in `ETag`. The merged record is validated
+    exactly like a new one; changing `age_min` or `age_max` without `age_band` derives the
+    bands again. An edit to a published record waits for a moderator while the public keeps
+    seeing the published version. An edit that changes nothing creates no version (200 with
+    the record as it is). Withdrawn records cannot be edited (409).
     """
     check_if_match(if_match, record, required=True)
+    require_editable(record.row)
     merged = live_snapshot(session, record.row, record.head)
-    changes = patch.model_dump(exclude_unset=True)
     if {"age_min", "age_max"} & changes.keys() and "age_band" not in changes:
         merged.pop("age_band")  # derived again from the new ages
     draft, areas, warnings = resolved_draft(
-        session, catalogue, caller, validate_draft(merged | changes)
+        session, catalogue, caller, validate_draft(merged | changes, location="body")
     )
     edit_submission(session, record.row, record.head, draft, areas, caller.actor)
     body = present(session, record.id, warnings)

@@ -6,58 +6,57 @@ any edit waiting for a moderator beside the published values it would replace.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.interventions import InterventionPublic, PageLinks
-from models.drafts import SourceCitation, VenueDraft
 
 
-class InterventionPatch(BaseModel):
-    """Any subset of the fields of a new submission; the rest keep their current values.
+def json_body(model: type[BaseModel], description: str, *, partial: bool) -> dict[str, Any]:
+    """`openapi_extra` documenting a JSON body that the route reads and validates itself.
 
-    Lists replace the whole list. Changing `age_min` or `age_max` without `age_band`
-    re-derives the bands. The merged record is validated exactly like a new one.
+    The write routes validate bodies with `models.draft_errors.validate_draft` (one wording
+    for POST, PATCH and CSV), so FastAPI does not see the model; this keeps it in the docs.
+    Nested models are inlined, so the schema needs no components of its own. With `partial`
+    every field is optional (PATCH).
     """
+    schema = model.model_json_schema()
+    definitions = schema.pop("$defs", {})
 
-    model_config = ConfigDict(extra="forbid")
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return inline(definitions[ref.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
 
-    name: str | None = Field(None, description="Name of the programme or service.")
-    description: str | None = Field(None, description="What it does, plainly.")
-    provider: str | None = Field(None, description="Who delivers it.")
-    website: str | None = Field(None, description="Public web page (http or https).")
-    contact_email: str | None = Field(None, description="Contact e-mail address.")
-    la_codes: list[str] | None = Field(None, description="LAs served (codes or names).")
-    age_min: int | None = Field(None, description="Youngest age served, in years.")
-    age_max: int | None = Field(None, description="Oldest age served, in years.")
-    age_band: list[str] | None = Field(None, description="Age bands.")
-    transition_point: list[str] | None = Field(None, description="Transition points.")
-    target_group: list[str] | None = Field(None, description="Target groups.")
-    funding_source: list[str] | None = Field(None, description="Funding sources.")
-    intervention_type: list[str] | None = Field(None, description="Intervention types.")
-    delivery_model: list[str] | None = Field(None, description="Delivery models.")
-    evidence_level: list[str] | None = Field(None, description="Evidence levels.")
-    status: str | None = Field(None, description="planned, active or ended.")
-    start_date: date | None = Field(None, description="When it started or starts.")
-    end_date: date | None = Field(None, description="When it ended or ends.")
-    outcome_measures: list[str] | None = Field(None, description="Outcomes tracked.")
-    source: SourceCitation | None = Field(None, description="Where this record comes from.")
-    venues: list[VenueDraft] | None = Field(None, description="Delivery locations.")
+    schema = inline(schema)
+    if partial:
+        schema.pop("required", None)
+    content = {"application/json": {"schema": schema}}
+    return {"requestBody": {"required": True, "description": description, "content": content}}
 
 
 class RejectRequest(BaseModel):
     """Why a moderator turns a submission or an edit down; the submitter sees it."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    reason: str = Field(
-        min_length=1,
-        max_length=2000,
-        pattern=r"^[^\x00]*$",
-        description="Plain words for the submitter.",
-    )
+    reason: str = Field(max_length=2000, description="Plain words for the submitter; not blank.")
+
+    @field_validator("reason")
+    @classmethod
+    def _says_something(cls, reason: str) -> str:
+        if not reason:
+            raise ValueError("must say why, in words for the submitter; it cannot be blank")
+        if "\x00" in reason:
+            raise ValueError("must not contain NUL characters")
+        return reason
 
 
 class FieldChange(BaseModel):

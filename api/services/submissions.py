@@ -6,15 +6,15 @@ Routes stay thin: they authorise (api.auth), call these and a query, and commit 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import exc
 from sqlmodel import Session
-from starlette.datastructures import URL
 
 from api.auth import Caller, Record
-from api.schemas.interventions import InterventionPublic, PageLinks
+from api.schemas.interventions import InterventionPublic
 from api.schemas.submissions import (
     FieldChange,
     ModerationItem,
@@ -25,7 +25,6 @@ from api.schemas.submissions import (
 from models.account import IdempotencyRecord
 from models.area import Area
 from models.catalogue import AreaCatalogue
-from models.draft_errors import require_no_nul
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem, InvalidInputError, PreconditionRequiredError
 from models.filters import InterventionFilter
@@ -43,33 +42,51 @@ from models.versioning import (
 )
 
 ALL_STATES = InterventionFilter(states=PUBLICATION_STATES)
+#: A version ETag, `"<id>-<version>"`; a proxy may have marked it weak (`W/`) on the way.
+_VERSION_TAG: Final = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
 
 
 def check_if_match(if_match: str | None, record: Record, *, required: bool) -> None:
-    """428 without If-Match when required; 412 (with the current ETag) when it is stale."""
+    """428 without If-Match when required; 412 (with the current ETag) when it does not match.
+
+    The 412 says which mistake it is: an ETag of an older version of this record, or one that
+    is no version ETag of it at all (the public GET's content hash, say), naming where to get
+    the right one.
+    """
     current = etag_for(record.id, record.head.version)
     if if_match is None:
         if required:
             raise PreconditionRequiredError(
                 "Send the record's ETag in If-Match, so that an edit made since you read it is "
-                f"not overwritten. The current ETag is {current}.",
+                f"not overwritten. The current ETag is {current}; GET "
+                f"/api/v1/submissions/{record.id} gives it too.",
                 [FieldProblem("If-Match", "is required")],
             )
         return
-    tags = [tag.strip() for tag in if_match.split(",")]
-    if "*" not in tags and current not in tags:
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",") if tag.strip()]
+    if "*" in tags or current in tags:
+        return
+    if any((m := _VERSION_TAG.match(tag)) and int(m[1]) == record.id for tag in tags):
         raise StaleVersionError(
             f"The record has changed since you read it: the current ETag is {current}. Read it "
             "again and apply your change to the current version.",
             current,
         )
+    raise StaleVersionError(
+        f"If-Match holds {if_match.strip()[:80]}, which is not a version ETag of intervention "
+        f"{record.id}, so nothing was changed. The ETag of the public "
+        f"GET /api/v1/interventions/{record.id} identifies its content, not a version. Use the "
+        f"ETag of GET /api/v1/submissions/{record.id}, or the ETag header of this response: "
+        f"the current one is {current}.",
+        current,
+        [FieldProblem("If-Match", f"is not a version ETag of this record; use {current}")],
+    )
 
 
 def resolved_draft(
     session: Session, catalogue: AreaCatalogue, caller: Caller, draft: InterventionDraft
 ) -> tuple[InterventionDraft, list[Area], tuple[str, ...]]:
     """The draft with current GSS codes, its Area rows and the warnings; 403 outside the scope."""
-    require_no_nul(draft)
     resolved = resolve_las(catalogue, draft.la_codes)
     resolved.raise_problems()
     caller.require_scope(catalogue, resolved.codes)
@@ -208,15 +225,3 @@ def remember(
     except exc.IntegrityError:
         return False
     return True
-
-
-def page_links(request_url: URL, limit: int, offset: int, total: int) -> PageLinks:
-    """Next and previous page URLs, keeping the other query parameters."""
-
-    def at(new_offset: int) -> str:
-        return str(request_url.include_query_params(limit=limit, offset=new_offset))
-
-    return PageLinks(
-        next=at(offset + limit) if offset + limit < total else None,
-        prev=at(max(offset - limit, 0)) if offset > 0 else None,
-    )

@@ -71,20 +71,26 @@ def publish_submission(
 def reject_submission(
     session: Session, row: Intervention, head: Head, reason: str, actor: Actor
 ) -> int:
-    """Turn down a submitted record, or the pending edit of a published one (which stays live)."""
+    """Turn down a submitted record, or the pending edit of a published one (which stays live).
+
+    A rejected submission changes state, so its `updated_at` moves (it sorts first among the
+    submitter's records); a rejected edit leaves the public record, and its `updated_at`, alone.
+    """
     assert row.id is not None
     if head.pending_version is not None:
         snapshot = dict(read_version(session, row.id, head.pending_version).snapshot)
     elif row.publication_state == "submitted":
         snapshot = snapshot_of(draft_of(row))
         row.publication_state = "rejected"
+        row.updated_at = utcnow()
         session.add(row)
     else:
         raise StateConflictError(
             f"This record is {row.publication_state} and has nothing awaiting review."
         )
     number = claim_version(session, row.id, head.version, pending_version=None, submitted_at=None)
-    add_version(session, row, number, "rejected", "rejected", snapshot, [], actor, reason)
+    changed = ["publication_state"]
+    add_version(session, row, number, "rejected", "rejected", snapshot, changed, actor, reason)
     session.flush()
     return number
 

@@ -26,6 +26,7 @@ from models.versioning import (
     InterventionHead,
     InterventionVersion,
     StaleVersionError,
+    StateConflictError,
     changed_fields,
     draft_of,
     etag_for,
@@ -149,6 +150,17 @@ def live_snapshot(session: Session, row: Intervention, head: Head) -> dict[str, 
     return snapshot_of(draft_of(row))
 
 
+def require_editable(row: Intervention) -> None:
+    """StateConflictError for a withdrawn record: its submitter took it down, and an edit
+    would quietly put it back in the queue as if it were new."""
+    if row.publication_state == "withdrawn":
+        raise StateConflictError(
+            "This record was withdrawn, and withdrawn records cannot be edited. To offer it "
+            "again, submit it as a new record (POST /api/v1/interventions); its history stays "
+            "with this one."
+        )
+
+
 def edit_submission(
     session: Session,
     row: Intervention,
@@ -157,14 +169,28 @@ def edit_submission(
     areas: Sequence[Area],
     actor: Actor,
 ) -> int:
-    """Apply an edit. A published record keeps its live row; the edit waits as a version."""
+    """Apply an edit and return the record's version number after it.
+
+    An edit that changes nothing is no edit: no version, nothing for a moderator. A published
+    record keeps its live row while the edit waits as a version; an edit that brings it back
+    to the published values drops the waiting edit instead of queueing an empty one.
+    """
     assert row.id is not None
+    require_editable(row)
     before = live_snapshot(session, row, head)
     after = snapshot_of(draft)
     changed = changed_fields(before, after)
+    if not changed:
+        return head.version
     ensure_head(session, row, head)
     now = utcnow()
-    if row.publication_state == "published":
+    state = "submitted"
+    if row.publication_state == "published" and after == snapshot_of(draft_of(row)):
+        state = "published"
+        number = claim_version(
+            session, row.id, head.version, pending_version=None, submitted_at=None
+        )
+    elif row.publication_state == "published":
         number = claim_version(
             session,
             row.id,
@@ -176,7 +202,7 @@ def edit_submission(
         submitted_at = head.submitted_at if row.publication_state == "submitted" else now
         number = claim_version(session, row.id, head.version, submitted_at=submitted_at)
         apply_draft(session, row, draft, areas, state="submitted")
-    add_version(session, row, number, "edited", "submitted", after, changed, actor)
+    add_version(session, row, number, "edited", state, after, changed, actor)
     session.flush()
     return number
 

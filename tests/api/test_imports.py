@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
@@ -142,12 +145,91 @@ def test_uploads_over_the_limit_are_413(small_upload_client: TestClient, keys: K
     assert small.status_code == 200
 
 
-def test_form_uploads_are_refused_with_instructions(geo_client: TestClient, keys: Keys) -> None:
-    response = geo_client.post(
-        URL, files={"file": ("a.csv", b"name,la_codes\n")}, headers=bearer(keys.leeds)
+def test_uploads_over_the_limit_are_413_as_forms_too(
+    small_upload_client: TestClient, keys: Keys
+) -> None:
+    big = HEADER + "".join(f"Row {i},{LEEDS},,,,,\n" for i in range(20))
+    response = small_upload_client.post(
+        URL, files={"file": ("big.csv", big.encode())}, headers=bearer(keys.leeds)
     )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "content_too_large"
+
+
+def test_a_browser_style_form_upload_is_read(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = (HEADER + f"Form club,{LEEDS},16,17,neet,,\n").encode()
+    checked = geo_client.post(
+        URL, params={"dry_run": "true"}, files={"file": ("x.csv", csv)}, headers=bearer(keys.leeds)
+    )
+    assert checked.status_code == 200, checked.text
+    assert (checked.json()["rows_valid"], checked.json()["problems"]) == (1, [])
+    stored = geo_client.post(URL, files={"upload": ("x.csv", csv)}, headers=bearer(keys.leeds))
+    assert stored.status_code == 201, stored.text
+    assert _counts(engine)[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("form", "field"),
+    [
+        ({"files": [("file", ("a.csv", b"a")), ("file", ("b.csv", b"b"))]}, "file"),
+        ({"data": {"dry_run": "true"}, "files": {"file": ("a.csv", b"a")}}, "dry_run"),
+        ({"files": {"note": (None, b"x")}}, "note"),
+    ],
+)
+def test_a_form_must_hold_exactly_one_file_and_nothing_else(
+    geo_client: TestClient, keys: Keys, engine: Engine, form: dict[str, Any], field: str
+) -> None:
+    response = geo_client.post(URL, headers=bearer(keys.leeds), **form)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"][0]["field"] == field
+    assert _counts(engine)[0] == 0
+
+
+def test_other_multipart_bodies_are_415(geo_client: TestClient, keys: Keys) -> None:
+    headers = bearer(keys.leeds, **{"Content-Type": "multipart/mixed; boundary=x"})
+    response = geo_client.post(URL, content=b"--x--", headers=headers)
     assert response.status_code == 415
-    assert "--data-binary" in response.json()["error"]["message"]
+    assert "curl -F file=@file.csv" in response.json()["error"]["message"]
+    headers["Content-Type"] = "multipart/form-data; boundary=x"
+    empty_form = geo_client.post(URL, content=b"--x--\r\n", headers=headers)
+    assert empty_form.status_code == 422
+    assert "no file" in empty_form.json()["error"]["message"]
+
+
+def test_a_mistyped_dry_run_is_refused_before_anything_is_stored(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    response = _upload(geo_client, keys.leeds, HEADER + f"A,{LEEDS},,,,,\n", dryrun="true")
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["details"][0]["field"] == "dryrun"
+    assert error["details"][0]["location"] == "query"
+    assert "Did you mean 'dry_run'?" in error["message"]
+    assert _counts(engine)[0] == 0
+
+
+def test_json_api_names_and_spaced_headers_are_stored_not_dropped(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    csv = (
+        "name,LA code,target_group,age_band,funding_source\n"
+        f"Named as in JSON,{LEEDS},care_experienced,16_18,ukspf\n"
+    )
+    stored = _upload(geo_client, keys.leeds, csv)
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["warnings"] == []
+    record_id = stored.json()["created_ids"][0]
+    record = geo_client.get(f"/api/v1/submissions/{record_id}", headers=bearer(keys.leeds)).json()
+    assert record["target_group"] == ["care_experienced"]
+    assert record["age_band"] == ["16_18"]
+    assert record["funding_source"] == ["ukspf"]
+
+    typo = _upload(geo_client, keys.leeds, csv.replace("target_group", "target_grup"))
+    assert typo.status_code == 422
+    assert typo.json()["report"]["problems"][0]["column"] == "target_grup"
+    assert "Did you mean 'target_groups'?" in typo.json()["report"]["problems"][0]["message"]
 
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(
@@ -208,3 +290,55 @@ def test_cli_import_with_dry_run_then_for_real(
     assert outside.exit_code == 1
     assert _counts(engine)[0] == 2
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def live_url(settings: Settings, keys: Keys) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, for the command line to call."""
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(1000):  # at most 10 s
+        if server.started or not thread.is_alive():
+            break
+        time.sleep(0.01)
+    assert server.started, "the test server did not start"
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_cli_import_to_a_service_by_url(
+    live_url: str, keys: Keys, engine: Engine, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + f"A,{LEEDS},,,nobody,,\n", encoding="utf-8")
+    checked = runner.invoke(
+        cli, ["import", str(bad), "--key", keys.leeds, "--dry-run", "--url", live_url]
+    )
+    assert checked.exit_code == 1, checked.output
+    assert "target_groups" in checked.output
+    assert "Dry run: nothing was stored" in checked.output
+    refused = runner.invoke(cli, ["import", str(bad), "--key", keys.leeds, "--url", live_url])
+    assert refused.exit_code == 1
+    assert "Nothing was stored" in refused.output
+
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + f"A,{LEEDS},,,neet,,\nB,Leeds,,,,,\n", encoding="utf-8")
+    env = {"NEETMAP_API_KEY": keys.leeds, "NEETMAP_API_URL": f"{live_url}/api/v1/"}
+    stored = runner.invoke(cli, ["import", str(good)], env=env)
+    assert stored.exit_code == 0, stored.output
+    assert "Stored 2 interventions" in stored.output
+    assert _counts(engine)[0] == 2
+
+    outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield, "--url", live_url])
+    assert outside.exit_code == 1
+    assert "la_codes" in outside.output
+    wrong_key = runner.invoke(cli, ["import", str(good), "--key", "nope", "--url", live_url])
+    assert wrong_key.exit_code == 1
+    assert "answered 401" in wrong_key.output
+    assert _counts(engine)[0] == 2

@@ -6,6 +6,7 @@ Every test runs on SQLite and PostgreSQL with the real 2023 boundaries loaded.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
@@ -112,3 +113,36 @@ def test_publish_with_a_stale_etag_publishes_nothing(geo_client: TestClient, key
     )
     assert response.status_code == 412
     assert geo_client.get(f"{URL}/{record['id']}").status_code == 404
+
+
+def test_a_rejection_needs_a_reason_that_says_something(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds)
+    for reason in ("   ", "\t\n"):
+        blank = geo_client.post(
+            f"{URL}/{record['id']}/reject", json={"reason": reason}, headers=bearer(keys.moderator)
+        )
+        assert blank.status_code == 422
+        detail = blank.json()["error"]["details"][0]
+        assert (detail["field"], detail["location"]) == ("reason", "body")
+        assert "blank" in detail["message"]
+    state = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
+    assert state.json()["publication_state"] == "submitted"
+
+
+def test_a_rejection_moves_updated_at_and_records_the_state_change(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    first = submit(geo_client, keys.leeds, name="First")
+    submit(geo_client, keys.leeds, name="Second")
+    rejected = geo_client.post(
+        f"{URL}/{first['id']}/reject",
+        json={"reason": "  Add a provider.  "},
+        headers=bearer(keys.moderator),
+    ).json()
+    moved = datetime.fromisoformat(rejected["updated_at"])
+    assert moved > datetime.fromisoformat(first["updated_at"])
+    assert rejected["rejection_reason"] == "Add a provider."
+    mine = geo_client.get("/api/v1/submissions", headers=bearer(keys.leeds)).json()
+    assert [i["name"] for i in mine["items"]] == ["First", "Second"]
+    last = read_history(geo_client, keys.leeds, first["id"]).versions[-1]
+    assert (last.action, last.changed) == ("rejected", ["publication_state"])

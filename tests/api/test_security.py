@@ -100,6 +100,60 @@ def test_partners_cannot_write_outside_their_las(geo_client: TestClient, keys: K
     assert geo_client.get(f"{URL}/{theirs['id']}").json()["name"] == theirs["name"]
 
 
+def test_a_record_a_partner_can_see_but_not_wholly_write_is_403_not_404(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    """Unpublished records of other LAs stay 404 (their existence is not revealed); a record
+    the partner can see, because it serves one of its LAs too, or is published, is a 403."""
+    shared = geo_client.post(
+        URL, json={"name": "Shared", "la_codes": [LEEDS, WAKEFIELD]}, headers=bearer(keys.admin)
+    ).json()
+    url = f"{URL}/{shared['id']}"
+    seen = geo_client.get(f"/api/v1/submissions/{shared['id']}", headers=bearer(keys.leeds))
+    assert seen.status_code == 200
+    edited = geo_client.patch(
+        url, json={"name": "Mine now"}, headers=bearer(keys.leeds, **{"If-Match": shared["etag"]})
+    )
+    assert edited.status_code == 403
+    assert "E08000036 Wakefield" in edited.json()["error"]["message"]
+    assert geo_client.delete(url, headers=bearer(keys.leeds)).status_code == 403
+
+    theirs = submit(geo_client, keys.wakefield, name="Theirs", la_codes=[WAKEFIELD])
+    hidden = f"{URL}/{theirs['id']}"
+    headers = bearer(keys.leeds, **{"If-Match": theirs["etag"]})
+    assert geo_client.patch(hidden, json={"name": "x"}, headers=headers).status_code == 404
+    assert geo_client.delete(hidden, headers=bearer(keys.leeds)).status_code == 404
+    state = geo_client.get(f"/api/v1/submissions/{shared['id']}", headers=bearer(keys.admin))
+    assert (state.json()["name"], state.json()["publication_state"]) == ("Shared", "submitted")
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<script>x</script>"])
+def test_only_web_addresses_are_stored_as_links(
+    geo_client: TestClient, keys: Keys, url: str
+) -> None:
+    created = geo_client.post(
+        URL,
+        json={"name": "X", "la_codes": [LEEDS], "source": {"url": url}},
+        headers=bearer(keys.leeds),
+    )
+    assert created.status_code == 422
+    assert created.json()["error"]["details"][0]["field"] == "source.url"
+    record = submit(geo_client, keys.leeds)
+    edited = geo_client.patch(
+        f"{URL}/{record['id']}",
+        json={"website": url, "contact_email": "<img src=x>@example.org"},
+        headers=bearer(keys.leeds, **{"If-Match": record["etag"]}),
+    )
+    assert [d["field"] for d in edited.json()["error"]["details"]] == ["website", "contact_email"]
+    upload = geo_client.post(
+        "/api/v1/imports",
+        content=f'name,la_codes,source_url\nA,{LEEDS},"{url}"\n',
+        params={"dry_run": "true"},
+        headers=bearer(keys.leeds, **{"Content-Type": "text/csv"}),
+    )
+    assert [p["column"] for p in upload.json()["problems"]] == ["source_url"]
+
+
 def test_csv_rows_outside_the_scope_are_403_and_nothing_is_stored(
     geo_client: TestClient, keys: Keys
 ) -> None:
@@ -240,6 +294,19 @@ def test_keys_cli_create_list_revoke(cli_env: str, tmp_path: Path) -> None:
     )
     assert region.exit_code == 0
     assert "E08000036" in region.output
+    authority = runner.invoke(
+        cli, ["keys", "create", "--name", "WY", "--combined-authority", "West Yorkshire"]
+    )
+    assert authority.exit_code == 0, authority.output
+    assert "E08000032, E08000033, E08000034, E08000035, E08000036" in authority.output
+    as_region = runner.invoke(cli, ["keys", "create", "--name", "WY", "--region", "West Yorkshire"])
+    assert as_region.exit_code == 1
+    assert "--combined-authority" in as_region.output
+    unknown = runner.invoke(
+        cli, ["keys", "create", "--name", "X", "--combined-authority", "Wessex"]
+    )
+    assert unknown.exit_code == 1
+    assert "not a mayoral combined authority" in unknown.output
     no_la = runner.invoke(cli, ["keys", "create", "--name", "Nobody"])
     assert no_la.exit_code == 1
     bad = runner.invoke(cli, ["keys", "create", "--name", "Bad", "--la", "Atlantis"])

@@ -287,3 +287,182 @@ def test_an_edit_that_loses_the_race_leaves_no_trace(
     assert won.status_code == 200, won.text
     versions = read_history(geo_client, keys.leeds, record_id).versions
     assert [(v.version, v.action) for v in versions] == [(1, "baseline"), (2, "edited")]
+
+
+def test_the_public_content_etag_gets_a_412_saying_where_the_version_etag_is(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, name="Published")
+    live = publish(geo_client, keys.moderator, record["id"])
+    public_etag = geo_client.get(f"{URL}/{record['id']}").headers["ETag"]
+    assert public_etag != live["etag"]
+
+    refused = edit(geo_client, keys.leeds, record["id"], public_etag, name="Renamed")
+    assert refused.status_code == 412
+    error = refused.json()["error"]
+    assert "not a version ETag" in error["message"]
+    assert "has changed" not in error["message"]
+    assert f"GET /api/v1/submissions/{record['id']}" in error["message"]
+    assert error["details"][0]["field"] == "If-Match"
+    assert refused.headers["ETag"] == live["etag"]
+    assert edit(geo_client, keys.leeds, record["id"], refused.headers["ETag"], name="R").is_success
+
+
+def test_post_names_every_bad_field_in_plain_words_with_location_body(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    response = geo_client.post(
+        URL,
+        json={
+            "name": "X",
+            "la_codes": [LEEDS],
+            "age_min": 16,
+            "age_max": 17,
+            "age_band": ["pre_14"],
+            "start_date": "2025-09-01",
+            "end_date": "2024-09-01",
+            "provider": 12,
+            "status": "finished",
+        },
+        headers=bearer(keys.leeds),
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    details = {d["field"]: d for d in error["details"]}
+    assert set(details) == {"age_band", "end_date", "provider", "status"}
+    assert {d["location"] for d in error["details"]} == {"body"}
+    assert details["end_date"]["message"] == "end_date must not be before start_date"
+    assert details["provider"]["message"] == "provider must be text (got '12')"
+    assert "Did you mean 'ended'?" in details["status"]["message"]
+    assert error["message"] == "Some values are not valid: provider, age_band, status, end_date."
+
+    words = geo_client.post(
+        URL, json={"name": "X", "la_codes": [LEEDS], "age_min": "x"}, headers=bearer(keys.leeds)
+    )
+    assert words.json()["error"]["details"] == [
+        {
+            "field": "age_min",
+            "message": "age_min must be a whole number, such as 16 (got 'x')",
+            "location": "body",
+            "row": None,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        (b'{"name": "X", "la_codes": ["E08000035"],}', "is not valid JSON"),
+        (b"", "is empty"),
+        (b'["E08000035"]', "must be a JSON object"),
+        (b"\xff\xfe{", "is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "too deeply"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_named_body(
+    geo_client: TestClient, keys: Keys, body: bytes, words: str
+) -> None:
+    headers = bearer(keys.leeds, **{"Content-Type": "application/json"})
+    for response in (
+        geo_client.post(URL, content=body, headers=headers),
+        geo_client.patch(
+            f"{URL}/{submit(geo_client, keys.leeds)['id']}", content=body, headers=headers
+        ),
+    ):
+        assert response.status_code == 422, response.text
+        detail = response.json()["error"]["details"][0]
+        assert (detail["field"], detail["location"]) == ("body", "body")
+        assert words in detail["message"]
+
+
+def test_patch_reports_every_bad_field_at_once_in_the_same_words(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds)
+    response = edit(
+        geo_client, keys.leeds, record["id"], record["etag"], age_min="x", target_group=["carers"]
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert [(d["field"], d["location"]) for d in error["details"]] == [
+        ("age_min", "body"),
+        ("target_group", "body"),
+    ]
+    assert error["details"][0]["message"] == "age_min must be a whole number, such as 16 (got 'x')"
+    assert "Did you mean 'young_carers'?" in error["details"][1]["message"]
+    assert error["message"] == "Some values are not valid: age_min, target_group."
+
+
+def test_patch_bands_that_contradict_the_stored_ages_are_422(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, age_min=16, age_max=24)
+    response = edit(geo_client, keys.leeds, record["id"], record["etag"], age_band=["18_plus"])
+    assert response.status_code == 422
+    detail = response.json()["error"]["details"][0]
+    assert detail["field"] == "age_band"
+    assert "ages 16-24 give 16_18, 18_plus" in detail["message"]
+    unchanged = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
+    assert unchanged.json()["version"] == 1
+
+
+def test_an_edit_that_changes_nothing_makes_no_version(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds, name="Same", provider="Leeds CC")
+    live = publish(geo_client, keys.moderator, record["id"])
+    for changes in ({}, {"name": "Same", "provider": "Leeds CC"}):
+        same = edit(geo_client, keys.leeds, record["id"], live["etag"], **changes)
+        assert same.status_code == 200, same.text
+        assert same.json()["version"] == live["version"]
+        assert same.headers["ETag"] == live["etag"]
+        assert same.json()["pending_edit"] is None
+    actions = [v.action for v in read_history(geo_client, keys.leeds, record["id"]).versions]
+    assert actions == ["created", "published"]
+    queue = geo_client.get("/api/v1/moderation", headers=bearer(keys.moderator)).json()
+    assert queue["total"] == 0
+
+
+def test_an_edit_back_to_the_published_values_drops_the_waiting_edit(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, name="Published name")
+    live = publish(geo_client, keys.moderator, record["id"])
+    pending = edit(geo_client, keys.leeds, record["id"], live["etag"], name="New name")
+    back = edit(
+        geo_client, keys.leeds, record["id"], pending.headers["ETag"], name="Published name"
+    )
+    assert back.status_code == 200, back.text
+    assert back.json()["pending_edit"] is None
+    assert back.json()["publication_state"] == "published"
+    last = read_history(geo_client, keys.leeds, record["id"]).versions[-1]
+    assert (last.action, last.state, last.changed) == ("edited", "published", ["name"])
+    queue = geo_client.get("/api/v1/moderation", headers=bearer(keys.moderator)).json()
+    assert queue["total"] == 0
+
+
+def test_a_withdrawn_record_cannot_be_edited(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds)
+    publish(geo_client, keys.moderator, record["id"])
+    withdrawn = geo_client.delete(f"{URL}/{record['id']}", headers=bearer(keys.leeds)).json()
+    response = edit(geo_client, keys.leeds, record["id"], withdrawn["etag"], name="Back again")
+    assert response.status_code == 409
+    assert "withdrawn records cannot be edited" in response.json()["error"]["message"]
+    after = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
+    assert after.json()["publication_state"] == "withdrawn"
+    assert after.json()["version"] == withdrawn["version"]
+    assert geo_client.get("/api/v1/moderation", headers=bearer(keys.moderator)).json()["total"] == 0
+
+
+def test_unknown_query_parameters_on_writes_are_422(geo_client: TestClient, keys: Keys) -> None:
+    record = submit(geo_client, keys.leeds)
+    response = geo_client.delete(
+        f"{URL}/{record['id']}", params={"force": "true"}, headers=bearer(keys.leeds)
+    )
+    assert response.status_code == 422
+    detail = response.json()["error"]["details"][0]
+    assert (detail["field"], detail["location"]) == ("force", "query")
+    state = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
+    assert state.json()["publication_state"] == "submitted"
+    listed = geo_client.get(
+        "/api/v1/submissions", params={"colour": "red"}, headers=bearer(keys.leeds)
+    )
+    assert listed.status_code == 200  # reads ignore unknown parameters, as the public API does

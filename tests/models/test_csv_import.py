@@ -56,8 +56,8 @@ def test_every_problem_of_a_row_is_reported_by_column() -> None:
     assert problems[(2, "name")] == "name is required"
     assert problems[(2, "age_min")] == "age_min must be a whole number, such as 16 (got 'fourteen')"
     assert problems[(2, "age_max")] == "age_max must be at most 30 (got '40')"
-    assert "'lotery' is not a funding_source value" in problems[(2, "funding_sources")]
-    assert "Allowed values: la_core, esf" in problems[(2, "funding_sources")]
+    assert "'lotery' is not one of the funding_source values" in problems[(2, "funding_sources")]
+    assert "Allowed values: la_core (LA core budget), esf" in problems[(2, "funding_sources")]
     assert "http" in problems[(2, "website")]
 
 
@@ -70,7 +70,44 @@ def test_cross_field_rules_name_a_column() -> None:
     )
     assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
     assert problems[(3, "end_date")] == "end_date must not be before start_date"
-    assert "age_band contradicts" in problems[(4, "age_bands")]
+    assert "age_band (pre_14) contradicts age_min/age_max" in problems[(4, "age_bands")]
+
+
+def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
+    """Each rule runs when the fields it reads are valid, not only when the whole row is."""
+    problems = _problems(
+        "name,la_codes,age_min,age_max,age_bands,target_groups,start_date,end_date,website\n"
+        ",E08000035,17,14,,nobody,2025-09-01,2024-09-01,example.org\n"
+        "B,E08000035,16,24,18_plus,nobody,,,\n"
+        "C,E08000035,16,x,pre_14,,,,\n"
+    )
+    assert set(problems) == {
+        (2, "name"),
+        (2, "age_min"),
+        (2, "target_groups"),
+        (2, "end_date"),
+        (2, "website"),
+        (3, "age_bands"),
+        (3, "target_groups"),
+        (4, "age_max"),  # the band check needs both ages valid, so it waits for this one
+    }
+    assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
+    assert problems[(2, "end_date")] == "end_date must not be before start_date"
+    assert "ages 16-24 give 16_18, 18_plus" in problems[(3, "age_bands")]
+
+
+def test_a_wrong_value_in_a_list_does_not_also_report_the_rest_as_contradicting() -> None:
+    problems = _problems("name,la_codes,age_min,age_max,age_bands\nA,E08000035,16,24,16_18;18+\n")
+    assert list(problems) == [(2, "age_bands")]
+    assert "Did you mean '18_plus'?" in problems[(2, "age_bands")]
+
+
+def test_source_url_must_be_a_web_address() -> None:
+    problems = _problems("name,la_codes,source_url\nA,E08000035,javascript:alert(1)\n")
+    assert problems == {
+        (2, "source_url"): "source_url must be a web address starting with http:// or "
+        "https:// (got 'javascript:alert(1)')"
+    }
 
 
 def test_rows_are_numbered_as_the_spreadsheet_shows_them() -> None:
@@ -102,6 +139,46 @@ def test_file_shape_problems(csv: bytes, field: str, words: str) -> None:
     assert words in problems[0].message
 
 
+def test_json_field_names_and_singular_or_spaced_headers_are_the_columns() -> None:
+    parsed = parse_csv(
+        b"Name,LA code,target_group,age_band,funding_source,Transition Point,E-mail,Source URL\n"
+        b"A,E08000035,neet,16_18,esf,re_engagement,a@example.org,https://example.org/s\n"
+    )
+    assert (parsed.problems, parsed.warnings) == ([], [])
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert (draft.la_codes, draft.target_group, draft.age_band) == (
+        ["E08000035"],
+        ["neet"],
+        ["16_18"],
+    )
+    assert (draft.funding_source, draft.transition_point) == (["esf"], ["re_engagement"])
+    assert draft.contact_email == "a@example.org"
+    assert draft.source is not None
+    assert draft.source.url == "https://example.org/s"
+
+
+def test_a_header_close_to_a_column_is_a_problem_and_an_unrelated_one_a_warning() -> None:
+    parsed = parse_csv(b"name,la_codes,target_grps,Notes\nA,E08000035,neet,x\n")
+    assert [(p.row, p.field) for p in parsed.problems] == [(1, "target_grps")]
+    assert "Did you mean 'target_groups'?" in parsed.problems[0].message
+    assert len(parsed.warnings) == 1
+    assert "'Notes'" in parsed.warnings[0]
+
+
+def test_a_mistyped_required_column_is_one_problem_saying_which() -> None:
+    parsed = parse_csv(b"name,la_cods\nA,E08000035\n")
+    assert [(p.row, p.field) for p in parsed.problems] == [(1, "la_cods")]
+    assert "Did you mean 'la_codes'?" in parsed.problems[0].message
+    assert parsed.rows == []
+
+
+def test_a_column_given_twice_under_two_names_is_a_problem() -> None:
+    parsed = parse_csv(b"name,la_codes,target_group,Target groups\nA,E08000035,neet,send\n")
+    assert [(p.row, p.field) for p in parsed.problems] == [(1, "target_groups")]
+    assert "'target_group', 'Target groups'" in parsed.problems[0].message
+
+
 def test_headers_are_forgiving_and_unknown_columns_are_warnings() -> None:
     parsed = parse_csv(b"\xef\xbb\xbf Name ,LA Codes,Target-Groups,Notes\r\nA,E08000035,neet,x\r\n")
     assert parsed.problems == []
@@ -116,6 +193,47 @@ def test_windows_1252_is_read_with_a_warning() -> None:
     assert parsed.rows[0].draft is not None
     assert parsed.rows[0].draft.name == "Café"
     assert "Windows-1252" in parsed.warnings[0]
+
+
+def test_excel_unicode_text_utf16_with_tabs_is_read() -> None:
+    text = "name\tla_codes\ttarget_groups\nCafé club, Leeds\tE08000035\tneet;send\n"
+    for encoding in ("utf-16", "utf-16-be"):  # Excel writes little-endian, with its BOM
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        parsed = parse_csv(data)
+        assert (parsed.problems, parsed.warnings) == ([], []), encoding
+        draft = parsed.rows[0].draft
+        assert draft is not None
+        assert (draft.name, draft.target_group) == ("Café club, Leeds", ["neet", "send"])
+
+
+def test_tab_separated_utf8_is_read() -> None:
+    parsed = parse_csv(b"name\tla_codes\tdescription\nA\tE08000035\tOne, two\n")
+    assert parsed.problems == []
+    assert parsed.rows[0].draft is not None
+    assert parsed.rows[0].draft.description == "One, two"
+
+
+def test_an_unclosed_quote_is_reported_on_the_row_where_it_opens() -> None:
+    parsed = parse_csv(
+        b"name,la_codes,description\n"
+        b'A,E08000035,"fine, and closed"\n'
+        b'B,E08000035,"never closed\n'
+        b"C,E08000035,x\n"
+        b"D,E08000035,y\n"
+    )
+    assert [(p.row, p.field) for p in parsed.problems] == [(3, "row")]
+    assert "never closed" in parsed.problems[0].message
+    assert "(3 lines)" in parsed.problems[0].message
+    assert parsed.rows_read == 2
+    assert parsed.rows[0].draft is not None
+
+
+def test_a_closed_multiline_cell_on_the_last_row_is_fine() -> None:
+    parsed = parse_csv(b'name,la_codes,description\nA,E08000035,"two\nlines"')
+    assert parsed.problems == []
+    assert parsed.rows[0].draft is not None
 
 
 def test_whole_number_ages_written_as_decimals_are_accepted() -> None:

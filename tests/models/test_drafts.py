@@ -18,8 +18,32 @@ def test_age_bands_are_derived_from_ages() -> None:
 
 
 def test_a_band_outside_the_ages_is_an_error_naming_the_field() -> None:
-    with pytest.raises(ValidationError, match="age_band contradicts"):
+    with pytest.raises(ValidationError, match=r"age_band \(pre_14\) contradicts") as caught:
         _draft(age_min=16, age_max=17, age_band=["pre_14"])
+    assert caught.value.errors()[0]["loc"] == ("age_band",)
+
+
+@pytest.mark.parametrize(
+    ("ages", "bands"),
+    [
+        ({"age_min": 16, "age_max": 24}, ["18_plus"]),  # 16 and 17 year-olds have no band
+        ({"age_min": 16}, ["18_plus"]),  # the youngest age given has no band
+        ({"age_max": 15}, ["pre_14"]),  # the oldest age given has no band
+    ],
+)
+def test_bands_that_leave_out_ages_the_record_gives_contradict_them(
+    ages: dict[str, int], bands: list[str]
+) -> None:
+    with pytest.raises(ValidationError, match="contradicts age_min/age_max"):
+        _draft(**ages, age_band=bands)
+
+
+def test_matching_bands_are_accepted_with_the_ages() -> None:
+    assert _draft(age_min=16, age_max=24, age_band=["18_plus", "16_18"]).age_band == [
+        "16_18",
+        "18_plus",
+    ]
+    assert _draft(age_min=16, age_band=["16_18"]).age_band == ["16_18", "18_plus"]
 
 
 @pytest.mark.parametrize(
@@ -31,6 +55,11 @@ def test_a_band_outside_the_ages_is_an_error_naming_the_field() -> None:
         ({"start_date": "2024-05-01", "end_date": "2023-01-01"}, "end_date"),
         ({"contact_email": "not-an-email"}, "contact_email"),
         ({"website": "javascript:alert(1)"}, "website"),
+        ({"website": 'https://example.org/"onmouseover=x'}, "website"),
+        ({"source": {"url": "javascript:alert(1)"}}, "source.url"),
+        ({"source": {"url": "data:text/html,x"}}, "source.url"),
+        ({"contact_email": "<script>@example.org"}, "contact_email"),
+        ({"contact_email": "name@localhost"}, "contact_email"),
         ({"la_codes": []}, "la_codes"),
         ({"name": "   "}, "name"),
         ({"colour": "red"}, "colour"),
@@ -44,3 +73,13 @@ def test_bad_values_are_rejected(fields: dict[str, object], problem: str) -> Non
 def test_values_are_deduplicated_and_labels_normalised() -> None:
     draft = _draft(target_group=["NEET", "neet", "At risk of NEET"])
     assert draft.target_group == ["neet", "at_risk"]
+
+
+def test_web_addresses_and_emails_people_use_are_accepted() -> None:
+    draft = _draft(
+        website="HTTPS://Example.org/young-people's-service?a=1&b=2#top",
+        contact_email="first.last+neet@leeds.gov.uk",
+        source={"url": "http://example.org/report.pdf"},
+    )
+    assert draft.source is not None
+    assert draft.source.url == "http://example.org/report.pdf"

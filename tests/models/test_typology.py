@@ -9,11 +9,13 @@ from models.typology import (
     DIMENSIONS,
     TYPOLOGY_VERSION,
     VOCABULARIES,
+    Dimension,
     bands_for_ages,
     closest_value,
     normalise_value,
     slugs,
 )
+from models.typology_synonyms import SYNONYMS
 
 
 def _brief_slugs(brief: str, dimension: str) -> list[str]:
@@ -69,3 +71,36 @@ def test_labels_and_slugs_are_accepted_and_typos_get_the_closest_match() -> None
         normalise_value("target_group", "care_experianced")
     assert "refugee_asylum" in str(caught.value)
     assert closest_value("funding_source", "zzzzzz") is None
+
+
+@pytest.mark.parametrize(
+    ("dimension", "value", "closest"),
+    [
+        ("status", "finished", "ended"),
+        ("status", "Closed", "ended"),
+        ("status", "running", "active"),
+        ("target_group", "Care leavers", "care_experienced"),
+        ("target_group", "looked after children", "care_experienced"),
+        ("funding_source", "Lottery", "charity_trust"),
+        ("funding_source", "Jobcentre Plus", "dwp"),
+    ],
+)
+def test_everyday_words_suggest_their_term(dimension: Dimension, value: str, closest: str) -> None:
+    with pytest.raises(ValueError, match=f"Did you mean '{closest}'") as caught:
+        normalise_value(dimension, value)
+    assert f"'{value}' is not one of the {dimension} values." in str(caught.value)
+
+
+def test_allowed_values_are_listed_with_their_labels() -> None:
+    with pytest.raises(ValueError, match="Allowed values: ") as caught:
+        normalise_value("target_group", "nobody")
+    assert "care_experienced (Care experienced)" in str(caught.value)
+    assert "is not a " not in str(caught.value)
+
+
+def test_every_synonym_points_to_a_term_and_is_not_a_value() -> None:
+    for dimension, words in SYNONYMS.items():
+        for word, slug in words.items():
+            assert slug in slugs(dimension), (dimension, word)
+            with pytest.raises(ValueError, match="Did you mean"):
+                normalise_value(dimension, word)

@@ -1,0 +1,145 @@
+"""What the write routes read from a request: a JSON object, a CSV file, known query parameters.
+
+Bodies are read here, after the API key has been checked (these dependencies come after
+`PartnerDep` in each route), and only up to the limits `api.body_limit` enforces. Every problem
+is a domain error naming the field, so it leaves in the one error shape.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+from starlette.datastructures import UploadFile
+
+from api.deps import SAFE_METHODS
+from models.errors import FieldProblem, InvalidInputError, UnsupportedUploadError
+
+_OBJECT_EXAMPLE = '{"name": "Leeds Pathways", "la_codes": ["E08000035"]}'
+
+
+def _body_problem(message: str, field_message: str) -> InvalidInputError:
+    return InvalidInputError(message, [FieldProblem("body", field_message, location="body")])
+
+
+async def read_json_object(request: Request) -> dict[str, Any]:
+    """The body as a JSON object; anything else is a 422 on field `body` saying what is wrong."""
+    raw = await request.body()
+    if not raw.strip():
+        raise _body_problem(
+            "The request body is empty.", f"is empty; send a JSON object such as {_OBJECT_EXAMPLE}"
+        )
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise _body_problem(
+            "The request body is not valid JSON.",
+            f"is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+        ) from None
+    except ValueError:  # bytes that are not UTF-8 (or UTF-16/32)
+        raise _body_problem(
+            "The request body is not valid JSON.", "is not valid JSON: it is not UTF-8 text"
+        ) from None
+    except RecursionError:
+        raise _body_problem(
+            "The request body is not valid JSON.", "nests arrays or objects too deeply"
+        ) from None
+    if not isinstance(value, dict):
+        raise _body_problem(
+            "The request body must be a JSON object.",
+            f"must be a JSON object with named fields, such as {_OBJECT_EXAMPLE}",
+        )
+    return value
+
+
+JsonObjectDep = Annotated[dict[str, Any], Depends(read_json_object)]
+
+
+async def read_upload(request: Request) -> bytes:
+    """The CSV file: the request body itself, or the one file of a multipart form.
+
+    A browser-style form (`curl -F file=@x.csv`) is read as well as a raw body
+    (`curl --data-binary @x.csv`); the size limit covers both, as it covers the whole body.
+    """
+    content_type = request.headers.get("content-type", "").lower()
+    if content_type.startswith("multipart/form-data"):
+        return await _form_file(request)
+    if content_type.startswith("multipart/"):
+        raise UnsupportedUploadError(
+            "Send the CSV file as the request body (`curl --data-binary @file.csv`) or as a "
+            "form with one file field (`curl -F file=@file.csv`)."
+        )
+    return await request.body()
+
+
+async def _form_file(request: Request) -> bytes:
+    """The form's one file; other fields are refused, since none of them would be read."""
+    form = await request.form()
+    try:
+        files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
+        fields = [name for name, value in form.multi_items() if not isinstance(value, UploadFile)]
+        if fields:
+            raise InvalidInputError(
+                f"The form field '{fields[0]}' is not read: send options such as dry_run in "
+                "the address (`/api/v1/imports?dry_run=true`), and only the file in the form.",
+                [
+                    FieldProblem(name, "is not a form field of the import", location="body")
+                    for name in fields
+                ],
+            )
+        if len(files) != 1:
+            found = "no file" if not files else f"{len(files)} files"
+            raise InvalidInputError(
+                f"The form holds {found}; send exactly one CSV file (`curl -F file=@file.csv`).",
+                [FieldProblem("file", f"must be one file, not {found}", location="body")],
+            )
+        return await files[0].read()
+    finally:
+        await form.close()
+
+
+UploadDep = Annotated[bytes, Depends(read_upload)]
+
+
+def reject_unknown_query(request: Request) -> None:
+    """422 for a query parameter a write route does not read, with the closest known one.
+
+    A write must not go ahead on a misread instruction: `?dryrun=true` would otherwise store
+    a file its sender meant only to check. Reads keep ignoring unknown parameters.
+    """
+    route = request.scope.get("route")
+    if request.method in SAFE_METHODS or not isinstance(route, APIRoute):
+        return
+    known = sorted(_query_names(route.dependant))
+    accepted = f"This request reads: {', '.join(known)}." if known else "This request reads none."
+    problems, hints = [], []
+    for name in dict.fromkeys(request.query_params.keys()):
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+        hints.append(f" Did you mean '{close[0]}'?" if close else "")
+        problems.append(
+            FieldProblem(
+                name,
+                f"{name} is not a parameter of this request.{hints[-1]} {accepted}",
+                location="query",
+            )
+        )
+    if problems:
+        raise InvalidInputError(
+            f"The query parameter '{problems[0].field}' is not one this request reads, so "
+            f"nothing was done.{hints[0]} {accepted}",
+            problems,
+        )
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters a route reads, its dependencies' included."""
+    names = {param.alias for param in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names

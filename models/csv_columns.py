@@ -1,0 +1,138 @@
+"""The columns of the partner CSV, the names people give them, and reading a header row.
+
+Officers name columns as they think of them: singular or plural (`target_group`), with spaces
+or capitals (`LA code`), or as the JSON API does. Those all read as the documented column. A
+header that is merely close to a column (`target_grp`) is a problem, not a guess, since its
+values would otherwise be dropped; a header unlike any column is only a warning.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Final
+
+from models.errors import FieldProblem
+from models.typology import Dimension
+
+#: CSV column -> InterventionDraft field, in the documented column order.
+COLUMNS: Final[dict[str, str]] = {
+    "name": "name",
+    "description": "description",
+    "provider": "provider",
+    "la_codes": "la_codes",
+    "age_min": "age_min",
+    "age_max": "age_max",
+    "age_bands": "age_band",
+    "target_groups": "target_group",
+    "funding_sources": "funding_source",
+    "transition_points": "transition_point",
+    "intervention_types": "intervention_type",
+    "delivery_model": "delivery_model",
+    "evidence_level": "evidence_level",
+    "status": "status",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "website": "website",
+    "contact_email": "contact_email",
+    "source_url": "source",
+}
+REQUIRED: Final = ("name", "la_codes")
+#: CSV column -> typology dimension, for the multi-valued cells (the CSV uses plural names).
+TYPOLOGY_COLUMNS: Final[dict[str, Dimension]] = {
+    "age_bands": "age_band",
+    "target_groups": "target_group",
+    "funding_sources": "funding_source",
+    "transition_points": "transition_point",
+    "intervention_types": "intervention_type",
+    "delivery_model": "delivery_model",
+    "evidence_level": "evidence_level",
+}
+#: Names that are not a spelling of the column but mean it unambiguously.
+_OTHER_NAMES: Final = {
+    "la": "la_codes",
+    "local_authority": "la_codes",
+    "local_authorities": "la_codes",
+    "gss_code": "la_codes",
+    "email": "contact_email",
+    "min_age": "age_min",
+    "max_age": "age_max",
+    "source.url": "source_url",
+}
+#: How close (difflib ratio) an unknown header must be to a column to be taken for a typo.
+_CLOSE: Final = 0.8
+
+
+def _compact(name: str) -> str:
+    """A header with case, spaces, hyphens, underscores and dots folded away."""
+    return re.sub(r"[\s_\-.]+", "", name).lower()
+
+
+def _alias_table() -> dict[str, str]:
+    """Compact name -> column: each column and its JSON field name, singular and plural."""
+    table: dict[str, str] = {}
+    names = [(c, c) for c in COLUMNS] + [(f, c) for c, f in COLUMNS.items() if c != "source_url"]
+    for name, column in [*names, *((n, c) for n, c in _OTHER_NAMES.items())]:
+        for variant in (name, name.removesuffix("s"), name + "s"):
+            table.setdefault(_compact(variant), column)
+    return table
+
+
+ALIASES: Final = _alias_table()
+
+
+@dataclass
+class Header:
+    """The column each cell of the header stands for ("" for one neetmap does not read)."""
+
+    columns: list[str]
+    problems: list[FieldProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether rows can be read: every required column is there and none is repeated."""
+        named = [c for c in self.columns if c]
+        return set(REQUIRED) <= set(named) and len(named) == len(set(named))
+
+
+def read_header(cells: list[str]) -> Header:
+    """Map header cells to columns; report missing, repeated and mistyped ones (row 1)."""
+    header = Header(columns=[ALIASES.get(_compact(cell), "") for cell in cells])
+    suggested: set[str] = set()
+    for raw, column in zip(cells, header.columns, strict=True):
+        if column or not raw.strip():
+            continue
+        close = difflib.get_close_matches(_compact(raw), list(ALIASES), n=1, cutoff=_CLOSE)
+        if close:
+            suggested.add(ALIASES[close[0]])
+            header.problems.append(
+                FieldProblem(
+                    raw.strip(),
+                    f"The column '{raw.strip()}' is not one neetmap reads. Did you mean "
+                    f"'{ALIASES[close[0]]}'? Rename the column, or its values are not read.",
+                    1,
+                )
+            )
+        else:
+            header.warnings.append(
+                f"The column '{raw.strip()}' is not one neetmap reads, so it was ignored. "
+                f"Known columns: {', '.join(COLUMNS)}."
+            )
+    for column in REQUIRED:
+        if column not in header.columns and column not in suggested:
+            header.problems.append(
+                FieldProblem(column, f"The column '{column}' is missing; it is required.", 1)
+            )
+    for column in dict.fromkeys(c for c in header.columns if c and header.columns.count(c) > 1):
+        given = [raw.strip() for raw, c in zip(cells, header.columns, strict=True) if c == column]
+        header.problems.append(
+            FieldProblem(
+                column,
+                f"The column '{column}' appears more than once "
+                f"({', '.join(repr(g) for g in given)}); keep one.",
+                1,
+            )
+        )
+    return header

@@ -1,0 +1,90 @@
+"""From the bytes of a spreadsheet export to records: encoding, separator, unclosed quotes.
+
+Excel alone writes UTF-8 with a BOM ("CSV UTF-8"), Windows-1252 ("CSV"), and UTF-16 with a BOM
+and tabs ("Unicode Text"); each is read as what it is. A double quote that opens a cell and is
+never closed makes the csv module read the rest of the file as that one cell, so it is told
+apart and reported on the row where it opened, not as a missing value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final
+
+NOT_UTF8: Final = (
+    "The file is not UTF-8, so it was read as Windows-1252 (Excel's plain 'CSV' format); "
+    "check accented letters, or save it as 'CSV UTF-8'."
+)
+BAD_UTF16: Final = (
+    "The file starts as UTF-16 (Excel's 'Unicode Text') but has bytes that are not; "
+    "unreadable characters were replaced with '\ufffd'. Save it as 'CSV UTF-8'."
+)
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode(data: bytes) -> tuple[str, list[str]]:
+    """UTF-16/32 by their BOM; UTF-8 with or without BOM; else Windows-1252 (Excel's CSV)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), []
+            except UnicodeDecodeError:
+                return data.decode(encoding, errors="replace"), [BAD_UTF16]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), [NOT_UTF8]
+
+
+def delimiter_of(text: str) -> str:
+    """Tab when the header row has more tabs than commas (Excel's 'Unicode Text'), else comma."""
+    first = text.split("\n", 1)[0]
+    return "\t" if first.count("\t") > first.count(",") else ","
+
+
+@dataclass(frozen=True)
+class Record:
+    """One spreadsheet row: its number (the header is 1), its cells, and whether a quote
+    opened in it ran to the end of the file (then its cells are not what the sheet holds)."""
+
+    number: int
+    cells: list[str]
+    unclosed_quote: bool = False
+    lines: int = 1
+
+
+def records(text: str) -> Iterator[Record]:
+    """Every record of the text, the header first, numbered as a spreadsheet shows them."""
+    lines = io.StringIO(text, newline="").readlines()
+    delimiter = delimiter_of(text)
+    reader = csv.reader(lines, delimiter=delimiter)
+    start = 0
+    for number, cells in enumerate(reader, start=1):
+        spanned = reader.line_num - start
+        unclosed = (
+            spanned > 1
+            and reader.line_num == len(lines)
+            and _quote_left_open("".join(lines[start:]), delimiter)
+        )
+        yield Record(number, cells, unclosed, spanned)
+        start = reader.line_num
+
+
+def _quote_left_open(tail: str, delimiter: str) -> bool:
+    """Whether the text ends inside a quoted cell (the strict reader says so; the lenient one
+    used for reading takes everything up to the end of the file as the cell instead)."""
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
