@@ -285,9 +285,3 @@ def _successors(referenced: set[str], la_names: dict[str, str]) -> dict[str, tup
 def boundaries_loaded(session: Session) -> bool:
     """Whether any boundaries were ever loaded into this database."""
     return session.exec(select(BoundaryLoad.id).limit(1)).first() is not None
-
-
-def latest_boundary_load(session: Session) -> BoundaryLoad | None:
-    """The newest load (the current boundary version), or None."""
-    newest = select(BoundaryLoad).order_by(col(BoundaryLoad.id).desc()).limit(1)
-    return session.exec(newest).first()

@@ -140,8 +140,3 @@ class CatalogueCache:
                 self._catalogue = load_catalogue(session, version)
             self._checked_at = now
             return self._catalogue
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._catalogue = None
-            self._checked_at = float("-inf")

@@ -19,12 +19,8 @@ from geodata.io import read_la_boundaries, read_region_boundaries
 from geodata.regions import RegionError
 from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.boundary import BoundaryLoad, DfeLACode
-from models.boundary_loading import (
-    boundaries_loaded,
-    latest_boundary_load,
-    read_boundary_inputs,
-    replace_boundaries,
-)
+from models.boundary_loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
+from models.catalogue import boundary_version
 from models.engine import create_db_engine
 from models.intervention import Intervention, InterventionArea
 from models.queries.interventions import ensure_areas
@@ -100,7 +96,7 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
 ) -> None:
     with Session(fresh) as session:
         assert not boundaries_loaded(session)
-        assert latest_boundary_load(session) is None
+        assert boundary_version(session) is None
     load = _load(fresh, las_2023)
     las, regions = _areas(fresh, LEVEL_LA), _areas(fresh, LEVEL_REGION)
     assert (load.la_count, load.region_count, load.regions_from, load.vintage) == (
@@ -126,9 +122,7 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
     assert regions["E12000007"].geom.contains(shapely.Point(-0.1357, 51.5390))  # Camden Town
     with Session(fresh) as session:
         assert boundaries_loaded(session)
-        latest = latest_boundary_load(session)
-        assert latest is not None
-        assert latest.id == load.id
+        assert boundary_version(session) == load.id
 
 
 def test_regions_come_from_the_regions_file(fresh: Engine, shared_dir: Path) -> None:
@@ -224,9 +218,7 @@ def test_bad_files_raise_and_leave_boundaries_untouched(
     assert len(las) == 153
     assert all(area.geom is not None for area in las.values())
     with Session(fresh) as session:
-        latest = latest_boundary_load(session)
-        assert latest is not None
-        assert latest.id == first.id
+        assert boundary_version(session) == first.id
         assert len(session.exec(select(BoundaryLoad)).all()) == 1
 
 
@@ -264,6 +256,4 @@ def test_loading_twice_gives_the_same_areas_and_a_new_version(
     assert first.id is not None
     assert second.id > first.id
     with Session(fresh) as session:
-        latest = latest_boundary_load(session)
-        assert latest is not None
-        assert latest.id == second.id
+        assert boundary_version(session) == second.id
