@@ -23,7 +23,7 @@ from api.schemas.areas import (
 from api.schemas.context import compact_context, context_snapshot, with_context
 from geodata.errors import GeodataError
 from models.catalogue import AreaCatalogue, AreaInfo
-from models.errors import AmbiguousAreaError, NotFoundError
+from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
 from models.queries.areas import change_stamp, count_by_area
 from models.queries.interventions import list_interventions
 from models.queries.spatial import las_containing, regions_containing
@@ -197,11 +197,15 @@ def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str,
     except GeodataError as exc:
         raise NotFoundError(exc.message) from None
     if resolution.ambiguous:
-        names = ", ".join(
-            f"{c} {catalogue.las[c].name}" for c in resolution.codes if c in catalogue.las
-        )
+        candidates = [
+            f"{code} {catalogue.las[code].name}"
+            for code in resolution.codes
+            if code in catalogue.las
+        ]
+        message = f"'{text}' now covers several LAs ({', '.join(candidates)}); ask for one of them."
         raise AmbiguousAreaError(
-            f"'{text}' now covers several LAs ({names}); ask for one of them. {resolution.warning or ''}".strip()
+            f"{message} {resolution.warning or ''}".strip(),
+            [FieldProblem("code", candidate) for candidate in candidates],
         )
     return catalogue.las[resolution.codes[0]], {
         "input": text,

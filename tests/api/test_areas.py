@@ -108,6 +108,30 @@ def test_superseded_and_ambiguous_codes(geo_client: TestClient) -> None:
     assert geo_client.get("/api/v1/areas/E99999999").status_code == 404
 
 
+@pytest.mark.parametrize("form", ["E10000006", "Cumbria", "909"])
+def test_ambiguous_area_lists_the_candidates(geo_client: TestClient, form: str) -> None:
+    response = geo_client.get(f"/api/v1/areas/{form}", params={"geometry": "none"})
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "ambiguous_area"
+    assert [(d["field"], d["message"]) for d in error["details"]] == [
+        ("code", "E06000063 Cumberland"),
+        ("code", "E06000064 Westmorland and Furness"),
+    ]
+
+
+def test_a_code_newer_than_the_boundaries_is_not_called_superseded(
+    geo_client: TestClient,
+) -> None:
+    barnsley = geo_client.get("/api/v1/areas/E08000038", params={"geometry": "none"}).json()
+    resolved = barnsley["properties"]["resolved_from"]
+    assert barnsley["properties"]["code"] == "E08000016"
+    assert resolved["from"] == "newer_gss"
+    assert "newer than the loaded boundaries" in resolved["warning"]
+    somerset = geo_client.get("/api/v1/areas/E10000027", params={"geometry": "none"}).json()
+    assert somerset["properties"]["resolved_from"]["from"] == "superseded_gss"
+
+
 def test_point_lookup(geo_client: TestClient) -> None:
     body = geo_client.get("/api/v1/areas/at", params=LEEDS).json()
     assert body["la"]["code"] == "E08000035"
