@@ -88,6 +88,21 @@ def round_coordinates(geom: BaseGeometry, decimals: int) -> BaseGeometry:
     return shapely.make_valid(rounded)
 
 
+def bbox_geometry(minx: float, miny: float, maxx: float, maxy: float) -> BaseGeometry:
+    """The box as the geometry it really is: a point or a line when it has no width or height.
+
+    A zero-area Polygon is degenerate: predicates on it differ between GEOS versions and
+    PostGIS. A Point or LineString means what the caller asked, on every backend alike.
+    """
+    if minx > maxx or miny > maxy:
+        raise ValueError("bbox minimum exceeds its maximum")
+    if minx == maxx and miny == maxy:
+        return shapely.Point(minx, miny)
+    if minx == maxx or miny == maxy:
+        return shapely.LineString([(minx, miny), (maxx, maxy)])
+    return shapely.box(minx, miny, maxx, maxy)
+
+
 def bounds_of(geom: BaseGeometry) -> Bounds:
     """Bounding box of a non-empty geometry as (minx, miny, maxx, maxy)."""
     if geom.is_empty:

@@ -168,6 +168,21 @@ def test_place_filters_on_the_list(geo_client: TestClient, session: Session) -> 
 
 
 @pytest.mark.parametrize(
+    "bbox", ["-1,53,-1,53", "-1,53,-1,53.1", "-1.5491,53.8008,-1.5491,53.8008"]
+)
+def test_a_box_without_area_is_the_point_or_line_it_is(
+    geo_client: TestClient, session: Session, bbox: str
+) -> None:
+    minlon, minlat = (float(v) for v in bbox.split(",")[:2])
+    at_corner = geo_client.get("/api/v1/areas/at", params={"lat": minlat, "lon": minlon}).json()
+    local = _add(session, "Local", [at_corner["la"]["code"]])
+    _add(session, "Camden", ["E09000007"])
+    response = geo_client.get("/api/v1/interventions", params={"bbox": bbox})
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == [local]
+
+
+@pytest.mark.parametrize(
     ("params", "field"),
     [
         ({"bbox": "1,2,3"}, "bbox"),
