@@ -21,7 +21,7 @@ from sqlmodel import Session, col, select
 
 from geodata.codes import LACodeRegistry, UnknownAreaCodeError, load_dfe_la_codes
 from geodata.errors import BoundaryFileError
-from geodata.geometry import bounds_of, simplify_for_level
+from geodata.geometry import bounds_of, simplify_coverage
 from geodata.io import dissolve_regions, read_la_boundaries, read_region_boundaries
 from geodata.regions import (
     ENGLISH_REGIONS,
@@ -37,8 +37,9 @@ from models.intervention import Intervention, InterventionArea
 
 logger = logging.getLogger(__name__)
 
-SIMPLIFY_TOLERANCE_DEG: Final = 0.001
-"""About 100 m: invisible at the zoom levels where whole LAs are drawn, and ~10x smaller."""
+SIMPLIFY_TOLERANCE_DEG: Final = 0.002
+"""About 150 m: invisible at the zoom levels where whole LAs are drawn. The one tolerance of the
+`geom_simplified` column, which every simplified geometry the API serves is read from."""
 REGIONS_FROM_FILE: Final = "file"
 REGIONS_DISSOLVED: Final = "dissolved"
 _UNSYNCED: Final = {"synchronize_session": False}  # the session is expired after the bulk work
@@ -100,10 +101,11 @@ class _Plan:
     regions_from: str
 
 
-def _area_row(code: str, name: str, geom: BaseGeometry, **fixed: Any) -> dict[str, Any]:
+def _area_row(
+    code: str, name: str, geom: BaseGeometry, simplified: BaseGeometry, **fixed: Any
+) -> dict[str, Any]:
     """One Area row; `fixed` holds the columns shared by a level (level, type, vintage...)."""
     min_lon, min_lat, max_lon, max_lat = bounds_of(geom)
-    simplified = simplify_for_level(geom, SIMPLIFY_TOLERANCE_DEG)
     bbox = {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}
     return {
         "code": code,
@@ -142,16 +144,22 @@ def _plan(
         regions_from, region_vintage = REGIONS_FROM_FILE, regions.attrs.get("vintage") or vintage
     now = utcnow()
     la_fixed = {"level": LEVEL_LA, "vintage": vintage, "updated_at": now}
+    # LAs tile England, and so do regions: each level is simplified as one coverage.
+    la_geoms, region_geoms = list(las.geometry), list(regions.geometry)
+    la_simple = simplify_coverage(la_geoms, SIMPLIFY_TOLERANCE_DEG)
+    region_simple = simplify_coverage(region_geoms, SIMPLIFY_TOLERANCE_DEG)
     rows = [
-        _area_row(code, name, geom, type=type_, region_code=region_of[code], **la_fixed)
-        for code, name, type_, geom in zip(
-            codes, las["name"], las["type"], las.geometry, strict=True
+        _area_row(code, name, geom, simple, type=type_, region_code=region_of[code], **la_fixed)
+        for code, name, type_, geom, simple in zip(
+            codes, las["name"], las["type"], la_geoms, la_simple, strict=True
         )
     ]
     region_fixed = {"level": LEVEL_REGION, "type": "region", "region_code": None}
     rows += [
-        _area_row(code, name, geom, vintage=region_vintage, updated_at=now, **region_fixed)
-        for code, name, geom in zip(regions["code"], regions["name"], regions.geometry, strict=True)
+        _area_row(code, name, geom, simple, vintage=region_vintage, updated_at=now, **region_fixed)
+        for code, name, geom, simple in zip(
+            regions["code"], regions["name"], region_geoms, region_simple, strict=True
+        )
     ]
     la_names = {row["code"]: row["name"] for row in rows if row["level"] == LEVEL_LA}
     return _Plan(rows, la_names, len(regions), regions_from)

@@ -108,9 +108,8 @@ def _render_layer(
         props = area_properties(catalogue, info, counts.get(code, 0))
         if snapshot is not None:
             props["context"] = compact_context(snapshot.for_area(code), sources)
-        features.append(
-            feature(props, cache.fragment(catalogue, code, geometry, precision), info.bbox)
-        )
+        geometry_json = cache.fragment(catalogue, code, geometry, precision)
+        features.append(feature(props, geometry_json, info.bbox, precision))
     members: dict[str, Any] = {"boundary_version": catalogue.version}
     if sources:
         members["context_sources"] = sources
@@ -182,7 +181,7 @@ def read_area(
         )
     )
     geometry_json = _geometry_cache(request).fragment(catalogue, info.code, geometry, precision)
-    return GeoJSONResponse(feature(props, geometry_json, info.bbox))
+    return GeoJSONResponse(feature(props, geometry_json, info.bbox, precision))
 
 
 def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str, Any]]:

@@ -1,12 +1,13 @@
 """The areas API: choropleth layers, one area, point lookups, and the code crosswalk."""
 
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
 import shapely
 from fastapi.testclient import TestClient
-from shapely.geometry import shape
+from shapely.geometry import MultiPolygon, shape
 from sqlmodel import Session
 
 from models.drafts import InterventionDraft
@@ -241,3 +242,36 @@ def test_the_lightest_layer_leaves_out_context(geo_client: TestClient) -> None:
     body = geo_client.get("/api/v1/areas", params={"context": "false", "geometry": "none"}).json()
     assert all("context" not in f["properties"] for f in body["features"])
     assert "context_sources" not in body
+
+
+def test_simplified_maps_are_the_geometry_stored_at_load(backend: str, tmp_path: Path) -> None:
+    """The API serves `area.geom_simplified` as stored, not a simplification of its own."""
+    from api.main import create_app
+    from api.migrations import upgrade
+    from api.settings import Settings
+    from models.area import Area
+    from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
+    from models.engine import create_db_engine
+    from tests.conftest import LA_2023_BUC, SHARED, discard_database, empty_database_url
+
+    url = empty_database_url(backend, tmp_path)
+    engine = create_db_engine(url)
+    try:
+        upgrade(url)
+        with Session(engine) as session:
+            load_boundary_inputs(session, read_boundary_inputs(SHARED / LA_2023_BUC))
+            camden = session.get(Area, "E09000007")
+            assert camden is not None
+            stored = MultiPolygon([shapely.box(-0.2, 51.51, -0.1, 51.57)])
+            camden.geom_simplified = stored
+            session.add(camden)
+            session.commit()
+        with TestClient(create_app(Settings(database_url=url))) as client:
+            params = {"geometry": "simplified"}
+            served = shape(client.get("/api/v1/areas/E09000007", params=params).json()["geometry"])
+            full = shape(client.get("/api/v1/areas/E09000007").json()["geometry"])
+        assert served.equals(stored)
+        assert not full.equals(stored)
+    finally:
+        engine.dispose()
+        discard_database(url)

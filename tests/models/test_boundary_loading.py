@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon
@@ -119,6 +120,10 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
         assert isinstance(area.geom_simplified, MultiPolygon)
         assert area.geom_simplified.is_valid
         assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == area.geom.bounds
+    # Neighbours were simplified together: their borders still meet, without gaps or overlaps.
+    for level in (las, regions):
+        simplified = np.asarray([area.geom_simplified for area in level.values()], dtype=object)
+        assert shapely.coverage_is_valid(simplified)
     assert regions["E12000007"].geom.contains(shapely.Point(-0.1357, 51.5390))  # Camden Town
     with Session(fresh) as session:
         assert boundaries_loaded(session)
