@@ -275,3 +275,59 @@ def test_simplified_maps_are_the_geometry_stored_at_load(backend: str, tmp_path:
     finally:
         engine.dispose()
         discard_database(url)
+
+
+def _follow(client: TestClient, href: str) -> set[int]:
+    response = client.get(href)
+    assert response.status_code == 200, response.text
+    return {item["id"] for item in response.json()["items"]}
+
+
+def test_interventions_href_keeps_the_filters(geo_client: TestClient, session: Session) -> None:
+    send = _add(session, "SEND in Camden", ["E09000007"], target_group=["send"])
+    _add(session, "NEET in Camden", ["E09000007"], target_group=["neet"])
+    leeds = _add(session, "SEND in Leeds", ["E08000035"], target_group=["send"])
+    params = {"geometry": "none", "target_group": "send", "precision": "3"}
+    london = geo_client.get("/api/v1/areas/London", params=params).json()["properties"]
+    assert london["intervention_count"] == 1
+    assert "target_group=send" in london["interventions_href"]
+    assert "precision" not in london["interventions_href"]
+    assert _follow(geo_client, london["interventions_href"]) == {send}
+    # The same kind of place filter: the area must be among those named, or nothing matches.
+    named = geo_client.get(
+        "/api/v1/areas/E08000035", params={"geometry": "none", "la": "leeds,camden"}
+    ).json()["properties"]
+    assert named["intervention_count"] == 1
+    assert _follow(geo_client, named["interventions_href"]) == {leeds}
+    elsewhere = geo_client.get(
+        "/api/v1/areas/London", params={"geometry": "none", "region": "E12000003"}
+    ).json()["properties"]
+    assert elsewhere["intervention_count"] == 0
+    assert elsewhere["interventions_href"] is None
+
+
+def test_the_listed_interventions_say_when_they_are_cut_short(
+    geo_client: TestClient, session: Session
+) -> None:
+    for number in range(101):
+        _add(session, f"Leeds {number:03d}", ["E08000035"])
+    leeds = geo_client.get("/api/v1/areas/E08000035", params={"geometry": "none"}).json()
+    props = leeds["properties"]
+    assert props["intervention_count"] == 101
+    assert len(props["interventions"]) == 100
+    assert props["interventions_truncated"] is True
+    camden = geo_client.get("/api/v1/areas/E09000007", params={"geometry": "none"}).json()
+    assert camden["properties"]["interventions_truncated"] is False
+
+
+def test_openapi_documents_area_errors_as_json(geo_client: TestClient) -> None:
+    paths = geo_client.get("/openapi.json").json()["paths"]
+    for path, codes in (
+        ("/api/v1/areas", (422, 503)),
+        ("/api/v1/areas/{code}", (404, 409, 422, 503)),
+    ):
+        responses = paths[path]["get"]["responses"]
+        assert list(responses["200"]["content"]) == ["application/geo+json"]
+        for code in codes:
+            assert list(responses[str(code)]["content"]) == ["application/json"], (path, code)
+    assert geo_client.get("/api/v1/areas/Cumbria").headers["content-type"] == "application/json"
