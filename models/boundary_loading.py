@@ -20,6 +20,7 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
 from geodata.codes import LACodeRegistry, UnknownAreaCodeError, load_dfe_la_codes
+from geodata.completeness import check_complete
 from geodata.errors import BoundaryFileError
 from geodata.geometry import bounds_of, simplify_coverage
 from geodata.io import dissolve_regions, read_la_boundaries, read_region_boundaries
@@ -42,6 +43,7 @@ SIMPLIFY_TOLERANCE_DEG: Final = 0.002
 `geom_simplified` column, which every simplified geometry the API serves is read from."""
 REGIONS_FROM_FILE: Final = "file"
 REGIONS_DISSOLVED: Final = "dissolved"
+VINTAGE_MAX_LENGTH: Final = 20  # boundary_load.vintage and area.vintage
 _UNSYNCED: Final = {"synchronize_session": False}  # the session is expired after the bulk work
 
 
@@ -66,19 +68,34 @@ def read_boundary_inputs(
     *,
     code_column: str | None = None,
     name_column: str | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+    vintage: str | None = None,
     regions: Path | None = None,
     la_codes: Path | None = None,
     source: str | None = None,
 ) -> BoundaryInputs:
-    """Read the LA file, and the regions file and DfE list when given; raise GeodataError."""
-    las = read_la_boundaries(path, code_column, name_column)
+    """Read the LA file, and the regions file and DfE list when given; raise GeodataError.
+
+    `vintage` labels the boundaries (else it is read from the code column or file name);
+    `layer` and `crs` are for files that need them (see geodata.io.read_la_boundaries).
+    """
+    if vintage is not None and not 0 < len(vintage.strip()) <= VINTAGE_MAX_LENGTH:
+        raise BoundaryFileError(
+            f"A vintage label has 1 to {VINTAGE_MAX_LENGTH} characters, e.g. 2023 or 2023-05."
+        )
+    las = read_la_boundaries(path, code_column, name_column, layer=layer, crs=crs)
+    if vintage is not None:
+        las.attrs["vintage"] = vintage.strip()
     region_frame = read_region_boundaries(regions) if regions is not None else None
     dfe_codes = load_dfe_la_codes(la_codes) if la_codes is not None else None
     dfe_regions = read_dfe_regions(la_codes) if la_codes is not None else None
     return BoundaryInputs(las, region_frame, dfe_codes, dfe_regions, source or str(path))
 
 
-def load_boundary_inputs(session: Session, inputs: BoundaryInputs) -> BoundaryLoad:
+def load_boundary_inputs(
+    session: Session, inputs: BoundaryInputs, *, allow_partial: bool = False
+) -> BoundaryLoad:
     """`replace_boundaries` with everything read by `read_boundary_inputs`."""
     return replace_boundaries(
         session,
@@ -88,6 +105,7 @@ def load_boundary_inputs(session: Session, inputs: BoundaryInputs) -> BoundaryLo
         source=inputs.source,
         dfe_codes=inputs.dfe_codes,
         dfe_regions=inputs.dfe_regions,
+        allow_partial=allow_partial,
     )
 
 
@@ -174,14 +192,19 @@ def replace_boundaries(
     source: str,
     dfe_codes: Mapping[str, str] | None = None,
     dfe_regions: Mapping[str, str] | None = None,
+    allow_partial: bool = False,
 ) -> BoundaryLoad:
     """Store `las` (from geodata.io) and regions as the current boundaries; the caller commits.
 
     Regions come from `regions` when given, else from dissolving the LAs; LAs are placed in
     regions by geodata.regions' precedence (regions file, then DfE list, then its table).
-    `dfe_codes` replaces the stored DfE codes; without it the stored ones stay. Returns the
-    new BoundaryLoad, whose id is the boundary version.
+    `dfe_codes` replaces the stored DfE codes; without it the stored ones stay. Unless
+    `allow_partial`, LAs that cover only part of England raise PartialBoundariesError.
+    Returns the new BoundaryLoad, whose id is the boundary version.
     """
+    if not allow_partial:
+        new = dict(zip(las["code"], las["name"], strict=True))
+        check_complete(_loaded_las(session), new, source="The boundary file")
     plan = _plan(las, regions, vintage, dfe_regions)
     session.flush()  # pending rows (e.g. bare areas from the seed) must be visible below
     _upsert_areas(session, plan.rows)
@@ -202,6 +225,14 @@ def replace_boundaries(
     session.add(load)
     session.flush()
     return load
+
+
+def _loaded_las(session: Session) -> dict[str, str]:
+    """Code -> name of the LAs with boundaries now (not the bare rows of unknown codes)."""
+    query = select(Area.code, Area.name).where(
+        col(Area.level) == LEVEL_LA, col(Area.geom).is_not(None)
+    )
+    return dict(session.exec(query).all())
 
 
 def _upsert_areas(session: Session, rows: list[dict[str, Any]]) -> None:

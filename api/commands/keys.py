@@ -7,63 +7,33 @@ and a region stands for every LA in it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from api.settings import get_settings
-from geodata.errors import GeodataError
+from api.commands.common import database_session, fail, say, warn
 from models.account import ROLES, Role
 from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.engine import create_db_engine, for_writing
-from models.errors import DomainError
 from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key
 from models.scope import resolve_las
 
 app = typer.Typer(help="Issue, list and revoke API keys.", no_args_is_help=True)
-console = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A session on the configured database; expected failures end as one red line."""
-    settings = get_settings()
-    engine = for_writing(create_db_engine(settings.database_url))
-    try:
-        with Session(engine) as session:
-            yield session
-    except (OperationalError, ProgrammingError):
-        safe = make_url(settings.database_url).render_as_string(hide_password=True)
-        _fail(f"Could not use the database at {safe}: is it reachable and migrated?")
-    except (DomainError, GeodataError) as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
 
 
 def _scope(session: Session, las: list[str], regions: list[str]) -> list[str]:
     """Current LA codes for the --la and --region values, read through the crosswalk."""
     version = boundary_version(session)
     if version is None:
-        _fail(NO_BOUNDARIES)
+        fail(NO_BOUNDARIES)
     catalogue = load_catalogue(session, version)
     resolved = resolve_las(catalogue, las, field="--la")
     if resolved.problems or resolved.ambiguous:
-        _fail("\n".join(p.message for p in (*resolved.problems, *resolved.ambiguous)))
+        fail("\n".join(p.message for p in (*resolved.problems, *resolved.ambiguous)))
     for warning in resolved.warnings:
-        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
+        warn(warning)
     codes = list(resolved.codes)
     for region in regions:
         codes += catalogue.las_in_region(catalogue.resolve_region(region))
@@ -88,27 +58,22 @@ def keys_create(
 ) -> None:
     """Issue a key and print it once; only its hash is stored."""
     if role not in ROLES:
-        _fail(f"--role must be one of {', '.join(ROLES)}, not '{role}'.")
+        fail(f"--role must be one of {', '.join(ROLES)}, not '{role}'.")
     chosen: Role = role
     if chosen != "partner" and (la or region):
-        _fail("Moderator and admin keys cover every LA; give --la or --region only to partners.")
-    with _session() as session:
+        fail("Moderator and admin keys cover every LA; give --la or --region only to partners.")
+    with database_session() as session:
         codes = _scope(session, la or [], region or []) if chosen == "partner" else []
         info, secret = create_key(session, name, chosen, codes)
         session.commit()
-    console.print(
-        f"Created {_describe(info)}. Store the key now: it is not shown again.",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    say(f"Created {_describe(info)}. Store the key now: it is not shown again.")
     typer.echo(secret)
 
 
 @app.command("list")
 def keys_list() -> None:
     """Every key ever issued: id, prefix, holder, role, LAs, and whether it is revoked."""
-    with _session() as session:
+    with database_session() as session:
         keys = list_keys(session)
     table = Table("id", "prefix", "name", "role", "LAs", "revoked")
     for key in keys:
@@ -124,7 +89,7 @@ def keys_revoke(
     key: Annotated[str, typer.Argument(help="The key's id or prefix (from `neetmap keys list`).")],
 ) -> None:
     """Revoke a key at once; its history stays attributed to it."""
-    with _session() as session:
+    with database_session() as session:
         info = revoke_key(session, key.strip())
         session.commit()
-    console.print(f"Revoked {_describe(info)}.", markup=False, highlight=False, soft_wrap=True)
+    say(f"Revoked {_describe(info)}.")

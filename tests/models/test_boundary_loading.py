@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from api.migrations import upgrade
 from geodata.codes import load_dfe_la_codes
+from geodata.completeness import PartialBoundariesError
 from geodata.crs import WGS84
 from geodata.errors import BoundaryFileError, UnsupportedCRSError
 from geodata.io import read_la_boundaries, read_region_boundaries
@@ -218,7 +219,7 @@ def test_bad_files_raise_and_leave_boundaries_untouched(
         _write_tiny(tmp_path, "new.geojson", {"CTYUA23CD": "E06000999", "CTYUA23NM": "N"}, WGS84)
     )
     with Session(fresh) as session, pytest.raises(RegionError, match="E06000999"):
-        replace_boundaries(session, unknown, vintage="2023", source="test")
+        replace_boundaries(session, unknown, vintage="2023", source="test", allow_partial=True)
     las = _areas(fresh, LEVEL_LA)
     assert len(las) == 153
     assert all(area.geom is not None for area in las.values())
@@ -262,3 +263,31 @@ def test_loading_twice_gives_the_same_areas_and_a_new_version(
     assert second.id > first.id
     with Session(fresh) as session:
         assert boundary_version(session) == second.id
+
+
+def test_a_partial_file_does_not_replace_the_national_set(
+    fresh: Engine, las_2023: gpd.GeoDataFrame
+) -> None:
+    twenty = las_2023[las_2023["code"].str.startswith("E09")].head(20)
+    with Session(fresh) as session, pytest.raises(PartialBoundariesError) as caught:
+        replace_boundaries(session, twenty, vintage="2023", source="test")
+    assert "has only 20 English upper-tier LAs" in caught.value.message
+    assert "--allow-partial" in caught.value.message
+    first = _load(fresh, las_2023)
+    without_kent = las_2023[las_2023["code"] != "E10000016"]
+    with Session(fresh) as session, pytest.raises(PartialBoundariesError) as caught:
+        replace_boundaries(session, without_kent, vintage="2023", source="test")
+    assert "lacks 1 LAs the loaded boundaries have (E10000016 Kent)" in caught.value.message
+    with Session(fresh) as session:
+        assert boundary_version(session) == first.id
+    partial = _load(fresh, without_kent, allow_partial=True)
+    assert partial.la_count == 152
+
+
+def test_a_reorganisation_is_not_a_partial_file(
+    fresh: Engine, las_2021: gpd.GeoDataFrame, las_2023: gpd.GeoDataFrame
+) -> None:
+    # Cumbria, North Yorkshire and Somerset go, but their successors come: no refusal.
+    _load(fresh, las_2021)
+    assert _load(fresh, las_2023).la_count == 153
+    assert _load(fresh, las_2021).la_count == 152
