@@ -1,14 +1,14 @@
 """Replace the stored LA and region boundaries with a new vintage, inside the caller's transaction.
 
 Everything that can fail on bad input (reading files, repairing geometries, placing LAs in
-regions, dissolving regions) runs before the first statement, so a bad file leaves the loaded
-boundaries untouched. Interventions never lose an area: links to codes the new vintage no
-longer has are moved to their successors before the old areas go.
+regions, dissolving regions, a file covering only part of England) runs before the first
+statement, so a bad file leaves the loaded boundaries untouched. Interventions never lose an
+area: links to codes the new vintage no longer has are moved to their successors, with a
+version in each record's history, before the old areas go (models.boundary_links).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
-from geodata.codes import LACodeRegistry, UnknownAreaCodeError, load_dfe_la_codes
+from geodata.codes import load_dfe_la_codes
 from geodata.completeness import check_complete
 from geodata.errors import BoundaryFileError
 from geodata.geometry import bounds_of, simplify_coverage
@@ -34,9 +34,7 @@ from geodata.regions import (
 from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.base import utcnow
 from models.boundary import BoundaryLoad, DfeLACode
-from models.intervention import Intervention, InterventionArea
-
-logger = logging.getLogger(__name__)
+from models.boundary_links import retire_stale_areas
 
 SIMPLIFY_TOLERANCE_DEG: Final = 0.002
 """About 150 m: invisible at the zoom levels where whole LAs are drawn. The one tolerance of the
@@ -44,7 +42,6 @@ SIMPLIFY_TOLERANCE_DEG: Final = 0.002
 REGIONS_FROM_FILE: Final = "file"
 REGIONS_DISSOLVED: Final = "dissolved"
 VINTAGE_MAX_LENGTH: Final = 20  # boundary_load.vintage and area.vintage
-_UNSYNCED: Final = {"synchronize_session": False}  # the session is expired after the bulk work
 
 
 @dataclass(frozen=True)
@@ -208,7 +205,7 @@ def replace_boundaries(
     plan = _plan(las, regions, vintage, dfe_regions)
     session.flush()  # pending rows (e.g. bare areas from the seed) must be visible below
     _upsert_areas(session, plan.rows)
-    _retire_stale_areas(session, plan.la_names, {row["code"] for row in plan.rows})
+    retire_stale_areas(session, plan.la_names, {row["code"] for row in plan.rows})
     if dfe_codes is not None:
         session.exec(delete(DfeLACode))
         if dfe_codes:
@@ -245,80 +242,6 @@ def _upsert_areas(session: Session, rows: list[dict[str, Any]]) -> None:
         session.exec(update(Area), params=updates)
     if inserts:
         session.exec(insert(Area), params=inserts)
-
-
-def _retire_stale_areas(session: Session, la_names: dict[str, str], current: set[str]) -> None:
-    """Delete areas not in the new vintage, first moving intervention links to successors.
-
-    A referenced code with no successor among the new LAs (a typo in old data, a region code
-    that vanished) keeps its row, with no geometry and no vintage, so no link is lost.
-    """
-    stale = set(session.exec(select(Area.code).where(col(Area.code).not_in(current))).all())
-    if not stale:
-        return
-    link = InterventionArea
-    links = session.exec(
-        select(link.intervention_id, link.area_code).where(col(link.area_code).in_(stale))
-    ).all()
-    successors = _successors({code for _, code in links}, la_names)
-    ids = {intervention_id for intervention_id, _ in links}
-    present = set(
-        session.exec(
-            select(link.intervention_id, link.area_code).where(col(link.intervention_id).in_(ids))
-        ).all()
-    )
-    moved: list[dict[str, Any]] = []
-    for intervention_id, old in links:
-        for new in successors.get(old, ()):
-            if (intervention_id, new) not in present:
-                present.add((intervention_id, new))
-                moved.append({"intervention_id": intervention_id, "area_code": new})
-    if moved:
-        session.exec(insert(link), params=moved)
-    if successors:
-        repointed = {i for i, code in links if code in successors}
-        session.exec(
-            delete(link).where(col(link.area_code).in_(successors)), execution_options=_UNSYNCED
-        )
-        session.exec(
-            update(Intervention)
-            .where(col(Intervention.id).in_(repointed))
-            .values(updated_at=utcnow()),
-            execution_options=_UNSYNCED,
-        )
-    kept = {code for _, code in links} - set(successors)
-    if kept:
-        cleared = {"geom": None, "geom_simplified": None, "vintage": None, "updated_at": utcnow()}
-        bbox = dict.fromkeys(("min_lon", "min_lat", "max_lon", "max_lat"))
-        session.exec(
-            update(Area).where(col(Area.code).in_(kept)).values(**cleared, **bbox),
-            execution_options=_UNSYNCED,
-        )
-        logger.warning(
-            "Kept areas %s without boundaries: interventions use them and the new boundaries "
-            "have no successor for them.",
-            ", ".join(sorted(kept)),
-        )
-    session.exec(delete(Area).where(col(Area.code).in_(stale - kept)), execution_options=_UNSYNCED)
-
-
-def _successors(referenced: set[str], la_names: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Codes of the new vintage that cover each referenced old code, where history knows them."""
-    registry = LACodeRegistry(la_names)
-    found: dict[str, tuple[str, ...]] = {}
-    for code in sorted(referenced):
-        try:
-            resolution = registry.resolve(code)
-        except UnknownAreaCodeError:
-            continue
-        found[code] = resolution.codes
-        logger.warning(
-            "Interventions for %s now serve %s. %s",
-            code,
-            ", ".join(resolution.codes),
-            resolution.warning or "",
-        )
-    return found
 
 
 def boundaries_loaded(session: Session) -> bool:

@@ -23,9 +23,13 @@ from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.boundary import BoundaryLoad, DfeLACode
 from models.boundary_loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
 from models.catalogue import boundary_version
+from models.drafts import InterventionDraft
 from models.engine import create_db_engine
 from models.intervention import Intervention, InterventionArea
 from models.queries.interventions import ensure_areas
+from models.queries.new_submissions import insert_submissions
+from models.queries.submissions import history, read_head
+from models.versioning import Actor, draft_of, snapshot_of
 from tests.conftest import discard_database, empty_database_url
 
 LA_2023 = "geodata/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp"
@@ -291,3 +295,71 @@ def test_a_reorganisation_is_not_a_partial_file(
     _load(fresh, las_2021)
     assert _load(fresh, las_2023).la_count == 153
     assert _load(fresh, las_2021).la_count == 152
+
+
+def _history(engine: Engine, intervention_id: int) -> list[tuple[str, list[str], list[str]]]:
+    """(action, LA codes, changed fields) of each version, oldest first; all serialisable."""
+    from api.services.submissions import version_public
+
+    with Session(engine) as session:
+        versions = history(session, intervention_id)
+        public = [version_public(version) for version in versions]
+        return [(v.action, v.snapshot["la_codes"], v.changed) for v in public]
+
+
+def _live_matches_latest_version(engine: Engine, intervention_id: int) -> bool:
+    with Session(engine) as session:
+        row = session.get(Intervention, intervention_id)
+        assert row is not None
+        latest = history(session, intervention_id)[-1]
+        head = read_head(session, intervention_id)
+        return head.version == latest.number and latest.snapshot == snapshot_of(draft_of(row))
+
+
+def test_a_round_trip_of_vintages_brings_records_back_on_the_record(
+    fresh: Engine, las_2021: gpd.GeoDataFrame, las_2023: gpd.GeoDataFrame
+) -> None:
+    _load(fresh, las_2023)
+    seeded = _intervention(fresh, "E06000063")  # loaded without history, like the seed
+    with Session(fresh) as session:
+        draft = InterventionDraft(name="Cumberland mentoring", la_codes=["E06000063"])
+        (submitted,) = insert_submissions(session, [draft], Actor(None, "Cumberland team"))
+        session.commit()
+
+    _load(fresh, las_2021)
+    for record in (seeded, submitted):
+        assert _links(fresh, record) == {"E10000006"}
+        assert _live_matches_latest_version(fresh, record)
+    county = _intervention(fresh, "E10000006")  # named the county itself
+
+    _load(fresh, las_2023)
+    # Back to what each record was submitted with, not spread over Westmorland and Furness.
+    for record in (seeded, submitted):
+        assert _links(fresh, record) == {"E06000063"}
+        assert _live_matches_latest_version(fresh, record)
+    assert _links(fresh, county) == {"E06000063", "E06000064"}
+    assert _live_matches_latest_version(fresh, county)
+    moved = [
+        ("boundaries", ["E10000006"], ["la_codes"]),
+        ("boundaries", ["E06000063"], ["la_codes"]),
+    ]
+    assert _history(fresh, seeded) == [("baseline", ["E06000063"], []), *moved]
+    assert _history(fresh, submitted)[0][:2] == ("created", ["E06000063"])
+    assert _history(fresh, submitted)[1:] == moved
+    assert _history(fresh, county) == [
+        ("baseline", ["E10000006"], []),
+        ("boundaries", ["E06000063", "E06000064"], ["la_codes"]),
+    ]
+    with Session(fresh) as session:
+        versions = history(session, seeded)
+        assert {(v.key_name, v.state) for v in versions[1:]} == {("neetmap", "published")}
+
+
+def test_a_reload_of_the_same_vintage_writes_no_history(
+    fresh: Engine, las_2023: gpd.GeoDataFrame
+) -> None:
+    _load(fresh, las_2023)
+    record = _intervention(fresh, "E06000063")
+    _load(fresh, las_2023)
+    with Session(fresh) as session:
+        assert list(history(session, record)) == []
