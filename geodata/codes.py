@@ -46,7 +46,10 @@ _COUNCIL_WORDS = re.compile(
     r"| (?:(?:county|city|borough|metropolitan borough|district) )?council$"
 )
 
-Source = Literal["gss", "superseded_gss", "dfe_code", "name"]
+Source = Literal["gss", "superseded_gss", "newer_gss", "dfe_code", "name"]
+"""How a reference was read: a current code; a code the loaded boundaries replaced
+(`superseded_gss`); a code newer than the loaded boundaries, mapped back to the area they
+show (`newer_gss`); a DfE three-digit code; or a name."""
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class _Mapped:
     codes: tuple[str, ...]
     reason: str
     recoded: bool
+    newer: bool = False
 
 
 def _format_date(day: date) -> str:
@@ -182,7 +186,8 @@ class LACodeRegistry:
                     f"{self._accepted()}"
                 )
             warning = f"{self._label(code)} {mapped.reason}"
-            return Resolution(text, mapped.codes, "superseded_gss", warning)
+            source: Source = "newer_gss" if mapped.newer else "superseded_gss"
+            return Resolution(text, mapped.codes, source, warning)
         if _DFE.fullmatch(raw):
             return self._resolve_dfe(text, raw)
         return self._resolve_name(text, raw)
@@ -253,10 +258,10 @@ class LACodeRegistry:
             steps = [REORGANISATIONS[old] for old in self._back[code]]
             when = _format_date(min(step.effective for step in steps))
             reason = (
-                f"dates from {when}, after the loaded boundaries; "
+                f"is newer than the loaded boundaries (in use from {when}); "
                 f"they show that area as {self._list(backward)}."
             )
-            return _Mapped(backward, reason, all(step.recoded for step in steps))
+            return _Mapped(backward, reason, all(step.recoded for step in steps), newer=True)
         return None
 
     def _label(self, code: str) -> str:

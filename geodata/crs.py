@@ -7,6 +7,3 @@ WGS84: Final = "EPSG:4326"
 
 SRID_WGS84: Final = 4326
 """The SRID of `WGS84`, for database geometry columns."""
-
-BRITISH_NATIONAL_GRID: Final = "EPSG:27700"
-"""OSGB36 / British National Grid: the CRS of most ONS boundary releases."""

@@ -6,6 +6,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geodata.geometry import bbox_geometry
+
 
 class AreaIndex:
     """Areas (code, geometry) in one STRtree, with exact tests on prepared geometries.
@@ -37,7 +39,5 @@ class AreaIndex:
         return self._codes_of(shapely.Point(lon, lat))
 
     def intersecting(self, minlon: float, minlat: float, maxlon: float, maxlat: float) -> list[str]:
-        """Codes of the areas sharing at least one point with the box."""
-        if minlon > maxlon or minlat > maxlat:
-            raise ValueError("bbox minimum exceeds its maximum")
-        return self._codes_of(shapely.box(minlon, minlat, maxlon, maxlat))
+        """Codes of the areas sharing at least one point with the box (or point, or line)."""
+        return self._codes_of(bbox_geometry(minlon, minlat, maxlon, maxlat))

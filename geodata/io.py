@@ -1,22 +1,31 @@
 """Read ONS boundary files of any vintage and format into canonical WGS84 GeoDataFrames.
 
-ONS renames its columns every release (CTYUA21CD, CTYUA23CD, ctyua24cd...), ships shapefiles
-in British National Grid and GeoJSON in WGS84, and some releases contain invalid rings. This
-module absorbs all of that, so the rest of the project only ever sees the columns code, name,
-(type,) geometry with valid, RFC 7946-oriented MultiPolygons in EPSG:4326.
+ONS renames its columns every release (geodata.columns), ships shapefiles in British National
+Grid and GeoJSON in WGS84, packs GeoPackages with several layers, and some releases contain
+invalid rings. This module absorbs all of that, so the rest of the project only ever sees the
+columns code, name, (type,) geometry with valid, RFC 7946-oriented MultiPolygons in EPSG:4326.
 """
 
-import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
+from pyproj import CRS
 from pyproj.exceptions import CRSError, ProjError
 from shapely.geometry.base import BaseGeometry
 
+from geodata.columns import (
+    LA_GEOGRAPHIES,
+    NAME_OPTIONS,
+    REGION_GEOGRAPHIES,
+    detect_code_columns,
+    vintage_from,
+)
 from geodata.crs import WGS84
 from geodata.errors import (
     BoundaryFileError,
@@ -34,12 +43,33 @@ LA_TYPES: Final[Mapping[str, str]] = {
     "E10": "county",
 }
 REGION_PREFIX: Final = "E12"
-LA_GEOGRAPHIES: Final = ("CTYUA", "UTLA", "LAD")
-REGION_GEOGRAPHIES: Final = ("RGN",)
-ALL_GEOGRAPHIES: Final = LA_GEOGRAPHIES + REGION_GEOGRAPHIES
 
-_ONS_COLUMN = re.compile(r"^(?P<geo>[A-Z]+?)(?P<yy>\d{2})(?P<kind>CD|NM)$", re.IGNORECASE)
-_YEAR_IN_NAME = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+@dataclass(frozen=True)
+class _Kind:
+    """What a file should hold, and how to say what is wrong with it."""
+
+    label: str  # "boundary file", "regions file"
+    geographies: Sequence[str]
+    prefixes: Collection[str]
+    column_hint: str
+    layer_hint: str
+
+    def of(self, file: Path) -> str:
+        """The file as a sentence's subject: "Boundary file x.shp"."""
+        return f"{self.label[0].upper()}{self.label[1:]} {file.name}"
+
+
+_LAS = _Kind(
+    "boundary file", LA_GEOGRAPHIES, tuple(LA_TYPES), NAME_OPTIONS, "choose one with --layer"
+)
+_REGIONS = _Kind(
+    "regions file",
+    REGION_GEOGRAPHIES,
+    (REGION_PREFIX,),
+    "give an ONS English regions file (RGNyyCD, RGNyyNM)",
+    "give a regions file with one layer",
+)
 
 
 def find_boundary_file(path: Path) -> Path:
@@ -60,64 +90,56 @@ def find_boundary_file(path: Path) -> Path:
     return found[0]
 
 
-def _parse(column: str) -> tuple[str, str, str] | None:
-    """(geography, two-digit year, "CD"/"NM") of an ONS column name, upper-cased."""
-    match = _ONS_COLUMN.match(column)
-    if match is None:
-        return None
-    return match["geo"].upper(), match["yy"], match["kind"].upper()
-
-
-def _latest_first(columns: Iterable[str], geography: str, kind: str) -> list[tuple[str, str]]:
-    """(year, column) of the `geography` columns of `kind` ("CD"/"NM"), newest first."""
-    found = [(p[1], c) for c in columns if (p := _parse(c)) and p[0] == geography and p[2] == kind]
-    return sorted(found, reverse=True)
-
-
-def detect_code_columns(
-    columns: Iterable[str], geographies: Sequence[str] = ALL_GEOGRAPHIES
-) -> tuple[str, str]:
-    """The (code, name) columns of the first of `geographies` present, latest year first."""
-    names = [str(column) for column in columns]
-    for geography in geographies:
-        codes = _latest_first(names, geography, "CD")
-        if not codes:
-            continue
-        year, code_column = codes[0]
-        labels = _latest_first(names, geography, "NM")
-        if not labels:
-            raise BoundaryFileError(f"Found {code_column} but no {geography}yyNM name column.")
-        # Prefer the name column of the same year as the code column.
-        same_year = [column for label_year, column in labels if label_year == year]
-        return code_column, (same_year or [labels[0][1]])[0]
-    wanted = ", ".join(f"{g}yyCD" for g in geographies)
-    raise BoundaryFileError(f"No area code column ({wanted}); columns found: {', '.join(names)}.")
-
-
-def vintage_from(columns: Iterable[str], path: Path | None = None) -> str | None:
-    """The release year, e.g. "2023" from CTYUA23CD, else from a year in the file name."""
-    for column in columns:
-        parsed = _parse(str(column))
-        if parsed and parsed[0] in ALL_GEOGRAPHIES and parsed[2] == "CD":
-            return f"20{parsed[1]}"
-    if path is not None and (match := _YEAR_IN_NAME.search(path.stem)):
-        return match.group(1)
-    return None
-
-
-def _read_file(file: Path) -> gpd.GeoDataFrame:
+def _choose_layer(file: Path, layer: str | None, kind: _Kind) -> str | None:
+    """The layer to read: the one asked for, the only one, or the only polygon layer."""
+    what = f"{kind.label} {file.name}"
     try:
-        frame = gpd.read_file(file, engine="pyogrio")
+        layers = [(str(name), str(geometry)) for name, geometry in pyogrio.list_layers(file)]
     except (RuntimeError, OSError, ValueError) as exc:
-        raise BoundaryFileError(f"Could not read boundary file {file.name}.") from exc
+        raise BoundaryFileError(f"Could not read {what}.") from exc
+    names = [name for name, _ in layers]
+    if layer is not None:
+        if layer not in names:
+            raise BoundaryFileError(f"No layer {layer} in {what}; its layers: {', '.join(names)}.")
+        return layer
+    if len(layers) <= 1:
+        return names[0] if names else None
+    polygonal = [name for name, geometry in layers if "polygon" in geometry.lower()]
+    if len(polygonal) == 1:
+        return polygonal[0]
+    raise BoundaryFileError(
+        f"{kind.of(file)} has several layers ({', '.join(names)}); {kind.layer_hint}."
+    )
+
+
+def _read_file(file: Path, layer: str | None, kind: _Kind) -> gpd.GeoDataFrame:
+    what = f"{kind.label} {file.name}"
+    try:
+        frame = gpd.read_file(file, engine="pyogrio", layer=layer)
+    except (RuntimeError, OSError, ValueError) as exc:
+        raise BoundaryFileError(f"Could not read {what}.") from exc
     if len(frame) == 0:
-        raise BoundaryFileError(f"Boundary file {file.name} has no features.")
+        raise BoundaryFileError(f"{kind.of(file)} has no features.")
     return frame
 
 
-def _to_wgs84(geoms: gpd.GeoSeries, file: Path) -> gpd.GeoSeries:
+def parse_crs(text: str) -> CRS:
+    """A coordinate system named by the user (EPSG:27700, 27700, a WKT or PROJ string)."""
+    try:
+        return CRS.from_user_input(text.strip())
+    except CRSError as exc:
+        raise UnsupportedCRSError(
+            f"{text!r} is not a coordinate system this service knows; give an EPSG code such "
+            "as EPSG:27700 (British National Grid)."
+        ) from exc
+
+
+def _to_wgs84(geoms: gpd.GeoSeries, file: Path, kind: _Kind) -> gpd.GeoSeries:
     if geoms.crs is None:
-        raise UnsupportedCRSError(f"Boundary file {file.name} declares no coordinate system.")
+        raise UnsupportedCRSError(
+            f"{kind.of(file)} declares no coordinate system (a shapefile without its .prj?); "
+            "give it with --crs, e.g. --crs EPSG:27700 for British National Grid."
+        )
     try:
         out = geoms.to_crs(WGS84)
     except (CRSError, ProjError, ValueError) as exc:
@@ -127,7 +149,10 @@ def _to_wgs84(geoms: gpd.GeoSeries, file: Path) -> gpd.GeoSeries:
     minx, miny, maxx, maxy = (float(v) for v in out.total_bounds)
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
         # Typically grid metres in a file declared, or assumed, to be in degrees.
-        raise UnsupportedCRSError(f"The coordinates of {file.name} do not fit its declared CRS.")
+        raise UnsupportedCRSError(
+            f"The coordinates of {file.name} do not fit its declared CRS; if it is wrong, "
+            "give the right one with --crs."
+        )
     return out
 
 
@@ -138,42 +163,67 @@ def _normalised(code: str, geom: BaseGeometry | None) -> BaseGeometry:
         raise InvalidGeometryError(f"The boundary of {code} is not a valid polygon.") from exc
 
 
-def _read_areas(
-    path: Path,
-    geographies: Sequence[str],
-    prefixes: Collection[str],
+def _columns(
+    frame: gpd.GeoDataFrame,
+    file: Path,
+    kind: _Kind,
     code_column: str | None,
     name_column: str | None,
-) -> gpd.GeoDataFrame:
-    """Areas of `path` whose codes start with one of `prefixes`: code, name, geometry."""
-    file = find_boundary_file(path)
-    frame = _read_file(file)
+) -> tuple[str, str]:
+    """The code and name columns: those named, checked, else those detected."""
+    what = f"{kind.label} {file.name}"
+    geometry = getattr(frame, "active_geometry_name", None)
+    columns = [str(column) for column in frame.columns if column != geometry]
+    for option, column in (("--code-column", code_column), ("--name-column", name_column)):
+        if column is not None and column not in frame.columns:
+            raise BoundaryFileError(
+                f"No column {column} ({option}) in {what}; its columns: {', '.join(columns)}."
+            )
     if code_column is None or name_column is None:
-        found_code, found_name = detect_code_columns(frame.columns, geographies)
+        found_code, found_name = detect_code_columns(
+            frame.columns, kind.geographies, what=what, hint=kind.column_hint
+        )
         code_column, name_column = code_column or found_code, name_column or found_name
-    for column in (code_column, name_column):
-        if column not in frame.columns:
-            columns = ", ".join(map(str, frame.columns))
-            raise BoundaryFileError(f"No column {column} in {file.name}; columns found: {columns}.")
+    return code_column, name_column
+
+
+def _read_areas(
+    path: Path,
+    kind: _Kind,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Areas of `path` whose codes start with one of the kind's prefixes: code, name, geometry."""
+    declared = parse_crs(crs) if crs is not None else None
+    file = find_boundary_file(path)
+    frame = _read_file(file, _choose_layer(file, layer, kind), kind)
+    code_column, name_column = _columns(frame, file, kind, code_column, name_column)
     if not isinstance(frame, gpd.GeoDataFrame) or frame.active_geometry_name is None:
-        raise BoundaryFileError(f"Boundary file {file.name} has no geometry.")
+        raise BoundaryFileError(f"{kind.of(file)} has no geometry.")
     codes = frame[code_column].astype(str).str.strip().str.upper()
-    keep = codes.str[:3].isin(list(prefixes))
+    keep = codes.str[:3].isin(list(kind.prefixes))
     if not keep.any():
         raise BoundaryFileError(
-            f"Boundary file {file.name} has no areas with codes {', '.join(prefixes)}."
+            f"{kind.of(file)} has no areas with codes {', '.join(kind.prefixes)}."
         )
     frame, codes = frame[keep], codes[keep]
     if codes.duplicated().any():
         repeated = ", ".join(sorted(set(codes[codes.duplicated()])))
-        raise BoundaryFileError(f"Boundary file {file.name} repeats area codes: {repeated}.")
-    geoms = _to_wgs84(frame.geometry, file)
+        raise BoundaryFileError(f"{kind.of(file)} repeats area codes: {repeated}.")
+    geoms = frame.geometry
+    if declared is not None:
+        geoms = geoms.set_crs(declared, allow_override=True)
     result = gpd.GeoDataFrame(
         {
             "code": codes.to_numpy(),
             "name": frame[name_column].fillna("").astype(str).str.strip().to_numpy(),
         },
-        geometry=[_normalised(c, g) for c, g in zip(codes, geoms, strict=True)],
+        geometry=[
+            _normalised(c, g) for c, g in zip(codes, _to_wgs84(geoms, file, kind), strict=True)
+        ],
         crs=WGS84,
     )
     result = result.sort_values("code", ignore_index=True)
@@ -182,19 +232,26 @@ def _read_areas(
 
 
 def read_la_boundaries(
-    path: Path, code_column: str | None = None, name_column: str | None = None
+    path: Path,
+    code_column: str | None = None,
+    name_column: str | None = None,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
 ) -> gpd.GeoDataFrame:
-    """England upper-tier LAs (E06/E08/E09/E10): code, name, type, geometry in EPSG:4326."""
-    result = _read_areas(path, LA_GEOGRAPHIES, tuple(LA_TYPES), code_column, name_column)
+    """England upper-tier LAs (E06/E08/E09/E10): code, name, type, geometry in EPSG:4326.
+
+    `layer` picks one layer of a multi-layer file; `crs` states the coordinate system of a
+    file that declares none (or a wrong one).
+    """
+    result = _read_areas(path, _LAS, code_column, name_column, layer=layer, crs=crs)
     result.insert(2, "type", result["code"].str[:3].map(LA_TYPES))
     return result
 
 
-def read_region_boundaries(
-    path: Path, code_column: str | None = None, name_column: str | None = None
-) -> gpd.GeoDataFrame:
+def read_region_boundaries(path: Path) -> gpd.GeoDataFrame:
     """English regions (E12): code, name, geometry in EPSG:4326."""
-    return _read_areas(path, REGION_GEOGRAPHIES, (REGION_PREFIX,), code_column, name_column)
+    return _read_areas(path, _REGIONS)
 
 
 def dissolve_regions(

@@ -16,8 +16,10 @@ from geodata.errors import GeodataError
 _SERVICES: Final = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
 
 # Ultra generalised (BUC) layers, small enough for web maps. Service names were checked
-# against public code that queries them; "2023-05" is the May 2023 release of the shared
-# shapefile, whose service name is assumed from ONS naming and not confirmed.
+# against public code that queries them. "2023-05" (the May 2023 release, as the shared
+# shapefile) is not confirmed: public code names its siblings
+# Counties_and_Unitary_Authorities_May_2023_UK_BGC and Local_Authority_Districts_May_2023_UK_BUC,
+# and this name follows that pattern, but no use of it was found.
 ONS_CTYUA_LAYERS: Final[Mapping[str, str]] = {
     "2021": f"{_SERVICES}/Counties_and_Unitary_Authorities_December_2021_UK_BUC"
     "/FeatureServer/0/query",
@@ -31,8 +33,6 @@ ONS_CTYUA_LAYERS: Final[Mapping[str, str]] = {
     "/FeatureServer/0/query",
 }
 
-# ONS hosted layers name their object id FID; a stable order keeps offset paging exact.
-ORDER_FIELD: Final = "FID"
 _FALLBACK: Final = (
     "download the Counties and Unitary Authorities boundaries file yourself and load it "
     "with `neetmap boundaries load PATH`."
@@ -91,24 +91,41 @@ def download_layer(
     return dest
 
 
+def object_id_field(layer: Mapping[str, Any]) -> str | None:
+    """The layer's object id field, from its metadata (`objectIdField`, else the OID field).
+
+    Paging orders by it, so that offsets are exact; ONS layers call it FID or OBJECTID.
+    """
+    named = layer.get("objectIdField")
+    if isinstance(named, str) and named:
+        return named
+    fields = layer.get("fields")
+    for field in fields if isinstance(fields, list) else ():
+        if isinstance(field, dict) and field.get("type") == "esriFieldTypeOID":
+            name = field.get("name")
+            return name if isinstance(name, str) and name else None
+    return None
+
+
 def _fetch_all(
     fetch: "_Fetcher", page_size: int, on_page: Callable[[int, int | None], None] | None
 ) -> list[Any]:
+    order = object_id_field(fetch.layer())
     count = fetch({"where": "1=1", "returnCountOnly": "true", "f": "json"}).get("count")
     total = count if isinstance(count, int) else None
     features: list[Any] = []
     while len(features) < _MAX_FEATURES:
-        page = fetch(
-            {
-                "where": "1=1",
-                "outFields": "*",
-                "outSR": "4326",
-                "f": "geojson",
-                "orderByFields": ORDER_FIELD,
-                "resultOffset": str(len(features)),
-                "resultRecordCount": str(page_size),
-            }
-        )
+        params = {
+            "where": "1=1",
+            "outFields": "*",
+            "outSR": "4326",
+            "f": "geojson",
+            "resultOffset": str(len(features)),
+            "resultRecordCount": str(page_size),
+        }
+        if order is not None:  # without an id to order by, the server's own order it is
+            params["orderByFields"] = order
+        page = fetch(params)
         batch = page.get("features")
         if not isinstance(batch, list):
             raise DownloadError(f"{fetch.portal} answered without GeoJSON features; {_FALLBACK}")
@@ -146,20 +163,27 @@ class _Fetcher:
         self.portal = f"The ONS Open Geography Portal ({host})"
         self.unreachable = f"Could not reach the ONS Open Geography Portal ({host}); {_FALLBACK}"
 
-    def __call__(self, params: Mapping[str, str]) -> dict[str, Any]:
+    def __call__(self, params: Mapping[str, str], url: str | None = None) -> dict[str, Any]:
         attempt = 0
         while True:
             try:
-                return self._once(params)
+                return self._once(params, url or self.url)
             except _TransientError as failure:
                 if attempt >= self.retries:
                     raise failure.error from failure.__cause__
             time.sleep(self.backoff * 2**attempt)
             attempt += 1
 
-    def _once(self, params: Mapping[str, str]) -> dict[str, Any]:
+    def layer(self) -> dict[str, Any]:
+        """The layer's metadata (`…/FeatureServer/0?f=json`); empty when the URL is no query URL."""
+        base, slash, last = self.url.rstrip("/").rpartition("/")
+        if not slash or last != "query":
+            return {}
+        return self({"f": "json"}, base)
+
+    def _once(self, params: Mapping[str, str], url: str) -> dict[str, Any]:
         try:
-            response = self.client.get(self.url, params=params, timeout=self.timeout)
+            response = self.client.get(url, params=params, timeout=self.timeout)
         except httpx.InvalidURL as exc:
             raise DownloadError(f"{self.url!r} is not a usable URL; {_FALLBACK}") from exc
         except httpx.TransportError as exc:

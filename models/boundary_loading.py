@@ -1,14 +1,14 @@
 """Replace the stored LA and region boundaries with a new vintage, inside the caller's transaction.
 
 Everything that can fail on bad input (reading files, repairing geometries, placing LAs in
-regions, dissolving regions) runs before the first statement, so a bad file leaves the loaded
-boundaries untouched. Interventions never lose an area: links to codes the new vintage no
-longer has are moved to their successors before the old areas go.
+regions, dissolving regions, a file covering only part of England) runs before the first
+statement, so a bad file leaves the loaded boundaries untouched. Interventions never lose an
+area: links to codes the new vintage no longer has are moved to their successors, with a
+version in each record's history, before the old areas go (models.boundary_links).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +19,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
-from geodata.codes import LACodeRegistry, UnknownAreaCodeError, load_dfe_la_codes
+from geodata.codes import load_dfe_la_codes
+from geodata.completeness import check_complete
 from geodata.errors import BoundaryFileError
-from geodata.geometry import bounds_of, simplify_for_level
+from geodata.geometry import bounds_of, simplify_coverage
 from geodata.io import dissolve_regions, read_la_boundaries, read_region_boundaries
 from geodata.regions import (
     ENGLISH_REGIONS,
@@ -33,15 +34,14 @@ from geodata.regions import (
 from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.base import utcnow
 from models.boundary import BoundaryLoad, DfeLACode
-from models.intervention import Intervention, InterventionArea
+from models.boundary_links import retire_stale_areas
 
-logger = logging.getLogger(__name__)
-
-SIMPLIFY_TOLERANCE_DEG: Final = 0.001
-"""About 100 m: invisible at the zoom levels where whole LAs are drawn, and ~10x smaller."""
+SIMPLIFY_TOLERANCE_DEG: Final = 0.002
+"""About 150 m: invisible at the zoom levels where whole LAs are drawn. The one tolerance of the
+`geom_simplified` column, which every simplified geometry the API serves is read from."""
 REGIONS_FROM_FILE: Final = "file"
 REGIONS_DISSOLVED: Final = "dissolved"
-_UNSYNCED: Final = {"synchronize_session": False}  # the session is expired after the bulk work
+VINTAGE_MAX_LENGTH: Final = 20  # boundary_load.vintage and area.vintage
 
 
 @dataclass(frozen=True)
@@ -65,19 +65,34 @@ def read_boundary_inputs(
     *,
     code_column: str | None = None,
     name_column: str | None = None,
+    layer: str | None = None,
+    crs: str | None = None,
+    vintage: str | None = None,
     regions: Path | None = None,
     la_codes: Path | None = None,
     source: str | None = None,
 ) -> BoundaryInputs:
-    """Read the LA file, and the regions file and DfE list when given; raise GeodataError."""
-    las = read_la_boundaries(path, code_column, name_column)
+    """Read the LA file, and the regions file and DfE list when given; raise GeodataError.
+
+    `vintage` labels the boundaries (else it is read from the code column or file name);
+    `layer` and `crs` are for files that need them (see geodata.io.read_la_boundaries).
+    """
+    if vintage is not None and not 0 < len(vintage.strip()) <= VINTAGE_MAX_LENGTH:
+        raise BoundaryFileError(
+            f"A vintage label has 1 to {VINTAGE_MAX_LENGTH} characters, e.g. 2023 or 2023-05."
+        )
+    las = read_la_boundaries(path, code_column, name_column, layer=layer, crs=crs)
+    if vintage is not None:
+        las.attrs["vintage"] = vintage.strip()
     region_frame = read_region_boundaries(regions) if regions is not None else None
     dfe_codes = load_dfe_la_codes(la_codes) if la_codes is not None else None
     dfe_regions = read_dfe_regions(la_codes) if la_codes is not None else None
     return BoundaryInputs(las, region_frame, dfe_codes, dfe_regions, source or str(path))
 
 
-def load_boundary_inputs(session: Session, inputs: BoundaryInputs) -> BoundaryLoad:
+def load_boundary_inputs(
+    session: Session, inputs: BoundaryInputs, *, allow_partial: bool = False
+) -> BoundaryLoad:
     """`replace_boundaries` with everything read by `read_boundary_inputs`."""
     return replace_boundaries(
         session,
@@ -87,6 +102,7 @@ def load_boundary_inputs(session: Session, inputs: BoundaryInputs) -> BoundaryLo
         source=inputs.source,
         dfe_codes=inputs.dfe_codes,
         dfe_regions=inputs.dfe_regions,
+        allow_partial=allow_partial,
     )
 
 
@@ -100,10 +116,11 @@ class _Plan:
     regions_from: str
 
 
-def _area_row(code: str, name: str, geom: BaseGeometry, **fixed: Any) -> dict[str, Any]:
+def _area_row(
+    code: str, name: str, geom: BaseGeometry, simplified: BaseGeometry, **fixed: Any
+) -> dict[str, Any]:
     """One Area row; `fixed` holds the columns shared by a level (level, type, vintage...)."""
     min_lon, min_lat, max_lon, max_lat = bounds_of(geom)
-    simplified = simplify_for_level(geom, SIMPLIFY_TOLERANCE_DEG)
     bbox = {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}
     return {
         "code": code,
@@ -142,16 +159,22 @@ def _plan(
         regions_from, region_vintage = REGIONS_FROM_FILE, regions.attrs.get("vintage") or vintage
     now = utcnow()
     la_fixed = {"level": LEVEL_LA, "vintage": vintage, "updated_at": now}
+    # LAs tile England, and so do regions: each level is simplified as one coverage.
+    la_geoms, region_geoms = list(las.geometry), list(regions.geometry)
+    la_simple = simplify_coverage(la_geoms, SIMPLIFY_TOLERANCE_DEG)
+    region_simple = simplify_coverage(region_geoms, SIMPLIFY_TOLERANCE_DEG)
     rows = [
-        _area_row(code, name, geom, type=type_, region_code=region_of[code], **la_fixed)
-        for code, name, type_, geom in zip(
-            codes, las["name"], las["type"], las.geometry, strict=True
+        _area_row(code, name, geom, simple, type=type_, region_code=region_of[code], **la_fixed)
+        for code, name, type_, geom, simple in zip(
+            codes, las["name"], las["type"], la_geoms, la_simple, strict=True
         )
     ]
     region_fixed = {"level": LEVEL_REGION, "type": "region", "region_code": None}
     rows += [
-        _area_row(code, name, geom, vintage=region_vintage, updated_at=now, **region_fixed)
-        for code, name, geom in zip(regions["code"], regions["name"], regions.geometry, strict=True)
+        _area_row(code, name, geom, simple, vintage=region_vintage, updated_at=now, **region_fixed)
+        for code, name, geom, simple in zip(
+            regions["code"], regions["name"], region_geoms, region_simple, strict=True
+        )
     ]
     la_names = {row["code"]: row["name"] for row in rows if row["level"] == LEVEL_LA}
     return _Plan(rows, la_names, len(regions), regions_from)
@@ -166,18 +189,23 @@ def replace_boundaries(
     source: str,
     dfe_codes: Mapping[str, str] | None = None,
     dfe_regions: Mapping[str, str] | None = None,
+    allow_partial: bool = False,
 ) -> BoundaryLoad:
     """Store `las` (from geodata.io) and regions as the current boundaries; the caller commits.
 
     Regions come from `regions` when given, else from dissolving the LAs; LAs are placed in
     regions by geodata.regions' precedence (regions file, then DfE list, then its table).
-    `dfe_codes` replaces the stored DfE codes; without it the stored ones stay. Returns the
-    new BoundaryLoad, whose id is the boundary version.
+    `dfe_codes` replaces the stored DfE codes; without it the stored ones stay. Unless
+    `allow_partial`, LAs that cover only part of England raise PartialBoundariesError.
+    Returns the new BoundaryLoad, whose id is the boundary version.
     """
+    if not allow_partial:
+        new = dict(zip(las["code"], las["name"], strict=True))
+        check_complete(_loaded_las(session), new, source="The boundary file")
     plan = _plan(las, regions, vintage, dfe_regions)
     session.flush()  # pending rows (e.g. bare areas from the seed) must be visible below
     _upsert_areas(session, plan.rows)
-    _retire_stale_areas(session, plan.la_names, {row["code"] for row in plan.rows})
+    retire_stale_areas(session, plan.la_names, {row["code"] for row in plan.rows})
     if dfe_codes is not None:
         session.exec(delete(DfeLACode))
         if dfe_codes:
@@ -196,6 +224,14 @@ def replace_boundaries(
     return load
 
 
+def _loaded_las(session: Session) -> dict[str, str]:
+    """Code -> name of the LAs with boundaries now (not the bare rows of unknown codes)."""
+    query = select(Area.code, Area.name).where(
+        col(Area.level) == LEVEL_LA, col(Area.geom).is_not(None)
+    )
+    return dict(session.exec(query).all())
+
+
 def _upsert_areas(session: Session, rows: list[dict[str, Any]]) -> None:
     """Insert new codes and update known ones, each as one executemany (portable upsert)."""
     codes = [row["code"] for row in rows]
@@ -208,86 +244,6 @@ def _upsert_areas(session: Session, rows: list[dict[str, Any]]) -> None:
         session.exec(insert(Area), params=inserts)
 
 
-def _retire_stale_areas(session: Session, la_names: dict[str, str], current: set[str]) -> None:
-    """Delete areas not in the new vintage, first moving intervention links to successors.
-
-    A referenced code with no successor among the new LAs (a typo in old data, a region code
-    that vanished) keeps its row, with no geometry and no vintage, so no link is lost.
-    """
-    stale = set(session.exec(select(Area.code).where(col(Area.code).not_in(current))).all())
-    if not stale:
-        return
-    link = InterventionArea
-    links = session.exec(
-        select(link.intervention_id, link.area_code).where(col(link.area_code).in_(stale))
-    ).all()
-    successors = _successors({code for _, code in links}, la_names)
-    ids = {intervention_id for intervention_id, _ in links}
-    present = set(
-        session.exec(
-            select(link.intervention_id, link.area_code).where(col(link.intervention_id).in_(ids))
-        ).all()
-    )
-    moved: list[dict[str, Any]] = []
-    for intervention_id, old in links:
-        for new in successors.get(old, ()):
-            if (intervention_id, new) not in present:
-                present.add((intervention_id, new))
-                moved.append({"intervention_id": intervention_id, "area_code": new})
-    if moved:
-        session.exec(insert(link), params=moved)
-    if successors:
-        repointed = {i for i, code in links if code in successors}
-        session.exec(
-            delete(link).where(col(link.area_code).in_(successors)), execution_options=_UNSYNCED
-        )
-        session.exec(
-            update(Intervention)
-            .where(col(Intervention.id).in_(repointed))
-            .values(updated_at=utcnow()),
-            execution_options=_UNSYNCED,
-        )
-    kept = {code for _, code in links} - set(successors)
-    if kept:
-        cleared = {"geom": None, "geom_simplified": None, "vintage": None, "updated_at": utcnow()}
-        bbox = dict.fromkeys(("min_lon", "min_lat", "max_lon", "max_lat"))
-        session.exec(
-            update(Area).where(col(Area.code).in_(kept)).values(**cleared, **bbox),
-            execution_options=_UNSYNCED,
-        )
-        logger.warning(
-            "Kept areas %s without boundaries: interventions use them and the new boundaries "
-            "have no successor for them.",
-            ", ".join(sorted(kept)),
-        )
-    session.exec(delete(Area).where(col(Area.code).in_(stale - kept)), execution_options=_UNSYNCED)
-
-
-def _successors(referenced: set[str], la_names: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """Codes of the new vintage that cover each referenced old code, where history knows them."""
-    registry = LACodeRegistry(la_names)
-    found: dict[str, tuple[str, ...]] = {}
-    for code in sorted(referenced):
-        try:
-            resolution = registry.resolve(code)
-        except UnknownAreaCodeError:
-            continue
-        found[code] = resolution.codes
-        logger.warning(
-            "Interventions for %s now serve %s. %s",
-            code,
-            ", ".join(resolution.codes),
-            resolution.warning or "",
-        )
-    return found
-
-
 def boundaries_loaded(session: Session) -> bool:
     """Whether any boundaries were ever loaded into this database."""
     return session.exec(select(BoundaryLoad.id).limit(1)).first() is not None
-
-
-def latest_boundary_load(session: Session) -> BoundaryLoad | None:
-    """The newest load (the current boundary version), or None."""
-    newest = select(BoundaryLoad).order_by(col(BoundaryLoad.id).desc()).limit(1)
-    return session.exec(newest).first()

@@ -42,13 +42,15 @@ class AreaInfo:
 
 @dataclass
 class AreaCatalogue:
-    """One boundary version's areas; geometries are kept for the in-memory spatial index."""
+    """One boundary version's areas: full geometries for the in-memory spatial index and the
+    `full` maps, and the simplified ones stored at load for lighter maps and unions."""
 
     version: int
     las: dict[str, AreaInfo]
     regions: dict[str, AreaInfo]
     dfe_codes: Mapping[str, str]
     geometries: dict[str, BaseGeometry] = field(repr=False)
+    simplified: dict[str, BaseGeometry] = field(repr=False)
 
     @cached_property
     def registry(self) -> LACodeRegistry:
@@ -95,6 +97,7 @@ def load_catalogue(session: Session, version: int) -> AreaCatalogue:
     las: dict[str, AreaInfo] = {}
     regions: dict[str, AreaInfo] = {}
     geometries: dict[str, BaseGeometry] = {}
+    simplified: dict[str, BaseGeometry] = {}
     for area in session.exec(select(Area)).scalars():  # type: ignore[call-overload]
         if area.geom is None:
             continue
@@ -110,9 +113,15 @@ def load_catalogue(session: Session, version: int) -> AreaCatalogue:
         if target is not None:
             target[area.code] = info
             geometries[area.code] = area.geom
+            simplified[area.code] = area.geom_simplified or area.geom
     dfe = {row.code: row.gss_code for row in session.exec(select(DfeLACode)).scalars()}  # type: ignore[call-overload]
     return AreaCatalogue(
-        version=version, las=las, regions=regions, dfe_codes=dfe, geometries=geometries
+        version=version,
+        las=las,
+        regions=regions,
+        dfe_codes=dfe,
+        geometries=geometries,
+        simplified=simplified,
     )
 
 
@@ -140,8 +149,3 @@ class CatalogueCache:
                 self._catalogue = load_catalogue(session, version)
             self._checked_at = now
             return self._catalogue
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._catalogue = None
-            self._checked_at = float("-inf")

@@ -15,7 +15,6 @@ from models.base import UTCDateTime, utcnow
 MISSING_SUPPRESSED = "suppressed"
 MISSING_NOT_APPLICABLE = "not_applicable"
 MISSING_NO_DATA = "no_data"
-MISSING_REASONS = (MISSING_SUPPRESSED, MISSING_NOT_APPLICABLE, MISSING_NO_DATA)
 
 
 class AreaIndicator(SQLModel, table=True):

@@ -23,7 +23,10 @@ from models.errors import DomainError, FieldProblem
 from models.intervention import Intervention
 from models.typology import MULTI_VALUED
 
-ACTIONS: Final = ("baseline", "created", "edited", "published", "rejected", "withdrawn")
+ACTIONS: Final = (
+    "baseline", "created", "edited", "published", "rejected", "withdrawn", "boundaries"
+)  # fmt: skip
+"""`boundaries`: a boundary load moved the record off LA codes the new boundaries lack."""
 
 
 class InterventionHead(SQLModel, table=True):

@@ -1,7 +1,8 @@
 """A local stand-in for an ArcGIS FeatureServer query endpoint, for download tests.
 
-It speaks just enough of the ArcGIS REST query API (returnCountOnly, resultOffset,
-resultRecordCount, orderByFields, exceededTransferLimit) to exercise real paging over HTTP.
+It speaks just enough of the ArcGIS REST API (the layer's metadata, and queries with
+returnCountOnly, resultOffset, resultRecordCount, orderByFields, exceededTransferLimit) to
+exercise real paging over HTTP.
 """
 
 import json
@@ -13,7 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-QUERY_PATH = "/arcgis/rest/services/CTYUA_TEST_BUC/FeatureServer/0/query"
+LAYER_PATH = "/arcgis/rest/services/CTYUA_TEST_BUC/FeatureServer/0"
+QUERY_PATH = f"{LAYER_PATH}/query"
 
 
 @dataclass
@@ -26,6 +28,7 @@ class FakeArcGIS:
     fail_status: int = 503
     error_body: dict[str, Any] | None = None
     flag_at_top_level: bool = False
+    object_id_field: str | None = "FID"
     requests: list[dict[str, str]] = field(default_factory=list)
     query_url: str = ""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -37,6 +40,8 @@ class FakeArcGIS:
             if self.fail_first > 0:
                 self.fail_first -= 1
                 return self.fail_status, {"message": "Service Unavailable"}
+        if path == LAYER_PATH:
+            return 200, self._metadata()
         if path != QUERY_PATH:
             return 404, {"message": "Not Found"}
         if self.error_body is not None:
@@ -45,7 +50,10 @@ class FakeArcGIS:
             return 200, {"count": len(self.features)}
         ordered = self.features
         if order := params.get("orderByFields"):
-            ordered = sorted(ordered, key=lambda feature: feature["properties"].get(order, 0))
+            if any(order not in feature["properties"] for feature in self.features):
+                error = {"code": 400, "message": f"'Invalid field: {order}' parameter is invalid"}
+                return 200, {"error": error}
+            ordered = sorted(ordered, key=lambda feature: feature["properties"][order])
         offset = int(params.get("resultOffset", "0"))
         count = min(int(params.get("resultRecordCount", self.max_record_count)), 2000)
         page = ordered[offset : offset + min(count, self.max_record_count)]
@@ -56,6 +64,23 @@ class FakeArcGIS:
             else:
                 body["properties"] = {"exceededTransferLimit": True}
         return 200, body
+
+    def _metadata(self) -> dict[str, Any]:
+        """The layer description ArcGIS serves at the layer's URL with `f=json`."""
+        first = self.features[0]["properties"] if self.features else {}
+        fields = [
+            {"name": name, "type": "esriFieldTypeString"}
+            for name in first
+            if name != self.object_id_field
+        ]
+        if self.object_id_field is None:
+            return {"name": "CTYUA_TEST_BUC", "fields": fields}
+        oid = {"name": self.object_id_field, "type": "esriFieldTypeOID"}
+        return {
+            "name": "CTYUA_TEST_BUC",
+            "objectIdField": self.object_id_field,
+            "fields": [oid, *fields],
+        }
 
 
 def _handler(fake: FakeArcGIS) -> type[BaseHTTPRequestHandler]:

@@ -7,51 +7,22 @@ a region stands for every LA in it, and a mayoral combined authority for its con
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import Session
 
-from api.settings import get_settings
-from geodata.errors import GeodataError
+from api.commands.common import database_session, fail, say, warn
 from models.account import ROLES, Role
+from geodata.errors import GeodataError
 from models.catalogue import NO_BOUNDARIES, AreaCatalogue, boundary_version, load_catalogue
 from models.combined_authorities import combined_authority_named, find_combined_authority
-from models.engine import create_db_engine, for_writing
-from models.errors import DomainError
 from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key
 from models.scope import resolve_las
 
 app = typer.Typer(help="Issue, list and revoke API keys.", no_args_is_help=True)
-console = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
-
-
-@contextmanager
-def _session() -> Iterator[Session]:
-    """A session on the configured database; expected failures end as one red line."""
-    settings = get_settings()
-    engine = for_writing(create_db_engine(settings.database_url))
-    try:
-        with Session(engine) as session:
-            yield session
-    except (OperationalError, ProgrammingError):
-        safe = make_url(settings.database_url).render_as_string(hide_password=True)
-        _fail(f"Could not use the database at {safe}: is it reachable and migrated?")
-    except (DomainError, GeodataError) as exc:
-        _fail(str(exc))
-    finally:
-        engine.dispose()
 
 
 def _scope(
@@ -60,14 +31,14 @@ def _scope(
     """Current LA codes for the --la, --region and --combined-authority values."""
     version = boundary_version(session)
     if version is None:
-        _fail(NO_BOUNDARIES)
+        fail(NO_BOUNDARIES)
     catalogue = load_catalogue(session, version)
     members = [code for name in authorities for code in find_combined_authority(name).la_codes]
     resolved = resolve_las(catalogue, [*las, *members], field="--la")
     if resolved.problems or resolved.ambiguous:
-        _fail("\n".join(p.message for p in (*resolved.problems, *resolved.ambiguous)))
+        fail("\n".join(p.message for p in (*resolved.problems, *resolved.ambiguous)))
     for warning in resolved.warnings:
-        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
+        warn(warning)
     codes = list(resolved.codes)
     for region in regions:
         codes += catalogue.las_in_region(_region(catalogue, region))
@@ -82,7 +53,7 @@ def _region(catalogue: AreaCatalogue, name: str) -> str:
         authority = combined_authority_named(name)
         if authority is None:
             raise
-        _fail(
+        fail(
             f"{authority.name} is a combined authority, not a region: use "
             f"--combined-authority '{name}' for its LAs."
         )
@@ -113,14 +84,14 @@ def keys_create(
 ) -> None:
     """Issue a key and print it once; only its hash is stored."""
     if role not in ROLES:
-        _fail(f"--role must be one of {', '.join(ROLES)}, not '{role}'.")
+        fail(f"--role must be one of {', '.join(ROLES)}, not '{role}'.")
     chosen: Role = role
     if chosen != "partner" and (la or region or combined_authority):
-        _fail(
+        fail(
             "Moderator and admin keys cover every LA; give --la, --region or "
             "--combined-authority only to partners."
         )
-    with _session() as session:
+    with database_session() as session:
         codes = (
             _scope(session, la or [], region or [], combined_authority or [])
             if chosen == "partner"
@@ -128,19 +99,14 @@ def keys_create(
         )
         info, secret = create_key(session, name, chosen, codes)
         session.commit()
-    console.print(
-        f"Created {_describe(info)}. Store the key now: it is not shown again.",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    say(f"Created {_describe(info)}. Store the key now: it is not shown again.")
     typer.echo(secret)
 
 
 @app.command("list")
 def keys_list() -> None:
     """Every key ever issued: id, prefix, holder, role, LAs, and whether it is revoked."""
-    with _session() as session:
+    with database_session() as session:
         keys = list_keys(session)
     table = Table("id", "prefix", "name", "role", "LAs", "revoked")
     for key in keys:
@@ -156,7 +122,7 @@ def keys_revoke(
     key: Annotated[str, typer.Argument(help="The key's id or prefix (from `neetmap keys list`).")],
 ) -> None:
     """Revoke a key at once; its history stays attributed to it."""
-    with _session() as session:
+    with database_session() as session:
         info = revoke_key(session, key.strip())
         session.commit()
-    console.print(f"Revoked {_describe(info)}.", markup=False, highlight=False, soft_wrap=True)
+    say(f"Revoked {_describe(info)}.")

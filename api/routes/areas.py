@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
 from api.caching import RenderedLayers
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES
-from api.params import CatalogueDep, FilterDep, ResolvedQuery
+from api.params import CatalogueDep, FilterDep, ResolvedQuery, split_values
 from api.responses import GeoJSONResponse
 from api.schemas.areas import (
     GeometryCache,
@@ -23,7 +24,7 @@ from api.schemas.areas import (
 from api.schemas.context import compact_context, context_snapshot, with_context
 from geodata.errors import GeodataError
 from models.catalogue import AreaCatalogue, AreaInfo
-from models.errors import AmbiguousAreaError, NotFoundError
+from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
 from models.queries.areas import change_stamp, count_by_area
 from models.queries.interventions import list_interventions
 from models.queries.spatial import las_containing, regions_containing
@@ -31,11 +32,17 @@ from models.queries.spatial import las_containing, regions_containing
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
 
 GEOJSON = {"content": {"application/geo+json": {}}, "description": "GeoJSON (RFC 7946)"}
+AMBIGUOUS = {
+    **ERROR_RESPONSES[422],
+    "description": "The code or name now covers several LAs; `details` lists them (field `code`).",
+}
 Level = Literal["la", "region"]
 DetailQuery = Annotated[
     GeometryDetail,
     Query(description="Boundary detail: `full`, `simplified` (lighter) or `none`."),
 ]
+INTERVENTIONS_LISTED = 100
+_OWN_PARAMS = frozenset({"geometry", "precision"})  # this route's, not the list's
 PrecisionQuery = Annotated[
     int, Query(ge=1, le=6, description="Decimal places of coordinates (5 ≈ 1 m).")
 ]
@@ -46,9 +53,11 @@ def _geometry_cache(request: Request) -> GeometryCache:
     return cache
 
 
+# The routes return GeoJSONResponse themselves. Declaring it as their response_class would
+# make OpenAPI list their errors as application/geo+json too; errors are application/json.
 @router.get(
     "",
-    response_class=GeoJSONResponse,
+    response_class=Response,
     responses={200: GEOJSON, 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
 )
 def list_areas(
@@ -108,9 +117,8 @@ def _render_layer(
         props = area_properties(catalogue, info, counts.get(code, 0))
         if snapshot is not None:
             props["context"] = compact_context(snapshot.for_area(code), sources)
-        features.append(
-            feature(props, cache.fragment(catalogue, code, geometry, precision), info.bbox)
-        )
+        geometry_json = cache.fragment(catalogue, code, geometry, precision)
+        features.append(feature(props, geometry_json, info.bbox, precision))
     members: dict[str, Any] = {"boundary_version": catalogue.version}
     if sources:
         members["context_sources"] = sources
@@ -148,8 +156,8 @@ def read_area_at_point(
 
 @router.get(
     "/{code}",
-    response_class=GeoJSONResponse,
-    responses={200: GEOJSON, **ERROR_RESPONSES, 409: ERROR_RESPONSES[422]},
+    response_class=Response,
+    responses={200: GEOJSON, **ERROR_RESPONSES, 409: AMBIGUOUS},
 )
 def read_area(
     request: Request,
@@ -167,22 +175,54 @@ def read_area(
     precision: PrecisionQuery = 5,
 ) -> GeoJSONResponse:
     """One LA or region as a GeoJSON Feature, with a summary of the published interventions
-    serving it that match the filters."""
+    serving it that match the filters.
+
+    `intervention_count` counts them all; `interventions` lists the first 100 by name (id and
+    name), and `interventions_truncated` is true when there are more. `interventions_href` is
+    the list of exactly those counted (`/api/v1/interventions` with the same filters and this
+    area), or null when the filters leave this area out (e.g. `region` naming another region).
+    """
     info, resolved = _find_area(catalogue, code)
     las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
     flt = query.filter
     scoped = replace(flt, area_sets=(*flt.area_sets, las))
-    page = list_interventions(session, scoped, limit=100, offset=0, sort="name")
+    page = list_interventions(session, scoped, limit=INTERVENTIONS_LISTED, offset=0, sort="name")
     props = with_context(area_properties(catalogue, info, page.total), request, session)
     props["resolved_from"] = resolved
     props["interventions"] = [{"id": row.id, "name": row.name} for row in page.items]
-    props["interventions_href"] = str(
-        request.url_for("list_published_interventions").include_query_params(
-            **({"la": info.code} if info.level == "la" else {"region": info.code})
-        )
-    )
+    props["interventions_truncated"] = page.total > len(page.items)
+    props["interventions_href"] = _interventions_href(request, catalogue, info)
     geometry_json = _geometry_cache(request).fragment(catalogue, info.code, geometry, precision)
-    return GeoJSONResponse(feature(props, geometry_json, info.bbox))
+    return GeoJSONResponse(feature(props, geometry_json, info.bbox, precision))
+
+
+def _interventions_href(request: Request, catalogue: AreaCatalogue, info: AreaInfo) -> str | None:
+    """The list URL with this request's filters and this area, or None when they exclude it.
+
+    Values of one parameter mean "any of", so `region=X` cannot just gain this region: when
+    the request already filters by this area's kind, the area must be among the areas named.
+    """
+    key = "la" if info.level == "la" else "region"
+    named = request.query_params.getlist(key)
+    if named and info.code not in _named_codes(catalogue, key, named):
+        return None
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k not in {key, *_OWN_PARAMS}]
+    url = request.url_for("list_published_interventions")
+    return str(url.replace(query=urlencode([*kept, (key, info.code)])))
+
+
+def _named_codes(catalogue: AreaCatalogue, key: str, values: list[str]) -> set[str]:
+    """Codes named by the `la` or `region` parameter; the filter has already vetted them."""
+    codes: set[str] = set()
+    for value in split_values(values):
+        try:
+            if key == "la":
+                codes.update(catalogue.resolve_la(value).codes)
+            else:
+                codes.add(catalogue.resolve_region(value))
+        except GeodataError:
+            continue
+    return codes
 
 
 def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str, Any]]:
@@ -197,11 +237,15 @@ def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str,
     except GeodataError as exc:
         raise NotFoundError(exc.message) from None
     if resolution.ambiguous:
-        names = ", ".join(
-            f"{c} {catalogue.las[c].name}" for c in resolution.codes if c in catalogue.las
-        )
+        candidates = [
+            f"{code} {catalogue.las[code].name}"
+            for code in resolution.codes
+            if code in catalogue.las
+        ]
+        message = f"'{text}' now covers several LAs ({', '.join(candidates)}); ask for one of them."
         raise AmbiguousAreaError(
-            f"'{text}' now covers several LAs ({names}); ask for one of them. {resolution.warning or ''}".strip()
+            f"{message} {resolution.warning or ''}".strip(),
+            [FieldProblem("code", candidate) for candidate in candidates],
         )
     return catalogue.las[resolution.codes[0]], {
         "input": text,

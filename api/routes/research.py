@@ -246,6 +246,7 @@ def read_coverage(
                 item.model_dump(exclude_none=not with_context),
                 cache.fragment(catalogue, item.code, geometry, precision),
                 catalogue.las[item.code].bbox,
+                precision,
             )
             for item in report.items
         ]

@@ -11,17 +11,17 @@ import threading
 from typing import Any, Literal
 
 import orjson
-import shapely
 
-from geodata.geometry import round_coordinates, simplify_for_level
+from geodata.geojson import geometry_json, rounded_bbox
 from models.catalogue import AreaCatalogue, AreaInfo
 
 GeometryDetail = Literal["full", "simplified", "none"]
-SIMPLIFY_TOLERANCE_DEG = 0.002
 ATTRIBUTION = (
     "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
     "Contains OS data © Crown copyright and database right."
 )
+BBOX_DECIMALS = 6
+"""Decimals of a Feature's bbox when the caller asks for no precision (about 10 cm)."""
 
 
 class GeometryCache:
@@ -35,6 +35,7 @@ class GeometryCache:
     def fragment(
         self, catalogue: AreaCatalogue, code: str, detail: GeometryDetail, precision: int
     ) -> orjson.Fragment | None:
+        """`full` is the loaded boundary; `simplified` the one simplified at load."""
         if detail == "none" or code not in catalogue.geometries:
             return None
         key = (code, detail, precision)
@@ -45,10 +46,8 @@ class GeometryCache:
             cached = self._rendered.get(key)
         if cached is not None:
             return cached
-        geom = catalogue.geometries[code]
-        if detail == "simplified":
-            geom = simplify_for_level(geom, SIMPLIFY_TOLERANCE_DEG)
-        fragment = orjson.Fragment(shapely.to_geojson(round_coordinates(geom, precision)))
+        source = catalogue.simplified if detail == "simplified" else catalogue.geometries
+        fragment = orjson.Fragment(geometry_json(source[code], precision))
         with self._lock:
             self._rendered[key] = fragment
         return fragment
@@ -73,11 +72,15 @@ def area_properties(catalogue: AreaCatalogue, info: AreaInfo, count: int | None)
 
 
 def feature(
-    props: dict[str, Any], geometry: orjson.Fragment | None, bbox: tuple[float, ...] | None
+    props: dict[str, Any],
+    geometry: orjson.Fragment | None,
+    bbox: tuple[float, float, float, float] | None,
+    precision: int = BBOX_DECIMALS,
 ) -> dict[str, Any]:
+    """A Feature; its bbox is rounded outwards to `precision`, the geometry's decimals."""
     out: dict[str, Any] = {"type": "Feature", "id": props["code"], "properties": props}
     if bbox is not None:
-        out["bbox"] = [round(v, 6) for v in bbox]
+        out["bbox"] = list(rounded_bbox(bbox, precision))
     out["geometry"] = geometry
     return out
 

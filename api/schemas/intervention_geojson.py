@@ -16,9 +16,9 @@ import orjson
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from api.schemas.areas import ATTRIBUTION, SIMPLIFY_TOLERANCE_DEG
+from api.schemas.areas import ATTRIBUTION
 from api.schemas.interventions import InterventionPublic
-from geodata.geometry import round_coordinates, simplify_for_level
+from geodata.geojson import geometry_json, snap_to_grid
 from models.catalogue import AreaCatalogue
 from models.errors import ServiceUnavailableError
 from models.intervention import Intervention
@@ -28,7 +28,8 @@ GEOMETRY_HELP = (
     "Feature geometry: `areas` (default), the union of the simplified boundaries of the LAs "
     "served; `venues`, a MultiPoint of its venues (null when it lists none); or `none`."
 )
-PRECISION = 5  # decimal places, about 1 m
+PRECISION = 5  # decimal places of area unions, about 1 m
+VENUE_PRECISION = 6  # decimal places of venues, about 10 cm
 NO_BOUNDARIES_WARNING = "No LA boundaries are loaded, so the area geometries are null."
 
 
@@ -50,7 +51,8 @@ class AreaUnionCache:
     def get(
         self, catalogue: AreaCatalogue, codes: Iterable[str]
     ) -> tuple[BaseGeometry, orjson.Fragment] | None:
-        """The union of these LAs' simplified boundaries, or None when none has a boundary."""
+        """The union of these LAs' simplified boundaries, on the output grid, or None when
+        none has a boundary (or, impossibly at 5 decimals, the union collapses)."""
         key = tuple(sorted({code for code in codes if code in catalogue.geometries}))
         if not key:
             return None
@@ -62,9 +64,11 @@ class AreaUnionCache:
             if found is not None:
                 self._entries.move_to_end(key)
                 return found
-        union = shapely.union_all([catalogue.geometries[code] for code in key])
-        geom = round_coordinates(simplify_for_level(union, SIMPLIFY_TOLERANCE_DEG), PRECISION)
-        entry = (geom, orjson.Fragment(shapely.to_geojson(geom)))
+        # The simplified LAs were simplified together, so neighbours' unions have no slivers.
+        geom = snap_to_grid(shapely.union_all([catalogue.simplified[c] for c in key]), PRECISION)
+        if geom is None:
+            return None
+        entry = (geom, orjson.Fragment(geometry_json(geom, PRECISION)))
         with self._lock:
             self._entries[key] = entry
             while len(self._entries) > self._max:
@@ -90,8 +94,7 @@ def venue_geometry(row: Intervention) -> BaseGeometry | None:
     """The intervention's venues as one MultiPoint, or None when it lists none."""
     if not row.venues:
         return None
-    points = [(round(v.geom.x, 6), round(v.geom.y, 6)) for v in row.venues]
-    return shapely.MultiPoint(points)
+    return snap_to_grid(shapely.MultiPoint([v.geom for v in row.venues]), VENUE_PRECISION)
 
 
 def row_geometry(
@@ -103,7 +106,9 @@ def row_geometry(
     """The geometry chosen for one intervention, as shapely and as rendered GeoJSON."""
     if choice == "venues":
         geom = venue_geometry(row)
-        return (geom, orjson.Fragment(shapely.to_geojson(geom))) if geom is not None else None
+        if geom is None:
+            return None
+        return geom, orjson.Fragment(geometry_json(geom, VENUE_PRECISION))
     if choice == "areas" and catalogue is not None:
         return unions.get(catalogue, (area.code for area in row.areas))
     return None

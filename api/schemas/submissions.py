@@ -108,7 +108,9 @@ class SubmissionPage(BaseModel):
 
 class VersionPublic(BaseModel):
     version: int
-    action: Literal["baseline", "created", "edited", "published", "rejected", "withdrawn"]
+    action: Literal[
+        "baseline", "created", "edited", "published", "rejected", "withdrawn", "boundaries"
+    ] = Field(description="`boundaries`: a boundary load moved the record to successor LAs.")
     state: str = Field(description="Publication state of this version's content.")
     at: datetime
     by: str = Field(description="Name of the key that made it.")

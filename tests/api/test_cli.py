@@ -1,5 +1,7 @@
-"""The `neetmap` command line: help, migrations and the sample, end to end on a SQLite file."""
+"""The `neetmap` command line: help, migrations, the sample, and how every command fails."""
 
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,10 +15,12 @@ from models.engine import create_db_engine
 from models.intervention import Intervention
 
 runner = CliRunner()
+LA_2023 = "geodata/boundaries/ctyua_2023_buc"
+CONTEXT = "geodata/context"
 
 
 @pytest.fixture
-def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def sqlite_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("NEETMAP_DATABASE_URL", url)
     get_settings.cache_clear()
@@ -43,3 +47,75 @@ def test_upgrade_then_seed_twice(sqlite_env: str) -> None:
         count = session.exec(select(func.count()).select_from(Intervention)).one()  # type: ignore[call-overload]
     engine.dispose()
     assert count[0] >= 8
+
+
+def test_downgrade_takes_a_relative_revision(sqlite_env: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["db", "downgrade", "-1"])
+    assert result.exit_code == 0, result.output
+    unknown = runner.invoke(app, ["db", "downgrade", "nonsense"])
+    assert unknown.exit_code == 1
+    assert "nonsense" in _one_red_line(unknown.output)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _one_red_line(output: str) -> str:
+    lines = output.strip().splitlines()
+    assert len(lines) == 1, output
+    assert "Traceback" not in output
+    return lines[0]
+
+
+COMMANDS = {
+    "db upgrade": ["db", "upgrade"],
+    "seed": ["seed"],
+    "keys list": ["keys", "list"],
+    "keys create": ["keys", "create", "--name", "x", "--la", "202"],
+    "context load": ["context", "load", CONTEXT],
+    "boundaries load": ["boundaries", "load", LA_2023],
+    "serve": ["serve"],
+}
+FAILURES = {
+    "unmigrated": ("sqlite:///{tmp}/empty.db", "run `neetmap db upgrade` first"),
+    "bad scheme": ("foo://bar", "is not a database URL neetmap can use"),
+    "no folder": ("sqlite:////nonexistent/dir/x.db", "Could not open the SQLite database"),
+    "no server": ("postgresql://postgres@127.0.0.1:{port}/x", "Could not connect to the database"),
+}
+
+
+@pytest.mark.parametrize(
+    ("command", "failure"),
+    # Upgrading an empty database is what `db upgrade` is for.
+    [(c, f) for c in COMMANDS for f in FAILURES if (c, f) != ("db upgrade", "unmigrated")],
+)
+def test_every_command_fails_in_one_sentence(
+    command: str,
+    failure: str,
+    tmp_path: Path,
+    shared_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("must not serve"))
+    template, expected = FAILURES[failure]
+    url = template.format(tmp=tmp_path, port=_free_port())
+    monkeypatch.setenv("NEETMAP_DATABASE_URL", url)
+    for name in ("BOUNDARIES", "REGIONS", "LA_CODES", "CONTEXT"):
+        monkeypatch.delenv(f"NEETMAP_{name}", raising=False)
+    get_settings.cache_clear()
+    args = [
+        str(shared_dir / arg) if arg in (LA_2023, CONTEXT) else arg for arg in COMMANDS[command]
+    ]
+    try:
+        result = runner.invoke(app, args)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1, result.output
+    assert expected in _one_red_line(result.output)

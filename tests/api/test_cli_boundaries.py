@@ -2,10 +2,12 @@
 
 import json
 import socket
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
@@ -202,3 +204,95 @@ def test_boundary_commands_have_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
     assert result.exit_code == 0
     assert "Usage" in result.output
+
+
+# --- files that are not a national upper-tier layer, and the options for odd files --------
+
+
+@pytest.fixture(scope="module")
+def odd_files(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Variants of the May 2023 file: partial, lower-tier, multi-layer, without .prj."""
+    folder = tmp_path_factory.mktemp("odd")
+    raw = gpd.read_file(shared_dir / LA_2023, engine="pyogrio")
+    england = raw[raw["CTYUA23CD"].str.startswith("E")]
+    england.head(20).to_file(folder / "twenty.gpkg", engine="pyogrio")
+    # A district file: the unitary, metropolitan and London LAs, and no counties.
+    districts = england[~england["CTYUA23CD"].str.startswith("E10")].rename(
+        columns={"CTYUA23CD": "LAD23CD", "CTYUA23NM": "LAD23NM"}
+    )
+    districts.to_file(folder / "lad.gpkg", engine="pyogrio")
+    england.to_file(folder / "layers.gpkg", layer="ctyua", engine="pyogrio")
+    regions = gpd.read_file(shared_dir / REGIONS, engine="pyogrio")
+    regions.to_file(folder / "layers.gpkg", layer="regions", engine="pyogrio", append=True)
+    (folder / "noprj").mkdir()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "'crs' was not provided")
+        england.set_crs(None, allow_override=True).to_file(
+            folder / "noprj" / "ctyua.shp", engine="pyogrio"
+        )
+    (folder / "noprj" / "ctyua.prj").unlink(missing_ok=True)
+    return {
+        "twenty": folder / "twenty.gpkg",
+        "lad": folder / "lad.gpkg",
+        "layers": folder / "layers.gpkg",
+        "noprj": folder / "noprj",
+    }
+
+
+def _load(*args: str) -> Any:
+    return runner.invoke(app, ["boundaries", "load", *args])
+
+
+def test_a_partial_file_needs_allow_partial(
+    migrated: pytest.MonkeyPatch, odd_files: dict[str, Path]
+) -> None:
+    refused = _load(str(odd_files["twenty"]))
+    assert refused.exit_code == 1
+    line = _one_line(refused.output)
+    assert "has only 20 English upper-tier LAs" in line
+    assert "--allow-partial" in line
+    assert _las() == {}
+    allowed = _load(str(odd_files["twenty"]), "--allow-partial")
+    assert allowed.exit_code == 0, allowed.output
+    assert "Loaded 20 LAs" in allowed.output
+
+
+def test_a_district_file_is_named_for_what_it_is(
+    migrated: pytest.MonkeyPatch, odd_files: dict[str, Path], shared_dir: Path
+) -> None:
+    detected = _load(str(odd_files["lad"]))
+    assert detected.exit_code == 1
+    line = _one_line(detected.output)
+    assert "lower-tier Local Authority Districts file (LAD23CD)" in line
+    assert "Counties and Unitary Authorities" in line
+    assert _load(str(shared_dir / LA_2023)).exit_code == 0
+    named = _load(str(odd_files["lad"]), "--code-column", "LAD23CD", "--name-column", "LAD23NM")
+    assert named.exit_code == 1
+    assert "lacks 21 LAs the loaded boundaries have" in _one_line(named.output)
+    assert len(_las()) == 153
+
+
+def test_named_columns_layers_vintage_and_crs(
+    migrated: pytest.MonkeyPatch, odd_files: dict[str, Path], shared_dir: Path
+) -> None:
+    missing = _load(str(shared_dir / LA_2023), "--code-column", "nope")
+    assert missing.exit_code == 1
+    line = _one_line(missing.output)
+    assert line.startswith("No column nope (--code-column) in boundary file CTYUA_MAY_2023")
+    assert "CTYUA23CD, CTYUA23NM" in line
+    wrong_regions = _load(str(shared_dir / LA_2023), "--regions", str(shared_dir / LA_2023))
+    assert wrong_regions.exit_code == 1
+    assert "in regions file CTYUA_MAY_2023_UK_BUC.shp" in _one_line(wrong_regions.output)
+    layers = _load(str(odd_files["layers"]))
+    assert layers.exit_code == 1
+    assert "several layers (ctyua, regions); choose one with --layer" in _one_line(layers.output)
+    chosen = _load(str(odd_files["layers"]), "--layer", "ctyua", "--vintage", "2023-05")
+    assert chosen.exit_code == 0, chosen.output
+    assert "Loaded 153 LAs, vintage 2023-05" in chosen.output
+    assert "Warning" not in chosen.output
+    no_crs = _load(str(odd_files["noprj"]))
+    assert no_crs.exit_code == 1
+    assert "declares no coordinate system" in _one_line(no_crs.output)
+    with_crs = _load(str(odd_files["noprj"]), "--crs", "EPSG:27700")
+    assert with_crs.exit_code == 0, with_crs.output
+    assert _las()["E09000007"].region_code == "E12000007"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -215,3 +216,66 @@ def test_unknown_format_or_geometry_is_a_422_naming_it(
     response = client.get("/api/v1/interventions", params={name: value})
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == name
+
+
+def _polygons_are_rfc7946(geometry: dict[str, Any] | None) -> None:
+    if geometry is None or geometry["type"] not in {"Polygon", "MultiPolygon"}:
+        return
+    geom = shape(geometry)
+    assert geom.is_valid
+    for polygon in getattr(geom, "geoms", [geom]):
+        assert shapely.is_ccw(polygon.exterior)
+        assert not any(shapely.is_ccw(ring) for ring in polygon.interiors)
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "decimals"),
+    [
+        ("/api/v1/areas", {"level": "la"}, 5),
+        ("/api/v1/areas", {"level": "la", "geometry": "simplified", "precision": "3"}, 3),
+        ("/api/v1/areas", {"level": "region", "precision": "2"}, 2),
+        ("/api/v1/areas", {"level": "la", "precision": "1"}, 1),
+        ("/api/v1/areas/E08000035", {"precision": "4"}, 4),
+        ("/api/v1/areas/E12000003", {"geometry": "simplified", "precision": "6"}, 6),
+        ("/api/v1/interventions", {"format": "geojson"}, 5),
+        ("/api/v1/interventions", {"format": "geojson", "geometry": "venues"}, 6),
+        ("/api/v1/coverage", {"format": "geojson", "precision": "3"}, 3),
+        ("/api/v1/export", {"format": "geojson"}, 5),
+    ],
+)
+def test_every_geojson_coordinate_has_at_most_the_decimals_asked_for(
+    geo_client: TestClient,
+    two_records: dict[str, int],
+    path: str,
+    params: dict[str, str],
+    decimals: int,
+) -> None:
+    response = geo_client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    features = body.get("features", [body])
+    assert features
+    # Read the numbers as written, not as Python floats re-printed.
+    raw = json.loads(response.text, parse_float=lambda text: text)
+    written = raw.get("features", [raw])
+    for feature, as_text in zip(features, written, strict=True):
+        _polygons_are_rfc7946(feature["geometry"])
+        numbers = [
+            *_leaves((as_text.get("geometry") or {}).get("coordinates")),
+            *_leaves(as_text.get("bbox")),
+        ]
+        too_long = [
+            n for n in numbers if isinstance(n, str) and len(n.partition(".")[2]) > decimals
+        ]
+        assert too_long == [], feature["id"]
+    if path == "/api/v1/areas" and params["level"] == "la" and decimals == 1:
+        # LAs smaller than the 11 km grid have no shape left at 1 decimal: null, not an error.
+        nulls = {f["id"] for f in features if f["geometry"] is None}
+        assert "E09000001" in nulls
+        assert len(nulls) < len(features) / 4
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [] if value is None else [value]

@@ -157,9 +157,11 @@ def test_chain_of_changes_is_followed(registry: LACodeRegistry) -> None:
 def test_barnsley_new_code_maps_to_the_loaded_one(registry: LACodeRegistry) -> None:
     result = registry.resolve("E08000038")
     assert result.codes == ("E08000016",)
-    assert result.resolved_from == "superseded_gss"
-    assert result.warning is not None
-    assert "after the loaded boundaries" in result.warning
+    assert result.resolved_from == "newer_gss"
+    assert result.warning == (
+        "E08000038 (Barnsley) is newer than the loaded boundaries (in use from 1 May 2025); "
+        "they show that area as E08000016 Barnsley."
+    )
 
 
 def test_barnsley_old_code_maps_forward_when_new_code_is_loaded(
@@ -183,8 +185,9 @@ def test_2021_vintage_keeps_cumbria_current(registry_2021: LACodeRegistry) -> No
     result = registry_2021.resolve("E10000006")
     assert (result.codes, result.resolved_from, result.warning) == (("E10000006",), "gss", None)
     newer = registry_2021.resolve("E06000063")
-    assert newer.codes == ("E10000006",)
+    assert (newer.codes, newer.resolved_from) == (("E10000006",), "newer_gss")
     assert newer.warning is not None
+    assert "newer than the loaded boundaries" in newer.warning
 
 
 def test_every_resolution_is_in_the_loaded_vintage(registry: LACodeRegistry) -> None:

@@ -1,12 +1,19 @@
-"""Tests for geodata.geometry: repair, orientation, simplification, rounding, bounds."""
+"""Tests for geodata.geometry: repair, orientation, simplification, bounds."""
 
+import numpy as np
 import pytest
 import shapely
+import shapely.ops
 from shapely.geometry import GeometryCollection, LineString, MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geodata.errors import InvalidGeometryError
-from geodata.geometry import bounds_of, normalise_polygonal, round_coordinates, simplify_for_level
+from geodata.geometry import (
+    bounds_of,
+    normalise_polygonal,
+    simplify_coverage,
+    simplify_for_level,
+)
 
 # A clockwise square with a counter-clockwise hole: the opposite of RFC 7946.
 CW_SQUARE_WITH_CCW_HOLE = Polygon(
@@ -100,35 +107,19 @@ def test_simplify_rejects_negative_tolerance() -> None:
         simplify_for_level(Point(0, 0).buffer(1.0), -1.0)
 
 
-def test_round_coordinates_rounds_without_snapping_topology() -> None:
-    square = Polygon([(0.123456, 0.0), (1.987654, 0.0), (1.987654, 1.5), (0.123456, 1.5)])
-    result = round_coordinates(square, 2)
-    assert isinstance(result, Polygon)
-    assert list(result.exterior.coords)[:2] == [(0.12, 0.0), (1.99, 0.0)]
-
-
-def test_round_coordinates_repairs_what_rounding_breaks() -> None:
-    # A notch 0.008 wide: rounding to 2 decimals makes its sides coincide.
-    notched = Polygon(
-        [(0, 0), (2, 0), (2, 1), (1.004, 1), (1.004, 0.5), (0.996, 0.5), (0.996, 1), (0, 1)]
+def test_simplify_coverage_keeps_shared_borders_together() -> None:
+    # Two halves of a wobbly disc: simplified apart, their common edge would split in two.
+    disc = Point(0, 0).buffer(1.0, quad_segs=64)
+    wobbly = shapely.LineString(
+        [(0, -2), *[(0.01 * (-1) ** i, -1 + i / 50) for i in range(101)], (0, 2)]
     )
-    assert notched.is_valid
-    assert not shapely.transform(notched, lambda c: c.round(2)).is_valid
-    result = round_coordinates(notched, 2)
-    assert isinstance(result, MultiPolygon)
-    assert result.is_valid
-    assert result.area == pytest.approx(2.0)
-    assert {round(x, 2) for x, _ in shapely.get_coordinates(result)} <= {0.0, 1.0, 2.0}
-
-
-def test_round_coordinates_keeps_points() -> None:
-    assert round_coordinates(Point(-1.549123, 53.800849), 3).equals(Point(-1.549, 53.801))
-
-
-def test_round_coordinates_raises_when_a_polygon_collapses() -> None:
-    sliver = Polygon([(0, 0), (1, 0), (1, 0.004), (0, 0.004)])
-    with pytest.raises(InvalidGeometryError):
-        round_coordinates(sliver, 2)
+    left, right = shapely.get_parts(shapely.ops.split(disc, wobbly))
+    result = simplify_coverage([left, right], 0.05)
+    assert all(isinstance(part, MultiPolygon) and part.is_valid for part in result)
+    assert shapely.coverage_is_valid(np.asarray(result, dtype=object))
+    assert shapely.get_num_coordinates(result[0]) < shapely.get_num_coordinates(left) / 2
+    apart = [simplify_for_level(part, 0.05) for part in (left, right)]
+    assert not shapely.coverage_is_valid(np.asarray(apart, dtype=object))
 
 
 def test_bounds_of() -> None:

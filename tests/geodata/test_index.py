@@ -47,6 +47,13 @@ def test_intersecting(squares: AreaIndex) -> None:
     assert squares.intersecting(3.0, 3.0, 4.0, 4.0) == []
 
 
+def test_degenerate_boxes_are_points_and_lines(squares: AreaIndex) -> None:
+    assert squares.intersecting(0.5, 0.5, 0.5, 0.5) == squares.containing(0.5, 0.5) == ["A"]
+    assert squares.intersecting(0.5, 0.5, 2.5, 0.5) == ["A", "B"]
+    assert squares.intersecting(0.5, 0.5, 0.5, 0.9) == ["A"]
+    assert squares.intersecting(5.0, 5.0, 5.0, 5.0) == []
+
+
 def test_intersecting_rejects_inverted_bbox(squares: AreaIndex) -> None:
     with pytest.raises(ValueError, match="bbox"):
         squares.intersecting(1.0, 0.0, 0.0, 1.0)

@@ -9,15 +9,14 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon
 
+from geodata.columns import LowerTierFileError, detect_code_columns, vintage_from
 from geodata.crs import WGS84
 from geodata.errors import BoundaryFileError, GeodataError, UnsupportedCRSError
 from geodata.io import (
-    detect_code_columns,
     dissolve_regions,
     find_boundary_file,
     read_la_boundaries,
     read_region_boundaries,
-    vintage_from,
 )
 
 LA_2021_BUC = "boundaries/ctyua_2021_buc"
@@ -75,8 +74,6 @@ def test_find_boundary_file_missing(tmp_path: Path) -> None:
         (["FID", "CTYUA23CD", "CTYUA23NM", "geometry"], ("CTYUA23CD", "CTYUA23NM")),
         (["CTYUA24CD", "CTYUA24NM"], ("CTYUA24CD", "CTYUA24NM")),
         (["ctyua23cd", "ctyua23nm"], ("ctyua23cd", "ctyua23nm")),
-        (["RGN23CD", "RGN23NM", "BNG_E"], ("RGN23CD", "RGN23NM")),
-        (["LAD24CD", "LAD24NM"], ("LAD24CD", "LAD24NM")),
         (["UTLA22CD", "UTLA22NM"], ("UTLA22CD", "UTLA22NM")),
         (["RGN23CD", "RGN23NM", "CTYUA23CD", "CTYUA23NM"], ("CTYUA23CD", "CTYUA23NM")),
         (["CTYUA21CD", "CTYUA23CD", "CTYUA23NM", "CTYUA21NM"], ("CTYUA23CD", "CTYUA23NM")),
@@ -86,14 +83,24 @@ def test_detect_code_columns(columns: list[str], expected: tuple[str, str]) -> N
     assert detect_code_columns(columns) == expected
 
 
+def test_a_district_file_is_not_taken_for_upper_tier_las() -> None:
+    with pytest.raises(LowerTierFileError, match="lower-tier") as caught:
+        detect_code_columns(["LAD23CD", "LAD23NM"], what="boundary file lad.gpkg")
+    assert caught.value.message.startswith("Boundary file lad.gpkg is a lower-tier")
+    assert "Counties and Unitary Authorities (CTYUA)" in caught.value.message
+    assert detect_code_columns(["LAD23CD", "LAD23NM", "CTYUA23CD", "CTYUA23NM"])[0] == "CTYUA23CD"
+
+
 def test_detect_code_columns_for_regions_only() -> None:
     columns = ["CTYUA23CD", "CTYUA23NM", "RGN23CD", "RGN23NM"]
     assert detect_code_columns(columns, ("RGN",)) == ("RGN23CD", "RGN23NM")
+    assert detect_code_columns(["RGN23CD", "RGN23NM", "BNG_E"], ("RGN",)) == ("RGN23CD", "RGN23NM")
 
 
 def test_detect_code_columns_names_what_it_found() -> None:
-    with pytest.raises(BoundaryFileError, match="columns found: id, label, geometry"):
+    with pytest.raises(BoundaryFileError, match="columns found: id, label, geometry") as caught:
         detect_code_columns(["id", "label", "geometry"])
+    assert "--code-column and --name-column" in caught.value.message
 
 
 def test_detect_code_columns_needs_a_name_column() -> None:
@@ -287,3 +294,70 @@ def test_grid_coordinates_declared_as_degrees(tmp_path: Path) -> None:
     frame.to_file(tmp_path / "areas.gpkg", engine="pyogrio")
     with pytest.raises(UnsupportedCRSError, match="do not fit"):
         read_la_boundaries(tmp_path / "areas.gpkg")
+
+
+# --- options for files detection cannot read alone ------------------------------------
+
+
+def test_a_named_column_that_is_missing_is_named(shared_geodata: Path) -> None:
+    with pytest.raises(BoundaryFileError) as caught:
+        read_la_boundaries(shared_geodata / LA_2023_BSC, code_column="nope")
+    message = caught.value.message
+    assert message.startswith("No column nope (--code-column) in boundary file Counties_and")
+    assert "its columns: FID, CTYUA23CD, CTYUA23NM" in message
+
+
+def test_a_wrong_regions_file_is_called_the_regions_file(shared_geodata: Path) -> None:
+    with pytest.raises(BoundaryFileError) as caught:
+        read_region_boundaries(shared_geodata / LA_2023_BSC)
+    assert caught.value.message.startswith("No area code column (RGNyyCD) in regions file")
+    assert "ONS English regions file" in caught.value.message
+
+
+def _two_layers(path: Path, second_geometry: shapely.Geometry | None) -> Path:
+    las = gpd.GeoDataFrame(
+        {"CTYUA23CD": ["E06000001"], "CTYUA23NM": ["Hartlepool"]},
+        geometry=[shapely.box(-1.3, 54.6, -1.2, 54.7)],
+        crs=WGS84,
+    )
+    las.to_file(path, layer="ctyua", engine="pyogrio")
+    other = gpd.GeoDataFrame({"note": ["x"]}, geometry=[second_geometry], crs=WGS84)
+    other.to_file(path, layer="notes", engine="pyogrio", append=True)
+    return path
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_geopackage_with_several_layers_asks_for_one(tmp_path: Path) -> None:
+    file = _two_layers(tmp_path / "both.gpkg", shapely.box(0, 51, 1, 52))
+    with pytest.raises(BoundaryFileError) as caught:
+        read_la_boundaries(file)
+    assert caught.value.message == (
+        "Boundary file both.gpkg has several layers (ctyua, notes); choose one with --layer."
+    )
+    assert list(read_la_boundaries(file, layer="ctyua")["code"]) == ["E06000001"]
+    with pytest.raises(BoundaryFileError, match="No layer nope in boundary file both.gpkg"):
+        read_la_boundaries(file, layer="nope")
+
+
+@pytest.mark.filterwarnings("error")
+def test_the_only_polygon_layer_is_taken(tmp_path: Path) -> None:
+    file = _two_layers(tmp_path / "with_points.gpkg", shapely.Point(0, 51))
+    assert list(read_la_boundaries(file)["code"]) == ["E06000001"]
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_crs_option_reads_a_shapefile_without_prj(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame(
+        {"CTYUA23CD": ["E06000001"], "CTYUA23NM": ["Hartlepool"]},
+        geometry=[shapely.box(445000, 525000, 455000, 535000)],
+        crs=None,
+    )
+    frame.to_file(tmp_path / "areas.shp", engine="pyogrio")
+    with pytest.raises(UnsupportedCRSError, match="--crs EPSG:27700"):
+        read_la_boundaries(tmp_path)
+    las = read_la_boundaries(tmp_path, crs="EPSG:27700")
+    lon, lat = las.geometry.iloc[0].representative_point().coords[0]
+    assert -1.4 < lon < -1.1
+    assert 54.6 < lat < 54.8
+    with pytest.raises(UnsupportedCRSError, match="not a coordinate system"):
+        read_la_boundaries(tmp_path, crs="EPSG:999999")

@@ -8,7 +8,13 @@ from typing import Any
 
 import pytest
 
-from geodata.ons import ONS_CTYUA_LAYERS, DownloadError, cache_path, download_layer
+from geodata.ons import (
+    ONS_CTYUA_LAYERS,
+    DownloadError,
+    cache_path,
+    download_layer,
+    object_id_field,
+)
 from tests.arcgis_server import FakeArcGIS, serve_arcgis
 
 BSC_2023 = (
@@ -32,11 +38,11 @@ def bsc_features() -> list[dict[str, Any]]:
     return features
 
 
-def _tiny(n: int) -> list[dict[str, Any]]:
+def _tiny(n: int, id_field: str = "FID") -> list[dict[str, Any]]:
     return [
         {
             "type": "Feature",
-            "properties": {"FID": i, "CTYUA23CD": f"E06{i:06d}"},
+            "properties": {id_field: i, "CTYUA23CD": f"E06{i:06d}"},
             "geometry": {"type": "Point", "coordinates": [0.0, 51.0]},
         }
         for i in range(1, n + 1)
@@ -96,7 +102,7 @@ def test_transient_failures_are_retried(tmp_path: Path) -> None:
     with serve_arcgis(fake):
         dest = download_layer(fake.query_url, tmp_path / "out.geojson", page_size=5, backoff=0)
     assert len(_read(dest)["features"]) == 7
-    assert len(fake.requests) == 2 + 1 + 2  # two failures, the count, two pages
+    assert len(fake.requests) == 2 + 1 + 1 + 2  # two failures, the layer, the count, two pages
 
 
 def test_persistent_failure_gives_up_and_leaves_nothing(tmp_path: Path) -> None:
@@ -123,7 +129,42 @@ def test_arcgis_error_body_is_a_failure(tmp_path: Path) -> None:
     fake = FakeArcGIS(_tiny(3), error_body=error)
     with serve_arcgis(fake), pytest.raises(DownloadError, match="Invalid or missing input"):
         download_layer(fake.query_url, tmp_path / "out.geojson", backoff=0)
-    assert len(fake.requests) == 1  # a refused query is not retried
+    assert len(fake.requests) == 2  # the layer, then the refused query, not retried
+
+
+@pytest.mark.parametrize("id_field", ["OBJECTID", "FID"])
+def test_pages_are_ordered_by_the_layers_own_object_id(tmp_path: Path, id_field: str) -> None:
+    fake = FakeArcGIS(_tiny(12, id_field), object_id_field=id_field)
+    with serve_arcgis(fake):
+        dest = download_layer(fake.query_url, tmp_path / "out.geojson", page_size=5, backoff=0)
+    assert len(_read(dest)["features"]) == 12
+    pages = [request for request in fake.requests if "resultOffset" in request]
+    assert {page["orderByFields"] for page in pages} == {id_field}
+
+
+def test_a_layer_without_object_id_pages_by_offset_alone(tmp_path: Path) -> None:
+    features = [
+        {"type": "Feature", "properties": {"CTYUA23CD": f"E06{i:06d}"}, "geometry": None}
+        for i in range(1, 8)
+    ]
+    fake = FakeArcGIS(features, object_id_field=None)
+    with serve_arcgis(fake):
+        dest = download_layer(fake.query_url, tmp_path / "out.geojson", page_size=3, backoff=0)
+    assert _codes(_read(dest)["features"]) == _codes(features)
+    assert all("orderByFields" not in request for request in fake.requests)
+
+
+def test_object_id_field_from_layer_metadata() -> None:
+    assert object_id_field({"objectIdField": "OBJECTID_1"}) == "OBJECTID_1"
+    oid = {
+        "fields": [
+            {"name": "a", "type": "esriFieldTypeString"},
+            {"name": "ID", "type": "esriFieldTypeOID"},
+        ]
+    }
+    assert object_id_field(oid) == "ID"
+    assert object_id_field({"fields": "nonsense"}) is None
+    assert object_id_field({}) is None
 
 
 def test_existing_file_is_replaced_only_on_success(tmp_path: Path) -> None:

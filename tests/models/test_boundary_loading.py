@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import MultiPolygon
@@ -13,21 +14,22 @@ from sqlmodel import Session, col, select
 
 from api.migrations import upgrade
 from geodata.codes import load_dfe_la_codes
+from geodata.completeness import PartialBoundariesError
 from geodata.crs import WGS84
 from geodata.errors import BoundaryFileError, UnsupportedCRSError
 from geodata.io import read_la_boundaries, read_region_boundaries
 from geodata.regions import RegionError
 from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.boundary import BoundaryLoad, DfeLACode
-from models.boundary_loading import (
-    boundaries_loaded,
-    latest_boundary_load,
-    read_boundary_inputs,
-    replace_boundaries,
-)
+from models.boundary_loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
+from models.catalogue import boundary_version
+from models.drafts import InterventionDraft
 from models.engine import create_db_engine
 from models.intervention import Intervention, InterventionArea
 from models.queries.interventions import ensure_areas
+from models.queries.new_submissions import insert_submissions
+from models.queries.submissions import history, read_head
+from models.versioning import Actor, draft_of, snapshot_of
 from tests.conftest import discard_database, empty_database_url
 
 LA_2023 = "geodata/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp"
@@ -100,7 +102,7 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
 ) -> None:
     with Session(fresh) as session:
         assert not boundaries_loaded(session)
-        assert latest_boundary_load(session) is None
+        assert boundary_version(session) is None
     load = _load(fresh, las_2023)
     las, regions = _areas(fresh, LEVEL_LA), _areas(fresh, LEVEL_REGION)
     assert (load.la_count, load.region_count, load.regions_from, load.vintage) == (
@@ -123,12 +125,14 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
         assert isinstance(area.geom_simplified, MultiPolygon)
         assert area.geom_simplified.is_valid
         assert (area.min_lon, area.min_lat, area.max_lon, area.max_lat) == area.geom.bounds
+    # Neighbours were simplified together: their borders still meet, without gaps or overlaps.
+    for level in (las, regions):
+        simplified = np.asarray([area.geom_simplified for area in level.values()], dtype=object)
+        assert shapely.coverage_is_valid(simplified)
     assert regions["E12000007"].geom.contains(shapely.Point(-0.1357, 51.5390))  # Camden Town
     with Session(fresh) as session:
         assert boundaries_loaded(session)
-        latest = latest_boundary_load(session)
-        assert latest is not None
-        assert latest.id == load.id
+        assert boundary_version(session) == load.id
 
 
 def test_regions_come_from_the_regions_file(fresh: Engine, shared_dir: Path) -> None:
@@ -219,14 +223,12 @@ def test_bad_files_raise_and_leave_boundaries_untouched(
         _write_tiny(tmp_path, "new.geojson", {"CTYUA23CD": "E06000999", "CTYUA23NM": "N"}, WGS84)
     )
     with Session(fresh) as session, pytest.raises(RegionError, match="E06000999"):
-        replace_boundaries(session, unknown, vintage="2023", source="test")
+        replace_boundaries(session, unknown, vintage="2023", source="test", allow_partial=True)
     las = _areas(fresh, LEVEL_LA)
     assert len(las) == 153
     assert all(area.geom is not None for area in las.values())
     with Session(fresh) as session:
-        latest = latest_boundary_load(session)
-        assert latest is not None
-        assert latest.id == first.id
+        assert boundary_version(session) == first.id
         assert len(session.exec(select(BoundaryLoad)).all()) == 1
 
 
@@ -264,6 +266,100 @@ def test_loading_twice_gives_the_same_areas_and_a_new_version(
     assert first.id is not None
     assert second.id > first.id
     with Session(fresh) as session:
-        latest = latest_boundary_load(session)
-        assert latest is not None
-        assert latest.id == second.id
+        assert boundary_version(session) == second.id
+
+
+def test_a_partial_file_does_not_replace_the_national_set(
+    fresh: Engine, las_2023: gpd.GeoDataFrame
+) -> None:
+    twenty = las_2023[las_2023["code"].str.startswith("E09")].head(20)
+    with Session(fresh) as session, pytest.raises(PartialBoundariesError) as caught:
+        replace_boundaries(session, twenty, vintage="2023", source="test")
+    assert "has only 20 English upper-tier LAs" in caught.value.message
+    assert "--allow-partial" in caught.value.message
+    first = _load(fresh, las_2023)
+    without_kent = las_2023[las_2023["code"] != "E10000016"]
+    with Session(fresh) as session, pytest.raises(PartialBoundariesError) as caught:
+        replace_boundaries(session, without_kent, vintage="2023", source="test")
+    assert "lacks 1 LAs the loaded boundaries have (E10000016 Kent)" in caught.value.message
+    with Session(fresh) as session:
+        assert boundary_version(session) == first.id
+    partial = _load(fresh, without_kent, allow_partial=True)
+    assert partial.la_count == 152
+
+
+def test_a_reorganisation_is_not_a_partial_file(
+    fresh: Engine, las_2021: gpd.GeoDataFrame, las_2023: gpd.GeoDataFrame
+) -> None:
+    # Cumbria, North Yorkshire and Somerset go, but their successors come: no refusal.
+    _load(fresh, las_2021)
+    assert _load(fresh, las_2023).la_count == 153
+    assert _load(fresh, las_2021).la_count == 152
+
+
+def _history(engine: Engine, intervention_id: int) -> list[tuple[str, list[str], list[str]]]:
+    """(action, LA codes, changed fields) of each version, oldest first; all serialisable."""
+    from api.services.submissions import version_public
+
+    with Session(engine) as session:
+        versions = history(session, intervention_id)
+        public = [version_public(version) for version in versions]
+        return [(v.action, v.snapshot["la_codes"], v.changed) for v in public]
+
+
+def _live_matches_latest_version(engine: Engine, intervention_id: int) -> bool:
+    with Session(engine) as session:
+        row = session.get(Intervention, intervention_id)
+        assert row is not None
+        latest = history(session, intervention_id)[-1]
+        head = read_head(session, intervention_id)
+        return head.version == latest.number and latest.snapshot == snapshot_of(draft_of(row))
+
+
+def test_a_round_trip_of_vintages_brings_records_back_on_the_record(
+    fresh: Engine, las_2021: gpd.GeoDataFrame, las_2023: gpd.GeoDataFrame
+) -> None:
+    _load(fresh, las_2023)
+    seeded = _intervention(fresh, "E06000063")  # loaded without history, like the seed
+    with Session(fresh) as session:
+        draft = InterventionDraft(name="Cumberland mentoring", la_codes=["E06000063"])
+        (submitted,) = insert_submissions(session, [draft], Actor(None, "Cumberland team"))
+        session.commit()
+
+    _load(fresh, las_2021)
+    for record in (seeded, submitted):
+        assert _links(fresh, record) == {"E10000006"}
+        assert _live_matches_latest_version(fresh, record)
+    county = _intervention(fresh, "E10000006")  # named the county itself
+
+    _load(fresh, las_2023)
+    # Back to what each record was submitted with, not spread over Westmorland and Furness.
+    for record in (seeded, submitted):
+        assert _links(fresh, record) == {"E06000063"}
+        assert _live_matches_latest_version(fresh, record)
+    assert _links(fresh, county) == {"E06000063", "E06000064"}
+    assert _live_matches_latest_version(fresh, county)
+    moved = [
+        ("boundaries", ["E10000006"], ["la_codes"]),
+        ("boundaries", ["E06000063"], ["la_codes"]),
+    ]
+    assert _history(fresh, seeded) == [("baseline", ["E06000063"], []), *moved]
+    assert _history(fresh, submitted)[0][:2] == ("created", ["E06000063"])
+    assert _history(fresh, submitted)[1:] == moved
+    assert _history(fresh, county) == [
+        ("baseline", ["E10000006"], []),
+        ("boundaries", ["E06000063", "E06000064"], ["la_codes"]),
+    ]
+    with Session(fresh) as session:
+        versions = history(session, seeded)
+        assert {(v.key_name, v.state) for v in versions[1:]} == {("neetmap", "published")}
+
+
+def test_a_reload_of_the_same_vintage_writes_no_history(
+    fresh: Engine, las_2023: gpd.GeoDataFrame
+) -> None:
+    _load(fresh, las_2023)
+    record = _intervention(fresh, "E06000063")
+    _load(fresh, las_2023)
+    with Session(fresh) as session:
+        assert list(history(session, record)) == []
