@@ -10,33 +10,20 @@ and the same report is printed, and problems end in exit code 1.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import httpx
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlmodel import Session
 
 from api.auth import Caller
+from api.commands.common import console, database_session, fail, say, warn
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
-from api.settings import get_settings
 from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.engine import create_db_engine, for_writing
-from models.errors import DomainError
 from models.queries.accounts import authenticate
-
-console = Console(stderr=True)
-
-
-def _fail(message: str) -> NoReturn:
-    console.print(message, style="red", markup=False, highlight=False, soft_wrap=True)
-    raise typer.Exit(1)
 
 
 def import_file(
@@ -60,7 +47,7 @@ def import_file(
     try:
         data = file.read_bytes()
     except OSError as exc:
-        _fail(f"Could not read {file}: {exc.strerror or exc}.")
+        fail(f"Could not read {file}: {exc.strerror or exc}.")
     report = (
         _remote_import(url, key.strip(), data, file.name, dry_run=dry_run)
         if url
@@ -91,7 +78,7 @@ def _remote_import(url: str, key: str, data: bytes, name: str, *, dry_run: bool)
             timeout=httpx.Timeout(600, connect=15),
         )
     except httpx.HTTPError as exc:
-        _fail(f"Could not send the file to {endpoint}: {exc}.")
+        fail(f"Could not send the file to {endpoint}: {exc}.")
     body = _json(response)
     try:
         if "report" in body:  # refused as a whole (422, or 403 for LAs outside the key)
@@ -102,7 +89,7 @@ def _remote_import(url: str, key: str, data: bytes, name: str, *, dry_run: bool)
         pass
     error = body.get("error")
     message = (error.get("message") if isinstance(error, dict) else None) or response.reason_phrase
-    _fail(f"{endpoint} answered {response.status_code}: {message}")
+    fail(f"{endpoint} answered {response.status_code}: {message}")
 
 
 def _json(response: httpx.Response) -> dict[str, Any]:
@@ -111,7 +98,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        _fail(
+        fail(
             f"{response.request.url} answered {response.status_code} without a neetmap "
             "report: is the address right?"
         )
@@ -120,47 +107,37 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 
 def _local_import(key: str, data: bytes, *, dry_run: bool) -> ImportReport:
     """Run the import against the configured database, committing only a complete import."""
-    settings = get_settings()
-    engine = for_writing(create_db_engine(settings.database_url))
-    try:
-        with Session(engine) as session:
-            caller_key = authenticate(session, key)
-            if caller_key is None:
-                _fail("The API key is not valid: it is wrong or has been revoked.")
-            version = boundary_version(session)
-            if version is None:
-                _fail(NO_BOUNDARIES)
-            catalogue = load_catalogue(session, version)
-            columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-            with Progress(
-                *columns, console=console, transient=True, disable=not console.is_terminal
-            ) as bar:
-                task = bar.add_task("Reading the file", total=None)
-                outcome = run_import(
-                    session,
-                    catalogue,
-                    Caller(caller_key),
-                    data,
-                    dry_run=dry_run,
-                    progress=lambda stage, done, total: bar.update(
-                        task, description=stage, completed=done, total=total
-                    ),
-                )
-            if outcome.report.stored:
-                session.commit()
-    except (OperationalError, ProgrammingError):
-        safe = make_url(settings.database_url).render_as_string(hide_password=True)
-        _fail(f"Could not use the database at {safe}: is it reachable and migrated?")
-    except DomainError as exc:
-        _fail(exc.message)
-    finally:
-        engine.dispose()
+    with database_session() as session:
+        caller_key = authenticate(session, key)
+        if caller_key is None:
+            fail("The API key is not valid: it is wrong or has been revoked.")
+        version = boundary_version(session)
+        if version is None:
+            fail(NO_BOUNDARIES)
+        catalogue = load_catalogue(session, version)
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(
+            *columns, console=console, transient=True, disable=not console.is_terminal
+        ) as bar:
+            task = bar.add_task("Reading the file", total=None)
+            outcome = run_import(
+                session,
+                catalogue,
+                Caller(caller_key),
+                data,
+                dry_run=dry_run,
+                progress=lambda stage, done, total: bar.update(
+                    task, description=stage, completed=done, total=total
+                ),
+            )
+        if outcome.report.stored:
+            session.commit()
     return outcome.report
 
 
 def _print_report(file: Path, report: ImportReport) -> None:
     for warning in report.warnings:
-        console.print(warning, style="yellow", markup=False, highlight=False, soft_wrap=True)
+        warn(warning)
     if report.problems:
         table = Table("row", "column", "problem", title=f"Problems in {file.name}")
         for problem in report.problems:
@@ -172,9 +149,4 @@ def _print_report(file: Path, report: ImportReport) -> None:
         outcome = "Dry run: nothing was stored."
     else:
         outcome = "Nothing was stored: fix the problems above and import the file again."
-    console.print(
-        f"{file.name}: {report.rows_read} rows read, {report.rows_valid} valid. {outcome}",
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
+    say(f"{file.name}: {report.rows_read} rows read, {report.rows_valid} valid. {outcome}")

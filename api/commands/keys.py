@@ -15,8 +15,8 @@ from rich.table import Table
 from sqlmodel import Session
 
 from api.commands.common import database_session, fail, say, warn
-from models.account import ROLES, Role
 from geodata.errors import GeodataError
+from models.account import ROLES, Role
 from models.catalogue import NO_BOUNDARIES, AreaCatalogue, boundary_version, load_catalogue
 from models.combined_authorities import combined_authority_named, find_combined_authority
 from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key
