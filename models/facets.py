@@ -14,21 +14,17 @@ import threading
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Table, Text, cast, func, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlmodel import Session
 
 from models.area import LEVEL_LA, Area
+from models.base import table_of
 from models.boundary import BoundaryLoad
 from models.crosstab import Facet, Ids, parse_ids
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.typology import DIMENSIONS
 
 DataVersion = tuple[Any, ...]
-
-
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
 
 
 def id_list(session: Session, column: ColumnElement[Any]) -> ColumnElement[str]:
@@ -40,7 +36,7 @@ def id_list(session: Session, column: ColumnElement[Any]) -> ColumnElement[str]:
 
 def data_version(session: Session) -> DataVersion:
     """What changes whenever any facet can: separate scalar subqueries, each an index lookup."""
-    intervention, loads = _table(Intervention), _table(BoundaryLoad)
+    intervention, loads = table_of(Intervention), table_of(BoundaryLoad)
     statement = select(
         select(func.count()).select_from(intervention).scalar_subquery(),
         select(func.max(intervention.c.id)).scalar_subquery(),
@@ -52,8 +48,8 @@ def data_version(session: Session) -> DataVersion:
 
 def read_facet(session: Session, dimension: str) -> Facet:
     """Each value of a dimension -> the distinct ids of the interventions carrying it."""
-    link, term, area = _table(InterventionArea), _table(InterventionTerm), _table(Area)
-    intervention = _table(Intervention)
+    link, term, area = table_of(InterventionArea), table_of(InterventionTerm), table_of(Area)
+    intervention = table_of(Intervention)
     if dimension == "la":
         value, ids = link.c.area_code, link.c.intervention_id
         statement = select(value, id_list(session, ids)).group_by(value)

@@ -11,21 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true
-from sqlmodel import SQLModel, col
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlmodel import col
 
-from models.area import Area
+from models.base import table_of
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.typology import AGE_BAND_RANGES
-
-
-def _table(model: type[SQLModel]) -> Table:
-    """The Core table. Criteria are uncorrelated `id IN (SELECT ...)` subqueries: they use the
-    (dimension, slug, id) and (area_code, id) indexes on SQLite, and cannot be correlated by
-    mistake to an outer query (area counts, stats) that joins the same tables."""
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
 
 PUBLIC_STATES: tuple[str, ...] = ("published",)
 
@@ -43,7 +34,6 @@ class InterventionFilter:
     all_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     statuses: tuple[str, ...] = ()
     area_sets: tuple[tuple[str, ...], ...] = ()
-    region_codes: tuple[str, ...] | None = None
     age: int | None = None
     text: str | None = None
     active_on: date | None = None
@@ -60,8 +50,6 @@ class InterventionFilter:
         if self.statuses:
             clauses.append(col(Intervention.status).in_(self.statuses))
         clauses.extend(_serves_any(codes) for codes in self.area_sets)
-        if self.region_codes is not None:
-            clauses.append(_serves_region(self.region_codes))
         if self.age is not None:
             clauses.append(_serves_age(self.age))
         if self.text:
@@ -77,24 +65,18 @@ class InterventionFilter:
 
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
-    term = _table(InterventionTerm).c
+    """Criteria are uncorrelated `id IN (SELECT ...)` subqueries on Core tables: they use the
+    (dimension, slug, id) and (area_code, id) indexes on SQLite, and cannot be correlated by
+    mistake to an outer query (area counts, stats) that joins the same tables."""
+    term = table_of(InterventionTerm).c
     return col(Intervention.id).in_(
         select(term.intervention_id).where(term.dimension == dimension, term.slug.in_(slugs))
     )
 
 
 def _serves_any(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link = _table(InterventionArea).c
+    link = table_of(InterventionArea).c
     return col(Intervention.id).in_(select(link.intervention_id).where(link.area_code.in_(codes)))
-
-
-def _serves_region(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link_table, area_table = _table(InterventionArea), _table(Area)
-    return col(Intervention.id).in_(
-        select(link_table.c.intervention_id)
-        .select_from(link_table.join(area_table, area_table.c.code == link_table.c.area_code))
-        .where(area_table.c.region_code.in_(codes))
-    )
 
 
 def _serves_age(age: int) -> ColumnElement[bool]:
@@ -105,7 +87,7 @@ def _serves_age(age: int) -> ColumnElement[bool]:
         func.coalesce(col(Intervention.age_min), 0) <= age,
         func.coalesce(col(Intervention.age_max), 200) >= age,
     )
-    term = _table(InterventionTerm).c
+    term = table_of(InterventionTerm).c
     has_bands = col(Intervention.id).in_(
         select(term.intervention_id).where(term.dimension == "age_band")
     )

@@ -7,27 +7,23 @@ a list total.
 
 from __future__ import annotations
 
-from sqlalchemy import Table, distinct, func, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import distinct, func, select
+from sqlmodel import Session
 
 from models.area import LEVEL_REGION, Area
+from models.base import table_of
 from models.context import ContextLoad
 from models.filters import InterventionFilter
 from models.intervention import Intervention, InterventionArea
 
 
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
-
 def count_by_area(session: Session, flt: InterventionFilter, level: str) -> dict[str, int]:
     """Matching interventions per LA code, or per region code for level 'region'."""
-    link = _table(InterventionArea)
-    intervention = _table(Intervention)
+    link = table_of(InterventionArea)
+    intervention = table_of(Intervention)
     joined = link.join(intervention, intervention.c.id == link.c.intervention_id)
     if level == LEVEL_REGION:
-        area = _table(Area)
+        area = table_of(Area)
         statement = (
             select(area.c.region_code, func.count(distinct(intervention.c.id)))
             .select_from(joined.join(area, area.c.code == link.c.area_code))
@@ -48,7 +44,7 @@ def change_stamp(session: Session) -> tuple[object, ...]:
     """Changes whenever any area count or context figure can: the newest intervention write
     (every write path bumps `updated_at`; records are withdrawn, never deleted), the newest id,
     and the newest context load. Three index lookups, so a layer cache can check it per request."""
-    intervention, context = _table(Intervention), _table(ContextLoad)
+    intervention, context = table_of(Intervention), table_of(ContextLoad)
     statement = select(
         select(func.max(intervention.c.updated_at)).scalar_subquery(),
         select(func.max(intervention.c.id)).scalar_subquery(),

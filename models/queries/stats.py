@@ -13,9 +13,10 @@ import itertools
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from sqlalchemy import Table, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import select
+from sqlmodel import Session
 
+from models.base import table_of
 from models.crosstab import Cell, Ids, cross_counts, parse_ids
 from models.facets import FacetCache, id_list, read_facet
 from models.filters import InterventionFilter
@@ -25,14 +26,9 @@ from models.typology import DIMENSIONS
 GROUP_DIMENSIONS: Final[tuple[str, ...]] = ("la", "region", *DIMENSIONS)
 
 
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
-
 def matching_ids(session: Session, flt: InterventionFilter) -> Ids:
     """Ids of the interventions matching the filter (each once)."""
-    intervention = _table(Intervention)
+    intervention = table_of(Intervention)
     statement = select(id_list(session, intervention.c.id)).where(flt.where())
     return parse_ids(session.connection().execute(statement).scalar_one())
 
