@@ -116,6 +116,11 @@ async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     return response
 
 
+def query_problem(field: str, message: str) -> FieldProblem:
+    """A problem with a query parameter, located as such in the error details."""
+    return FieldProblem(field, message, location="query")
+
+
 _HEADER_FIELDS = frozenset({"Authorization", "If-Match", "Content-Type", "Content-Length"})
 
 
@@ -125,7 +130,7 @@ def _field_details(problems: Any) -> list[ErrorDetail]:
             field=p.field,
             message=p.message,
             row=p.row,
-            location="header" if p.field in _HEADER_FIELDS else None,
+            location=p.location or ("header" if p.field in _HEADER_FIELDS else None),
         )
         for p in problems
         if isinstance(p, FieldProblem)

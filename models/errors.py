@@ -8,11 +8,15 @@ from dataclasses import dataclass, field
 
 @dataclass
 class FieldProblem:
-    """One bad value, named by the field it sits in (and the row, for files)."""
+    """One bad value, named by the field it sits in (and the row, for files).
+
+    `location` says where the field was sent (`query`, `body`, ...) when the code that found
+    the problem knows it."""
 
     field: str
     message: str
     row: int | None = None
+    location: str | None = None
 
 
 @dataclass

@@ -50,7 +50,11 @@ def list_published_interventions(
     sort: Annotated[
         SortKey,
         Query(
-            description="Order: id (default), name, updated_at or created_at; `-` for descending. Ties break on id."
+            description=(
+                "Order: `id` (default), `name`, `updated_at`, `created_at`, `start_date` or "
+                "`status`; a leading `-` for descending. Ties break on id (in the same "
+                "direction); records without a start date come last either way."
+            )
         ),
     ] = "id",
     format: Annotated[

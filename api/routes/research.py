@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, query_problem
 from api.params import CatalogueDep, FilterDep, get_catalogue, split_values
 from api.responses import GeoJSONResponse
 from api.schemas.areas import GeometryCache, GeometryDetail, feature, feature_collection
@@ -26,7 +26,7 @@ from api.schemas.research import (
 )
 from models.catalogue import AreaCatalogue
 from models.crosstab import Cell
-from models.errors import FieldProblem, InvalidInputError, ServiceUnavailableError
+from models.errors import InvalidInputError, ServiceUnavailableError
 from models.facets import FacetCache
 from models.queries.stats import GROUP_DIMENSIONS, complete_table, count_cells
 from models.typology import DIMENSIONS, slugs
@@ -68,7 +68,7 @@ def _group_by(raw: list[str]) -> list[str]:
         problem = "Give two different dimensions."
     if problem:
         raise InvalidInputError(
-            f"group_by is not valid: {problem}", [FieldProblem("group_by", problem)]
+            f"group_by is not valid: {problem}", [query_problem("group_by", problem)]
         )
     return dimensions
 
@@ -149,7 +149,7 @@ def read_stats(
     places = [d for d in dimensions if d in {"la", "region"}]
     if with_context and not places:
         message = "with_context needs group_by to include la or region."
-        raise InvalidInputError(message, [FieldProblem("with_context", message)])
+        raise InvalidInputError(message, [query_problem("with_context", message)])
     catalogue = get_catalogue(request, session) if places else None
     snapshot = _snapshot(request, session) if with_context else None
     counts, total = count_cells(session, query.filter, dimensions, _facets(request))
