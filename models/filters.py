@@ -11,11 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
 from sqlmodel import col
 
 from models.base import table_of
 from models.intervention import Intervention, InterventionArea, InterventionTerm
+from models.textfold import fold
 from models.typology import AGE_BAND_RANGES
 
 PUBLIC_STATES: tuple[str, ...] = ("published",)
@@ -99,15 +100,22 @@ def _serves_age(age: int) -> ColumnElement[bool]:
 
 
 def _matches_text(text: str) -> ColumnElement[bool]:
-    words = [w for w in text.lower().split() if w][:10]
-    haystack = func.lower(
+    """Every word (up to ten) inside the name, description or provider, compared by `fold`
+    on both sides so that case and apostrophes match alike on SQLite and PostgreSQL."""
+    words = text.split()[:10]
+    haystack = fold(
         func.coalesce(col(Intervention.name), "")
         + " "
         + func.coalesce(col(Intervention.description), "")
         + " "
         + func.coalesce(col(Intervention.provider), "")
     )
-    return and_(*(haystack.contains(_escape_like(w), autoescape=False, escape="\\") for w in words))
+    return and_(
+        *(
+            haystack.contains(fold(literal(_escape_like(w))), autoescape=False, escape="\\")
+            for w in words
+        )
+    )
 
 
 def _escape_like(word: str) -> str:

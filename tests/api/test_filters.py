@@ -146,3 +146,34 @@ def test_research_parameter_problems_are_in_the_query_too(client: TestClient) ->
     assert response.status_code == 422
     (detail,) = response.json()["error"]["details"]
     assert (detail["field"], detail["location"]) == ("group_by", "query")
+
+
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [
+        ("ÉCOLE", ["ÉCOLE pilote"]),
+        ("école", ["ÉCOLE pilote"]),
+        ("éCOLE PILOTE", ["ÉCOLE pilote"]),
+        ("ÇA", ["Ça va"]),
+        ("people's", ["Young people’s hub", "People's club"]),
+        ("PEOPLE’S", ["Young people’s hub", "People's club"]),
+        ("Οδοσ", ["ΟΔΟΣ"]),
+        ("50%", []),
+        ("_", []),
+    ],
+)
+def test_free_text_ignores_case_in_every_alphabet_and_curly_apostrophes(
+    client: TestClient, session: Session, q: str, names: list[str]
+) -> None:
+    for name in ("ÉCOLE pilote", "Ça va", "Young people’s hub", "People's club", "ΟΔΟΣ"):
+        _add(session, name, [LEEDS])
+    body = client.get(LIST, params={"q": q}).json()
+    assert sorted(item["name"] for item in body["items"]) == sorted(names)
+
+
+def test_fold_text_is_postgresql_lower_with_straight_apostrophes() -> None:
+    from models.textfold import fold_text
+
+    assert fold_text("ÉCOLE İSTANBUL ΟΔΟΣ People’s ‘x’") == "école istanbul οδοσ people's 'x'"
+    assert fold_text("PLAIN ascii") == "plain ascii"
+    assert fold_text(None) is None
