@@ -21,6 +21,7 @@ from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing
+from models.facets import FacetCache
 
 DESCRIPTION = """
 **What exists, where, and for whom**: NEET early interventions in England, classified on the
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.geometry_cache = GeometryCache()
     app.state.union_cache = AreaUnionCache()
     app.state.rendered_layers = RenderedLayers()
+    app.state.facet_cache = FacetCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     # Innermost first: ETags from identity bytes, then gzip, CORS, and one clean Vary last.
@@ -72,7 +74,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Location", "Link", "X-Total-Count", "Content-Disposition"],
+        expose_headers=[
+            "ETag",
+            "Location",
+            "Link",
+            "X-Total-Count",
+            "Content-Disposition",
+            "Warning",
+        ],
         max_age=600,
     )
     app.add_middleware(VaryMiddleware)

@@ -92,6 +92,8 @@ def list_published_interventions(
         headers["Link"] = link_header
     if format == "csv":
         headers["Content-Disposition"] = 'inline; filename="interventions.csv"'
+        if warning := query.warning_header():
+            headers["Warning"] = warning  # CSV has no place of its own for them
         return Response(
             render_csv(result.items, header=True), media_type=CSV_MEDIA_TYPE, headers=headers
         )

@@ -105,11 +105,7 @@ def _snapshot(request: Request, session: SessionDep) -> ContextSnapshot:
 
 
 def _facets(request: Request) -> FacetCache:
-    """This app's facet cache, made on first use (so the app factory needs no change)."""
-    cache: FacetCache | None = getattr(request.app.state, "facet_cache", None)
-    if cache is None:
-        cache = FacetCache()
-        request.app.state.facet_cache = cache
+    cache: FacetCache = request.app.state.facet_cache
     return cache
 
 
