@@ -64,6 +64,13 @@ class InterventionFilter:
     def where(self) -> ColumnElement[bool]:
         return and_(true(), *self.conditions())
 
+    def place_las(self) -> frozenset[str] | None:
+        """The LAs every place criterion allows, or None when there is no place criterion:
+        the areas a table by LA or region keeps, so it lists no LA outside the place."""
+        if not self.area_sets:
+            return None
+        return frozenset.intersection(*(frozenset(codes) for codes in self.area_sets))
+
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
     """Criteria are uncorrelated `id IN (SELECT ...)` subqueries on Core tables: they use the

@@ -10,7 +10,7 @@ the ids carrying it; `models.crosstab` counts (see there for why).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 from sqlalchemy import select
@@ -52,12 +52,16 @@ def count_cells(
 
 
 def complete_table(
-    counts: Mapping[Cell, int], values: Sequence[Sequence[str]]
+    counts: Mapping[Cell, int],
+    values: Sequence[Sequence[str]],
+    keep: Callable[[Cell], bool] | None = None,
 ) -> list[tuple[Cell, int]]:
-    """Every combination of the given values (zero where nothing matched), in their order.
+    """Every combination of the given values (zero where nothing matched) that `keep`
+    accepts, in the values' order.
 
     Values found in the data but not listed (an LA without boundaries, say) are appended
-    rather than dropped, so the cells always add up to what was counted.
+    rather than dropped, so the cells always add up to what was counted; to leave some out,
+    drop them from `counts` first.
     """
     axes: list[list[str]] = []
     for index, listed in enumerate(values):
@@ -65,4 +69,5 @@ def complete_table(
         for cell in counts:
             seen.setdefault(cell[index])
         axes.append(list(seen))
-    return [(cell, counts.get(cell, 0)) for cell in itertools.product(*axes)]
+    cells = itertools.product(*axes)
+    return [(cell, counts.get(cell, 0)) for cell in cells if keep is None or keep(cell)]
