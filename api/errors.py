@@ -164,7 +164,20 @@ async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+#: SQLSTATE query_canceled: PostgreSQL stopped the statement at `statement_timeout`.
+QUERY_CANCELED = "57014"
+QUERY_TIMEOUT_MESSAGE = (
+    "The query took too long and was stopped. Narrow the filters (a place, a typology value, "
+    "fewer words in q), or download every matching record at once from /api/v1/export."
+)
+
+
 async def _on_database(_: Request, exc: Exception) -> JSONResponse:
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+        # The database is fine; this request was too heavy. Retrying it as it is would only
+        # time out again, so no Retry-After.
+        log.warning("statement timeout: %s", exc.__class__.__name__)
+        return error_response(503, "query_timeout", QUERY_TIMEOUT_MESSAGE)
     log.error("database unavailable: %s", exc)
     response = error_response(
         503, "database_unavailable", "The database is not reachable just now; try again shortly."
