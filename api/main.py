@@ -7,11 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 
 from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
+from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
+from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
 from api.routes.exports import router as exports_router
@@ -66,7 +66,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.facet_cache = FacetCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
-    # Innermost first: ETags from identity bytes, then gzip, CORS, and one clean Vary last.
+    # Innermost first: ETags from identity bytes, then gzip (by Accept-Encoding q-values,
+    # gzip variants tagged apart), CORS, one clean Vary, and HEAD run as GET outermost.
     app.add_middleware(ConditionalGetMiddleware, max_age=settings.cache_max_age)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)
     app.add_middleware(
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(VaryMiddleware)
+    app.add_middleware(HeadMiddleware)
     app.include_router(meta.router)
     app.include_router(interventions.router)
     app.include_router(areas.router)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from api.caching import RenderedLayers
 from api.deps import SessionDep
+from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
 from api.params import CatalogueDep, FilterDep, ResolvedQuery
 from api.responses import GeoJSONResponse
@@ -86,7 +87,7 @@ def list_areas(
             request, session, catalogue, query, (level, geometry, precision, context)
         ),
     )
-    if "gzip" in request.headers.get("accept-encoding", "").lower():
+    if accepts_gzip(request.headers.get("accept-encoding")):
         return GeoJSONResponse(gzipped, headers={"Content-Encoding": "gzip", "ETag": etag})
     return GeoJSONResponse(plain, headers={"ETag": etag})
 

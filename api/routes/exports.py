@@ -23,8 +23,9 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.caching import etag_matches, version_etag
+from api.caching import matching_tag, version_etag
 from api.deps import EngineDep, SessionDep
+from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
 from api.params import FilterDep, get_catalogue
 from api.schemas.export_metadata import (
@@ -114,8 +115,9 @@ def export_interventions(
             version.boundary_version,
             canonical,
         )
-        if etag_matches(request.headers.get("if-none-match"), etag):
-            return Response(status_code=304, headers={"ETag": etag})
+        inm, coding = request.headers.get("if-none-match"), request.headers.get("accept-encoding")
+        if held := matching_tag(inm, etag, prefer_gzip=accepts_gzip(coding)):
+            return Response(status_code=304, headers={"ETag": held})
         filename = f"neetmap-interventions-{version.label}.{format}"
         headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
         metadata = export_metadata(version, canonical, query.warnings)
