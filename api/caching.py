@@ -7,9 +7,10 @@ API process, which stays stateless so it can scale out.
 Two pure ASGI middlewares (no buffering beyond what an ETag needs, streaming left intact):
 
 - `ConditionalGetMiddleware` sits innermost, below gzip, so the ETag is computed from the
-  identity bytes: the same strong tag is sent with the gzip and identity variants, which carry
-  the same data and which caches keep apart by `Vary: Accept-Encoding`. A handler that sets its
-  own ETag (exports, versioned records) keeps it, and streamed bodies are not buffered then.
+  identity bytes; gzip (`api.encoding`) then marks the tag of the gzip variant (`"…-gzip"`),
+  as RFC 9110 wants a distinct strong tag per content coding, and If-None-Match accepts
+  either. A handler that sets its own ETag (exports, versioned records) keeps it, and
+  streamed bodies are not buffered then.
 - `VaryMiddleware` sits outermost and leaves exactly one `Vary: Accept-Encoding, Origin`,
   whatever gzip and CORS appended on the way out.
 """
@@ -23,6 +24,8 @@ from collections.abc import Callable, Hashable, Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.encoding import accepts_gzip, gzip_etag
 
 NO_STORE = "no-store"
 VARY = "Accept-Encoding, Origin"
@@ -49,12 +52,26 @@ def _opaque(tag: str) -> str:
     return tag[2:] if tag.startswith("W/") else tag
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header value matches the current ETag (`*` matches any)."""
+def matching_tag(if_none_match: str | None, etag: str, *, prefer_gzip: bool = False) -> str | None:
+    """The variant of the current tag (identity or gzip) that an If-None-Match header value
+    names, so a 304 repeats the one the client holds; `*` names the variant the client
+    would get (`prefer_gzip`: it accepts gzip)."""
     if not if_none_match:
-        return False
-    candidates = [part.strip() for part in if_none_match.split(",") if part.strip()]
-    return "*" in candidates or _opaque(etag) in {_opaque(c) for c in candidates}
+        return None
+    candidates = {_opaque(part) for part in if_none_match.split(",") if part.strip()}
+    if "*" in candidates:
+        return gzip_etag(etag) if prefer_gzip else etag
+    if _opaque(etag) in candidates:
+        return etag
+    if _opaque(gzip_etag(etag)) in candidates:
+        return gzip_etag(etag)
+    return None
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header value matches the current ETag or its gzip variant
+    (`*` matches any)."""
+    return matching_tag(if_none_match, etag) is not None
 
 
 def cache_control(*, status: int, private: bool, max_age: int) -> str:
@@ -91,6 +108,7 @@ class ConditionalGetMiddleware:
             read=scope["method"] in _READS,
             private="authorization" in request_headers or scope["path"] in self.no_store_paths,
             if_none_match=request_headers.get("if-none-match"),
+            gzip=accepts_gzip(request_headers.get("accept-encoding")),
             max_age=self.max_age,
         )
         await self.app(scope, receive, responder.send)
@@ -106,9 +124,11 @@ class _Responder:
         read: bool,
         private: bool,
         if_none_match: str | None,
+        gzip: bool,
         max_age: int,
     ) -> None:
         self._send = send
+        self._gzip = gzip
         self._read = read
         self._private = private
         self._if_none_match = if_none_match
@@ -174,8 +194,9 @@ class _Responder:
         """Send the start of a 200 with its ETag, or a bodiless 304 when the client has it."""
         headers = MutableHeaders(scope=start)
         headers["etag"] = etag
-        if etag_matches(self._if_none_match, etag):
+        if matched := matching_tag(self._if_none_match, etag, prefer_gzip=self._gzip):
             self._not_modified = True
+            headers["etag"] = matched
             kept = [(k, v) for k, v in start["headers"] if k.lower() in _KEPT_ON_304]
             await self._send({"type": "http.response.start", "status": 304, "headers": kept})
             await self._send({"type": "http.response.body", "body": b"", "more_body": False})

@@ -120,6 +120,11 @@ async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
     return response
 
 
+def query_problem(field: str, message: str) -> FieldProblem:
+    """A problem with a query parameter, located as such in the error details."""
+    return FieldProblem(field, message, location="query")
+
+
 _HEADER_FIELDS = frozenset({"Authorization", "If-Match", "Content-Type", "Content-Length"})
 
 
@@ -163,7 +168,20 @@ async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+#: SQLSTATE query_canceled: PostgreSQL stopped the statement at `statement_timeout`.
+QUERY_CANCELED = "57014"
+QUERY_TIMEOUT_MESSAGE = (
+    "The query took too long and was stopped. Narrow the filters (a place, a typology value, "
+    "fewer words in q), or download every matching record at once from /api/v1/export."
+)
+
+
 async def _on_database(_: Request, exc: Exception) -> JSONResponse:
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+        # The database is fine; this request was too heavy. Retrying it as it is would only
+        # time out again, so no Retry-After.
+        log.warning("statement timeout: %s", exc.__class__.__name__)
+        return error_response(503, "query_timeout", QUERY_TIMEOUT_MESSAGE)
     log.error("database unavailable: %s", exc)
     response = error_response(
         503, "database_unavailable", "The database is not reachable just now; try again shortly."

@@ -7,12 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.middleware.gzip import GZipMiddleware
 
 from api.body_limit import BodyLimitMiddleware
 from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
+from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
+from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
 from api.routes.exports import router as exports_router
@@ -22,6 +22,7 @@ from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing
+from models.facets import FacetCache
 
 DESCRIPTION = """
 **What exists, where, and for whom**: NEET early interventions in England, classified on the
@@ -63,10 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.geometry_cache = GeometryCache()
     app.state.union_cache = AreaUnionCache()
     app.state.rendered_layers = RenderedLayers()
+    app.state.facet_cache = FacetCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
-    # Innermost first: bounded request bodies, ETags from identity bytes, then gzip, CORS,
-    # and one clean Vary last.
+    # Innermost first: bounded request bodies, ETags from identity bytes, then gzip (by
+    # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, and HEAD
+    # run as GET outermost.
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_json_bytes,
@@ -79,10 +82,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=["ETag", "Location", "Link", "X-Total-Count", "Content-Disposition"],
+        expose_headers=[
+            "ETag",
+            "Location",
+            "Link",
+            "X-Total-Count",
+            "Content-Disposition",
+            "Warning",
+        ],
         max_age=600,
     )
     app.add_middleware(VaryMiddleware)
+    app.add_middleware(HeadMiddleware)
     app.include_router(meta.router)
     app.include_router(interventions.router)
     app.include_router(areas.router)

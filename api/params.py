@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -14,23 +15,29 @@ from fastapi import Depends, Query, Request
 from sqlmodel import Session
 
 from api.deps import SessionDep
-from geodata.errors import GeodataError
+from api.errors import query_problem
+from api.place_params import bbox_las, la_codes, point_las, region_las
 from models.catalogue import AreaCatalogue, CatalogueCache
 from models.errors import FieldProblem, InvalidInputError
 from models.filters import InterventionFilter
-from models.queries.spatial import las_containing, las_intersecting
-from models.typology import DIMENSIONS, MULTI_VALUED, Dimension, normalise_value
-
-Values = Annotated[list[str] | None, Query()]
+from models.typology import MULTI_VALUED, Dimension, normalise_value
 
 
 def _values_param(dimension: Dimension) -> object:
     return Query(
         description=(
             f"Only interventions with any of these `{dimension}` values (comma-separated or "
-            "repeated). See /api/v1/typology for the allowed slugs."
+            "repeated; slugs or labels, any case). See /api/v1/typology for the allowed slugs."
         )
     )
+
+
+#: Place parameters narrow which interventions match. On `/api/v1/areas` they narrow which
+#: interventions are counted, not which areas are listed (every LA or region is).
+_PLACE_NOTE = (
+    " On /api/v1/areas this narrows the interventions counted, not the areas listed; "
+    "/api/v1/stats and /api/v1/coverage list only the areas inside it."
+)
 
 
 def split_values(raw: list[str] | None) -> list[str]:
@@ -42,6 +49,18 @@ def split_values(raw: list[str] | None) -> list[str]:
 class ResolvedQuery:
     filter: InterventionFilter
     warnings: tuple[str, ...]
+
+    def warning_header(self) -> str | None:
+        """The warnings as one HTTP `Warning` value (code 299, "persistent"), for formats
+        with no place of their own for them (CSV); ASCII only, as header values must be."""
+        if not self.warnings:
+            return None
+        return ", ".join(f'299 neetmap "{_header_text(w)}"' for w in self.warnings)
+
+
+def _header_text(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(plain.replace("\\", "\\\\").replace('"', '\\"').split())
 
 
 def get_catalogue(request: Request, session: SessionDep) -> AreaCatalogue:
@@ -88,36 +107,66 @@ class InterventionQuery:
             Query(
                 description=(
                     "LAs served: current or superseded GSS codes, DfE three-digit codes or "
-                    "names (comma-separated or repeated)."
+                    "names (comma-separated or repeated; names with a comma such as "
+                    "`Bristol, City of` are read whole)." + _PLACE_NOTE
                 )
             ),
         ] = None,
         region: Annotated[
             list[str] | None,
-            Query(description="English regions: E12 codes or names (comma-separated)."),
+            Query(
+                description="English regions: E12 codes or names (comma-separated)." + _PLACE_NOTE
+            ),
         ] = None,
         bbox: Annotated[
             str | None,
             Query(
-                description="minlon,minlat,maxlon,maxlat (WGS84): serving an LA touching it.",
+                description=(
+                    "minlon,minlat,maxlon,maxlat (WGS84): serving an LA touching the box. A box "
+                    "touching no English LA matches nothing, with a warning in `warnings`."
+                    + _PLACE_NOTE
+                ),
                 examples=["-1.8,53.6,-1.3,54.0"],
             ),
         ] = None,
         lat: Annotated[
             float | None,
-            Query(ge=-90, le=90, description="Latitude; with lon, serving the LA there."),
+            Query(
+                ge=-90,
+                le=90,
+                description=(
+                    "Latitude (WGS84); with lon, serving the LA containing the point. A point "
+                    "outside England matches nothing, with a warning in `warnings`." + _PLACE_NOTE
+                ),
+            ),
         ] = None,
         lon: Annotated[
             float | None,
-            Query(ge=-180, le=180, description="Longitude; with lat, serving the LA there."),
+            Query(ge=-180, le=180, description="Longitude (WGS84); with lat, see `lat`."),
         ] = None,
         q: Annotated[
             str | None,
-            Query(max_length=200, description="Words to find in name, description, provider."),
+            Query(
+                max_length=200,
+                description=(
+                    "Words that must all appear in the name, description or provider (up to "
+                    "10; parts of words match too). Case-insensitive for every alphabet, "
+                    "and a straight ' matches a curly one."
+                ),
+            ),
         ] = None,
         active_on: Annotated[
             date | None,
-            Query(description="Running on this date (YYYY-MM-DD), by status and dates."),
+            Query(
+                description=(
+                    "Running on this date (YYYY-MM-DD): started by then (or no start date) and "
+                    "not ended before it (or no end date). By status: `active` records count "
+                    "when their dates allow (an undated active record always counts); "
+                    "`planned` records count once their start date has passed (an undated "
+                    "planned record never does); `ended` records count only within their "
+                    "dates (an ended record with no end date never does)."
+                )
+            ),
         ] = None,
         updated_since: Annotated[
             datetime | None,
@@ -136,7 +185,7 @@ class InterventionQuery:
         }
         self.all_of = split_values(all_of)
         self.age = age
-        self.la = split_values(la)
+        self.la = [item for item in la or [] if item.strip()]  # split by `read_la_list`
         self.region = split_values(region)
         self.bbox = bbox
         self.lat = lat
@@ -171,12 +220,13 @@ class InterventionQuery:
         """Validate every value and build the filter; all problems are reported together."""
         problems: list[FieldProblem] = []
         if self.q and any(ord(ch) < 32 for ch in self.q):
-            problems.append(FieldProblem("q", "must not contain control characters"))
+            problems.append(query_problem("q", "must not contain control characters"))
         if self._bad_since:
             problems.append(
-                FieldProblem("updated_since", "is outside the range of dates this service handles")
+                query_problem("updated_since", "is outside the range of dates this service handles")
             )
         any_of, all_of = self._terms(problems)
+        statuses = self._slugs("status", problems)
         warnings: list[str] = []
         area_sets: list[tuple[str, ...]] = []
         if self.needs_geography:
@@ -188,7 +238,7 @@ class InterventionQuery:
         flt = InterventionFilter(
             any_of=any_of,
             all_of=all_of,
-            statuses=tuple(self.values["status"]),
+            statuses=statuses,
             area_sets=tuple(area_sets),
             age=self.age,
             text=self.q,
@@ -202,27 +252,32 @@ class InterventionQuery:
     def _terms(
         self, problems: list[FieldProblem]
     ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """The multi-valued dimensions' slugs, split into "any of" and "all of"."""
         for name in self.all_of:
             if name not in MULTI_VALUED:
                 allowed = ", ".join(MULTI_VALUED)
                 problems.append(
-                    FieldProblem(
+                    query_problem(
                         "all_of", f"'{name}' is not a multi-valued dimension. Allowed: {allowed}."
                     )
                 )
         any_of: dict[str, tuple[str, ...]] = {}
         all_of: dict[str, tuple[str, ...]] = {}
-        for dimension in DIMENSIONS:
-            slugs: list[str] = []
-            for raw in self.values[dimension]:
-                try:
-                    slugs.append(normalise_value(dimension, raw))
-                except ValueError as exc:
-                    problems.append(FieldProblem(dimension, str(exc)))
-            if slugs and dimension != "status":
+        for dimension in MULTI_VALUED:
+            if slugs := self._slugs(dimension, problems):
                 target = all_of if dimension in self.all_of else any_of
-                target[dimension] = tuple(dict.fromkeys(slugs))
+                target[dimension] = slugs
         return any_of, all_of
+
+    def _slugs(self, dimension: Dimension, problems: list[FieldProblem]) -> tuple[str, ...]:
+        """One dimension's values as slugs (labels and any case accepted), each once."""
+        slugs: list[str] = []
+        for raw in self.values[dimension]:
+            try:
+                slugs.append(normalise_value(dimension, raw))
+            except ValueError as exc:
+                problems.append(query_problem(dimension, str(exc)))
+        return tuple(dict.fromkeys(slugs))
 
     def _places(
         self,
@@ -233,59 +288,17 @@ class InterventionQuery:
     ) -> list[tuple[str, ...]]:
         sets: list[tuple[str, ...]] = []
         if self.la:
-            codes: list[str] = []
-            for text in self.la:
-                try:
-                    resolution = catalogue.resolve_la(text)
-                except GeodataError as exc:
-                    problems.append(FieldProblem("la", exc.message))
-                    continue
-                codes.extend(resolution.codes)
-                if resolution.warning:
-                    warnings.append(resolution.warning)
-            sets.append(tuple(dict.fromkeys(codes)))
+            sets.append(la_codes(self.la, catalogue, problems, warnings))
         if self.region:
-            region_las: list[str] = []
-            for text in self.region:
-                try:
-                    region_las.extend(catalogue.las_in_region(catalogue.resolve_region(text)))
-                except GeodataError as exc:
-                    problems.append(FieldProblem("region", exc.message))
-            sets.append(tuple(region_las))
+            sets.append(region_las(self.region, catalogue, problems))
         if self.bbox is not None:
-            try:
-                sets.append(tuple(las_intersecting(session, catalogue, parse_bbox(self.bbox))))
-            except ValueError as exc:
-                problems.append(FieldProblem("bbox", str(exc)))
+            sets.append(bbox_las(session, catalogue, self.bbox, problems, warnings))
         if (self.lat is None) != (self.lon is None):
-            problems.append(
-                FieldProblem(
-                    "lat" if self.lat is None else "lon", "lat and lon must be given together"
-                )
-            )
+            missing = "lat" if self.lat is None else "lon"
+            problems.append(query_problem(missing, "lat and lon must be given together"))
         elif self.lat is not None and self.lon is not None:
-            sets.append(tuple(las_containing(session, catalogue, self.lon, self.lat)))
+            sets.append(point_las(session, catalogue, self.lat, self.lon, warnings))
         return sets
-
-
-def parse_bbox(raw: str) -> tuple[float, float, float, float]:
-    """`minlon,minlat,maxlon,maxlat` in WGS84 degrees, corners in order."""
-    parts = [p.strip() for p in raw.split(",")]
-    if len(parts) != 4:
-        raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat")
-    try:
-        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
-    except ValueError:
-        raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
-    if not all(abs(v) != float("inf") and v == v for v in (minlon, minlat, maxlon, maxlat)):
-        raise ValueError("bbox values must be finite numbers")
-    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180):
-        raise ValueError("bbox longitudes must be between -180 and 180")
-    if not (-90 <= minlat <= 90 and -90 <= maxlat <= 90):
-        raise ValueError("bbox latitudes must be between -90 and 90")
-    if minlon > maxlon or minlat > maxlat:
-        raise ValueError("bbox corners are reversed: give minlon,minlat,maxlon,maxlat")
-    return minlon, minlat, maxlon, maxlat
 
 
 def resolve_query(

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 import shapely
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text
-from sqlmodel import SQLModel
+from sqlalchemy import Connection, Engine, func, insert, select, text
 
 from bench.harness import prepare
 from bench.records import Batch, make_batch, read_geography
+from models.base import table_of
 from models.engine import create_db_engine
 from models.intervention import Intervention, InterventionArea, InterventionTerm, Venue
 
@@ -33,18 +33,13 @@ INTERVENTION_COLUMNS = (
 )  # fmt: skip
 
 
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
-
 def generate(engine: Engine, n: int, *, seed: int = 0, batch_size: int = 20_000) -> None:
     """Add `n` synthetic interventions (ids after the current maximum), in one transaction."""
     rng = np.random.default_rng(seed)
     geo = read_geography(engine, rng)
     postgres = engine.dialect.name == "postgresql"
     with engine.begin() as conn:
-        first = int(conn.execute(select(func.coalesce(func.max(_table(Intervention).c.id), 0))).scalar_one()) + 1  # fmt: skip
+        first = int(conn.execute(select(func.coalesce(func.max(table_of(Intervention).c.id), 0))).scalar_one()) + 1  # fmt: skip
         if postgres:
             _skip_foreign_key_triggers(conn)
         for start in range(0, n, batch_size):
@@ -72,8 +67,8 @@ def _skip_foreign_key_triggers(conn: Connection) -> None:
 
 
 def _insert(conn: Connection, batch: Batch) -> None:
-    conn.execute(insert(_table(Intervention)), batch.interventions)
-    link, term, venue = _table(InterventionArea), _table(InterventionTerm), _table(Venue)
+    conn.execute(insert(table_of(Intervention)), batch.interventions)
+    link, term, venue = table_of(InterventionArea), table_of(InterventionTerm), table_of(Venue)
     conn.execute(insert(link), [{"intervention_id": i, "area_code": c} for i, c in batch.areas])
     conn.execute(
         insert(term), [{"intervention_id": i, "dimension": d, "slug": s} for i, d, s in batch.terms]

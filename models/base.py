@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Table
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import SQLModel
@@ -23,6 +23,13 @@ NAMING_CONVENTION: dict[str, str] = {
 }
 
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for queries that read plain rows instead of ORM objects
+    (SQLModel leaves `__table__` untyped)."""
+    table: Table = getattr(model, "__table__")  # noqa: B009
+    return table
 
 
 def utcnow() -> datetime:

@@ -8,6 +8,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from models.textfold import SQLITE_FUNCTION, fold_text
+
 #: Execution option marking an engine whose transactions write (see `for_writing`).
 WRITE_OPTION = "neetmap_write"
 
@@ -72,6 +74,8 @@ def _sqlite_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None
     # all-or-nothing writes. SQLAlchemy emits BEGIN itself instead (`_sqlite_begin`), as its
     # documentation recommends for pysqlite.
     dbapi_connection.isolation_level = None
+    # Free-text search folds case for every alphabet, as PostgreSQL's lower() does.
+    dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold_text, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

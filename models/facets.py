@@ -2,10 +2,9 @@
 
 Reading a facet costs tens of milliseconds at 100,000 interventions (one aggregated string
 per value), most of a cross-tab's time, yet facets change only when an intervention does.
-So a worker keeps them per data version: the number of interventions, the highest id, the
-latest `updated_at` (every write path bumps it, as `updated_since` already relies on) and the
-boundary version (a boundary load moves links and regions). Checking the version is three
-index lookups per request; the filter itself is always evaluated afresh.
+So a worker keeps them per change stamp (`models.queries.versions`, the one every cache of
+the data uses). Checking it is four index lookups per request; the filter itself is always
+evaluated afresh.
 """
 
 from __future__ import annotations
@@ -14,21 +13,15 @@ import threading
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Table, Text, cast, func, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlmodel import Session
 
 from models.area import LEVEL_LA, Area
-from models.boundary import BoundaryLoad
+from models.base import table_of
 from models.crosstab import Facet, Ids, parse_ids
 from models.intervention import Intervention, InterventionArea, InterventionTerm
+from models.queries.versions import ChangeStamp, change_stamp
 from models.typology import DIMENSIONS
-
-DataVersion = tuple[Any, ...]
-
-
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
 
 
 def id_list(session: Session, column: ColumnElement[Any]) -> ColumnElement[str]:
@@ -38,22 +31,10 @@ def id_list(session: Session, column: ColumnElement[Any]) -> ColumnElement[str]:
     return func.group_concat(column, ",")
 
 
-def data_version(session: Session) -> DataVersion:
-    """What changes whenever any facet can: separate scalar subqueries, each an index lookup."""
-    intervention, loads = _table(Intervention), _table(BoundaryLoad)
-    statement = select(
-        select(func.count()).select_from(intervention).scalar_subquery(),
-        select(func.max(intervention.c.id)).scalar_subquery(),
-        select(func.max(intervention.c.updated_at)).scalar_subquery(),
-        select(func.max(loads.c.id)).scalar_subquery(),
-    )
-    return tuple(session.connection().execute(statement).one())
-
-
 def read_facet(session: Session, dimension: str) -> Facet:
     """Each value of a dimension -> the distinct ids of the interventions carrying it."""
-    link, term, area = _table(InterventionArea), _table(InterventionTerm), _table(Area)
-    intervention = _table(Intervention)
+    link, term, area = table_of(InterventionArea), table_of(InterventionTerm), table_of(Area)
+    intervention = table_of(Intervention)
     if dimension == "la":
         value, ids = link.c.area_code, link.c.intervention_id
         statement = select(value, id_list(session, ids)).group_by(value)
@@ -86,15 +67,15 @@ def read_facet(session: Session, dimension: str) -> Facet:
 
 
 class FacetCache:
-    """Facets of the current data version, read on first use and dropped when it changes."""
+    """Facets of the current change stamp, read on first use and dropped when it changes."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version: DataVersion | None = None
+        self._version: ChangeStamp | None = None
         self._facets: dict[str, Facet] = {}
 
     def get(self, session: Session, dimension: str) -> Facet:
-        version = data_version(session)
+        version = change_stamp(session)
         with self._lock:
             if version != self._version:
                 self._facets = {}

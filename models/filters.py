@@ -11,21 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Table, and_, func, or_, select, true
-from sqlmodel import SQLModel, col
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
+from sqlmodel import col
 
-from models.area import Area
+from models.base import table_of
 from models.intervention import Intervention, InterventionArea, InterventionTerm
+from models.textfold import fold
 from models.typology import AGE_BAND_RANGES
-
-
-def _table(model: type[SQLModel]) -> Table:
-    """The Core table. Criteria are uncorrelated `id IN (SELECT ...)` subqueries: they use the
-    (dimension, slug, id) and (area_code, id) indexes on SQLite, and cannot be correlated by
-    mistake to an outer query (area counts, stats) that joins the same tables."""
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
 
 PUBLIC_STATES: tuple[str, ...] = ("published",)
 
@@ -43,7 +35,6 @@ class InterventionFilter:
     all_of: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     statuses: tuple[str, ...] = ()
     area_sets: tuple[tuple[str, ...], ...] = ()
-    region_codes: tuple[str, ...] | None = None
     age: int | None = None
     text: str | None = None
     active_on: date | None = None
@@ -60,8 +51,6 @@ class InterventionFilter:
         if self.statuses:
             clauses.append(col(Intervention.status).in_(self.statuses))
         clauses.extend(_serves_any(codes) for codes in self.area_sets)
-        if self.region_codes is not None:
-            clauses.append(_serves_region(self.region_codes))
         if self.age is not None:
             clauses.append(_serves_age(self.age))
         if self.text:
@@ -75,26 +64,27 @@ class InterventionFilter:
     def where(self) -> ColumnElement[bool]:
         return and_(true(), *self.conditions())
 
+    def place_las(self) -> frozenset[str] | None:
+        """The LAs every place criterion allows, or None when there is no place criterion:
+        the areas a table by LA or region keeps, so it lists no LA outside the place."""
+        if not self.area_sets:
+            return None
+        return frozenset.intersection(*(frozenset(codes) for codes in self.area_sets))
+
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:
-    term = _table(InterventionTerm).c
+    """Criteria are uncorrelated `id IN (SELECT ...)` subqueries on Core tables: they use the
+    (dimension, slug, id) and (area_code, id) indexes on SQLite, and cannot be correlated by
+    mistake to an outer query (area counts, stats) that joins the same tables."""
+    term = table_of(InterventionTerm).c
     return col(Intervention.id).in_(
         select(term.intervention_id).where(term.dimension == dimension, term.slug.in_(slugs))
     )
 
 
 def _serves_any(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link = _table(InterventionArea).c
+    link = table_of(InterventionArea).c
     return col(Intervention.id).in_(select(link.intervention_id).where(link.area_code.in_(codes)))
-
-
-def _serves_region(codes: tuple[str, ...]) -> ColumnElement[bool]:
-    link_table, area_table = _table(InterventionArea), _table(Area)
-    return col(Intervention.id).in_(
-        select(link_table.c.intervention_id)
-        .select_from(link_table.join(area_table, area_table.c.code == link_table.c.area_code))
-        .where(area_table.c.region_code.in_(codes))
-    )
 
 
 def _serves_age(age: int) -> ColumnElement[bool]:
@@ -105,7 +95,7 @@ def _serves_age(age: int) -> ColumnElement[bool]:
         func.coalesce(col(Intervention.age_min), 0) <= age,
         func.coalesce(col(Intervention.age_max), 200) >= age,
     )
-    term = _table(InterventionTerm).c
+    term = table_of(InterventionTerm).c
     has_bands = col(Intervention.id).in_(
         select(term.intervention_id).where(term.dimension == "age_band")
     )
@@ -117,15 +107,22 @@ def _serves_age(age: int) -> ColumnElement[bool]:
 
 
 def _matches_text(text: str) -> ColumnElement[bool]:
-    words = [w for w in text.lower().split() if w][:10]
-    haystack = func.lower(
+    """Every word (up to ten) inside the name, description or provider, compared by `fold`
+    on both sides so that case and apostrophes match alike on SQLite and PostgreSQL."""
+    words = text.split()[:10]
+    haystack = fold(
         func.coalesce(col(Intervention.name), "")
         + " "
         + func.coalesce(col(Intervention.description), "")
         + " "
         + func.coalesce(col(Intervention.provider), "")
     )
-    return and_(*(haystack.contains(_escape_like(w), autoescape=False, escape="\\") for w in words))
+    return and_(
+        *(
+            haystack.contains(fold(literal(_escape_like(w))), autoescape=False, escape="\\")
+            for w in words
+        )
+    )
 
 
 def _escape_like(word: str) -> str:

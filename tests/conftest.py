@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session
 
 from api.main import create_app
@@ -58,16 +58,22 @@ def require_postgres() -> None:
     pytest.skip(f"{problem}: skipping the PostgreSQL tests.")
 
 
+def database_url_on(admin_url: str, name: str) -> str:
+    """The SQLAlchemy URL of database `name` on the admin URL's server, user and options."""
+    url = make_url(admin_url).set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False)
+
+
 def create_pg_database() -> str:
-    """A new empty database; returns its SQLAlchemy URL."""
+    """A new empty database on the server of NEETMAP_TEST_PG_ADMIN; returns its URL."""
     name = f"neetmap_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    return database_url_on(PG_ADMIN_URL, name)
 
 
 def drop_pg_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1]
+    name = make_url(url).database
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from api.caching import RenderedLayers
 from api.deps import SessionDep
+from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
 from api.params import CatalogueDep, FilterDep, ResolvedQuery, split_values
 from api.responses import GeoJSONResponse
@@ -25,9 +26,10 @@ from api.schemas.context import compact_context, context_snapshot, with_context
 from geodata.errors import GeodataError
 from models.catalogue import AreaCatalogue, AreaInfo
 from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
-from models.queries.areas import change_stamp, count_by_area
+from models.queries.areas import count_by_area
 from models.queries.interventions import list_interventions
 from models.queries.spatial import las_containing, regions_containing
+from models.queries.versions import change_stamp
 
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
 
@@ -94,7 +96,7 @@ def list_areas(
             request, session, catalogue, query, (level, geometry, precision, context)
         ),
     )
-    if "gzip" in request.headers.get("accept-encoding", "").lower():
+    if accepts_gzip(request.headers.get("accept-encoding")):
         return GeoJSONResponse(gzipped, headers={"Content-Encoding": "gzip", "ETag": etag})
     return GeoJSONResponse(plain, headers={"ETag": etag})
 
@@ -107,7 +109,7 @@ def _render_layer(
     layer: tuple[str, GeometryDetail, int, bool],
 ) -> bytes:
     level, geometry, precision, include_context = layer
-    counts = count_by_area(session, query.filter, level)
+    counts = count_by_area(session, query.filter, level, request.app.state.facet_cache)
     areas = catalogue.las if level == "la" else catalogue.regions
     cache = _geometry_cache(request)
     snapshot = context_snapshot(request, session) if include_context else None

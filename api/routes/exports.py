@@ -1,9 +1,10 @@
 """Whole-dataset downloads for researchers: CSV, GeoJSON and GeoPackage under the list's filters.
 
-An export is every record the list would page through, read in one database snapshot so the
-pages agree, and streamed: CSV and GeoJSON are written a page of 500 at a time as they are
-sent, and a GeoPackage is built page by page in a temporary file and then streamed from it.
-Each file names the dataset version it was made from, its licence and attribution.
+An export is every record the list would page through, read in one database snapshot (its
+version, its records and, for a GeoPackage, its LA counts agree) as plain rows a page at a
+time, and streamed: CSV and GeoJSON are written a page of 500 at a time as they are sent, and
+a GeoPackage is built page by page in a temporary file and then streamed from it. Each file
+names the dataset version it was made from, its licence, attribution and filter warnings.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -21,8 +23,9 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.caching import etag_matches, version_etag
+from api.caching import matching_tag, version_etag
 from api.deps import EngineDep, SessionDep
+from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
 from api.params import FilterDep, get_catalogue
 from api.schemas.export_metadata import (
@@ -41,11 +44,12 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.services.gpkg_export import GPKG_MEDIA_TYPE, write_geopackage
-from models.catalogue import AreaCatalogue, boundary_version
+from models.catalogue import AreaCatalogue
+from models.facets import FacetCache
 from models.filters import InterventionFilter
-from models.intervention import Intervention
 from models.queries.areas import count_by_area
-from models.queries.interventions import list_interventions
+from models.queries.records import InterventionRecord, record_pages
+from models.queries.versions import published_state
 
 router = APIRouter(prefix="/api/v1/export", tags=["exports"])
 
@@ -74,76 +78,79 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.get("", response_class=Response, responses=EXPORT_RESPONSES)
 def export_interventions(
     request: Request,
-    session: SessionDep,
     engine: EngineDep,
     query: FilterDep,
     format: Annotated[
         ExportFormat,
         Query(
             description=(
-                "`csv` (the partner import's columns plus `id`; licence, attribution and "
-                "version in the CSVW sidecar named by the `Link` header), `geojson` (one "
-                "Feature per intervention; version, licence and attribution in the top-level "
-                "`metadata` member) or `gpkg` (GeoPackage: layers `interventions`, `las` with "
-                "`intervention_count`, and a `metadata` table)."
+                "`csv` (the partner import's columns plus `id`; licence, attribution, version "
+                "and warnings in the CSVW sidecar named by the `Link` header, warnings also in "
+                "`Warning` headers), `geojson` (one Feature per intervention; version, licence "
+                "and attribution in the top-level `metadata` member) or `gpkg` (GeoPackage: "
+                "layers `interventions`, `las` with `intervention_count`, and a `metadata` "
+                "table)."
             )
         ),
     ] = "csv",
     geometry: Annotated[GeometryChoice, Query(description=GEOMETRY_HELP)] = "areas",
 ) -> Response:
     """Every published intervention matching the filters (the same records as
-    `/api/v1/interventions`, in id order), as one file.
+    `/api/v1/interventions`, in id order), as one file, read in one database snapshot.
 
-    The file carries the dataset version (the time of the last change to any record, and the
-    typology version), the licence (Open Government Licence v3.0) and the attribution. The
-    strong ETag names that version and the request, so an unchanged dataset answers a
-    conditional request with 304 without building the file.
+    The file carries the dataset version (`<newest change to a published record>.<digest of
+    the data's change stamp>.typology-<n>`: it changes whenever the exported content can,
+    withdrawals included), the licence (Open Government Licence v3.0), the attribution and
+    any warnings about the filters. The strong ETag names that version and the request, so
+    an unchanged dataset answers a conditional request with 304 without building the file.
     """
-    version = dataset_version(session)
     canonical = _canonical_query(request)
-    etag = version_etag(
-        request.app.version,
-        version.label,
-        version.published,
-        version.boundary_version,
-        canonical,
-    )
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers={"ETag": etag})
-    filename = f"neetmap-interventions-{version.label}.{format}"
-    headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
-    unions: AreaUnionCache = request.app.state.union_cache
-    if format == "gpkg":
-        catalogue = get_catalogue(request, session)
-        counts = count_by_area(session, query.filter, "la")
-        metadata = export_metadata(version, canonical, None)
-        handle = _geopackage(
-            engine, query.filter, geometry, catalogue, unions, counts, metadata, version.gpkg_stamp
+    with ExitStack() as owned:
+        snapshot = owned.enter_context(_snapshot(engine))
+        version = dataset_version(snapshot)
+        etag = version_etag(
+            request.app.version,
+            version.label,
+            version.published,
+            version.boundary_version,
+            canonical,
         )
-        return StreamingResponse(
-            _file_chunks(handle), media_type=MEDIA_TYPES[format], headers=headers
-        )
+        inm, coding = request.headers.get("if-none-match"), request.headers.get("accept-encoding")
+        if held := matching_tag(inm, etag, prefer_gzip=accepts_gzip(coding)):
+            return Response(status_code=304, headers={"ETag": held})
+        filename = f"neetmap-interventions-{version.label}.{format}"
+        headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
+        metadata = export_metadata(version, canonical, query.warnings)
+        unions: AreaUnionCache = request.app.state.union_cache
+        if format == "gpkg":
+            handle = _geopackage(
+                snapshot,
+                query.filter,
+                geometry,
+                get_catalogue(request, snapshot),
+                unions,
+                request.app.state.facet_cache,
+                metadata,
+                version.gpkg_stamp,
+            )
+            return StreamingResponse(
+                _file_chunks(handle), media_type=MEDIA_TYPES[format], headers=headers
+            )
+        catalogue = None
+        if format == "geojson":
+            warnings = metadata["warnings"]
+            catalogue = catalogue_for(geometry, lambda: get_catalogue(request, snapshot), warnings)
+        pages = _started(_owning(owned.pop_all(), record_pages(snapshot, query.filter, PAGE_SIZE)))
     if format == "csv":
         sidecar = request.url_for("read_export_metadata").replace(query=request.url.query)
         headers["Link"] = f'<{sidecar}>; rel="describedby"; type="{CSVW_MEDIA_TYPE}"'
-        return StreamingResponse(
-            csv_chunks(_started(_pages(engine, query.filter))),
-            media_type=CSV_MEDIA_TYPE,
-            headers=headers,
-        )
-    warnings = list(query.warnings)
-    catalogue_or_none = catalogue_for(geometry, lambda: get_catalogue(request, session), warnings)
-    members = {
-        "name": "interventions",
-        "metadata": export_metadata(version, canonical, None),
-        "warnings": warnings,
-    }
-    pages = (
-        features(page, geometry, catalogue_or_none, unions)
-        for page in _started(_pages(engine, query.filter))
-    )
+        if warning := query.warning_header():
+            headers["Warning"] = warning
+        return StreamingResponse(csv_chunks(pages), media_type=CSV_MEDIA_TYPE, headers=headers)
+    members = {"name": "interventions", "metadata": metadata, "warnings": metadata["warnings"]}
+    chunks = (features(page, geometry, catalogue, unions) for page in pages)
     return StreamingResponse(
-        feature_collection_chunks(members, pages), media_type=MEDIA_TYPES[format], headers=headers
+        feature_collection_chunks(members, chunks), media_type=MEDIA_TYPES[format], headers=headers
     )
 
 
@@ -156,15 +163,17 @@ def export_interventions(
     },
 )
 def read_export_metadata(request: Request, session: SessionDep, query: FilterDep) -> JSONResponse:
-    """The CSV export's sidecar (W3C CSVW metadata): dataset version, licence, attribution
-    and the type of every column. Takes the same filters as the export it describes."""
-    del query  # validated like the export's, so a sidecar never describes an invalid request
+    """The CSV export's sidecar (W3C CSVW metadata): dataset version, licence, attribution,
+    warnings about the filters and the type of every column. Takes the same filters as the
+    export it describes."""
     version = dataset_version(session)
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
     query_string = urlencode([*params, ("format", "csv")])
     csv_url = str(request.url_for("export_interventions").replace(query=query_string))
     canonical = _canonical_query(request)
-    return JSONResponse(csvw_sidecar(version, csv_url, canonical), media_type=CSVW_MEDIA_TYPE)
+    return JSONResponse(
+        csvw_sidecar(version, csv_url, canonical, query.warnings), media_type=CSVW_MEDIA_TYPE
+    )
 
 
 def _canonical_query(request: Request) -> str:
@@ -174,61 +183,49 @@ def _canonical_query(request: Request) -> str:
 
 
 def dataset_version(session: Session) -> DatasetVersion:
-    """The newest change to a published record and how many there are (one indexed query).
-
-    Only published records count, so a draft's submission time never shows in public."""
-    newest = list_interventions(
-        session, InterventionFilter(), limit=1, offset=0, sort="-updated_at"
-    )
-    return DatasetVersion(
-        last_changed_at=newest.items[0].updated_at if newest.items else None,
-        published=newest.total,
-        boundary_version=boundary_version(session),
-    )
+    """The dataset's version as exports name it (one round trip)."""
+    return DatasetVersion.of(published_state(session))
 
 
-def _pages(engine: Engine, flt: InterventionFilter) -> Iterator[Sequence[Intervention]]:
-    """Every matching record in id order, a page at a time, all read in one snapshot."""
+@contextmanager
+def _snapshot(engine: Engine) -> Iterator[Session]:
+    """A session whose reads are one consistent snapshot: repeatable read on PostgreSQL; on
+    SQLite every transaction is already one WAL snapshot (which does not block writers)."""
     with Session(engine) as session:
-        _begin_snapshot(session)
-        offset = 0
-        while True:
-            page = list_interventions(session, flt, limit=PAGE_SIZE, offset=offset, sort="id")
-            if page.items:
-                yield page.items
-            session.expunge_all()  # memory stays at one page however large the export
-            offset += PAGE_SIZE
-            if offset >= page.total or not page.items:
-                return
+        if session.get_bind().dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        else:
+            session.connection()
+        yield session
 
 
-def _started(pages: Iterator[Sequence[Intervention]]) -> Iterator[Sequence[Intervention]]:
+def _owning(
+    owned: ExitStack, pages: Iterator[list[InterventionRecord]]
+) -> Iterator[list[InterventionRecord]]:
+    """The pages, closing the snapshot when they end, fail or are abandoned mid-stream."""
+    with owned:
+        yield from pages
+
+
+def _started(pages: Iterator[list[InterventionRecord]]) -> Iterator[list[InterventionRecord]]:
     """Read the first page now, so that a query that fails is an error response rather than
-    a download cut short after its 200 has gone."""
+    a download cut short after its 200 has gone (and the snapshot is held from now on)."""
     first = next(pages, None)
     return itertools.chain([first] if first is not None else [], pages)
 
 
-def _begin_snapshot(session: Session) -> None:
-    """Make the pages one consistent read: repeatable read on PostgreSQL; on SQLite every
-    transaction is already one WAL snapshot (which does not block writers)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    else:
-        session.connection()
-
-
 def _geopackage(
-    engine: Engine,
+    snapshot: Session,
     flt: InterventionFilter,
     geometry: GeometryChoice,
     catalogue: AreaCatalogue,
     unions: AreaUnionCache,
-    counts: dict[str, int],
+    facets: FacetCache,
     metadata: dict[str, Any],
     stamp: str,
 ) -> IO[bytes]:
-    """Build the GeoPackage in a private temporary folder and return it open for reading.
+    """Build the GeoPackage from one snapshot (the `las` counts and the records agree) in a
+    private temporary folder and return it open for reading.
 
     The folder is removed at once: the open handle keeps the file readable until the stream
     closes it, and nothing is left behind however the download ends.
@@ -238,11 +235,11 @@ def _geopackage(
         path = folder / "interventions.gpkg"
         write_geopackage(
             path,
-            _pages(engine, flt),
+            record_pages(snapshot, flt, PAGE_SIZE),
             geometry=geometry,
             catalogue=catalogue,
             unions=unions,
-            counts=counts,
+            counts=count_by_area(snapshot, flt, "la", facets),
             metadata=metadata,
             stamp=stamp,
         )

@@ -51,7 +51,11 @@ def list_published_interventions(
     sort: Annotated[
         SortKey,
         Query(
-            description="Order: id (default), name, updated_at or created_at; `-` for descending. Ties break on id."
+            description=(
+                "Order: `id` (default), `name`, `updated_at`, `created_at`, `start_date` or "
+                "`status`; a leading `-` for descending. Ties break on id (in the same "
+                "direction); records without a start date come last either way."
+            )
         ),
     ] = "id",
     format: Annotated[
@@ -89,6 +93,8 @@ def list_published_interventions(
         headers["Link"] = link_header
     if format == "csv":
         headers["Content-Disposition"] = 'inline; filename="interventions.csv"'
+        if warning := query.warning_header():
+            headers["Warning"] = warning  # CSV has no place of its own for them
         return Response(
             render_csv(result.items, header=True), media_type=CSV_MEDIA_TYPE, headers=headers
         )

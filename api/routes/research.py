@@ -12,7 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, query_problem
 from api.params import CatalogueDep, FilterDep, get_catalogue, split_values
 from api.responses import GeoJSONResponse
 from api.schemas.areas import GeometryCache, GeometryDetail, feature, feature_collection
@@ -26,8 +26,9 @@ from api.schemas.research import (
 )
 from models.catalogue import AreaCatalogue
 from models.crosstab import Cell
-from models.errors import FieldProblem, InvalidInputError, ServiceUnavailableError
+from models.errors import InvalidInputError, ServiceUnavailableError
 from models.facets import FacetCache
+from models.queries.areas import count_by_area
 from models.queries.stats import GROUP_DIMENSIONS, complete_table, count_cells
 from models.typology import DIMENSIONS, slugs
 
@@ -68,16 +69,56 @@ def _group_by(raw: list[str]) -> list[str]:
         problem = "Give two different dimensions."
     if problem:
         raise InvalidInputError(
-            f"group_by is not valid: {problem}", [FieldProblem("group_by", problem)]
+            f"group_by is not valid: {problem}", [query_problem("group_by", problem)]
         )
     return dimensions
 
 
-def _values(dimension: str, catalogue: AreaCatalogue | None) -> list[str]:
+def _values(
+    dimension: str, catalogue: AreaCatalogue | None, places: frozenset[str] | None
+) -> list[str]:
+    """The values a table lists on one dimension: every slug, or every LA or region (only
+    those inside the place filter when there is one)."""
     if dimension in DIMENSIONS:
         return list(slugs(dimension))
     assert catalogue is not None
-    return sorted(catalogue.las if dimension == "la" else catalogue.regions)
+    las = sorted(catalogue.las if places is None else places & catalogue.las.keys())
+    if dimension == "la":
+        return las
+    if places is None:
+        return sorted(catalogue.regions)
+    return sorted({region.code for code in las if (region := catalogue.region_of(code))})
+
+
+def _table(
+    dimensions: list[str],
+    counts: dict[Cell, int],
+    catalogue: AreaCatalogue | None,
+    places: frozenset[str] | None,
+) -> list[tuple[Cell, int]]:
+    """The cells of a table, zeros included. With a place filter, LAs and regions outside it
+    are left out (an intervention serving Leeds and Sefton, found by `la=Leeds`, does not
+    make Sefton a row). LA by region lists each LA with its own region only."""
+    values = [_values(d, catalogue, places) for d in dimensions]
+    if places is not None:
+        allowed = [
+            set(v) if d in {"la", "region"} else None
+            for d, v in zip(dimensions, values, strict=True)
+        ]
+        counts = {
+            cell: n
+            for cell, n in counts.items()
+            if all(ok is None or value in ok for ok, value in zip(allowed, cell, strict=True))
+        }
+    keep = None
+    if catalogue is not None and {"la", "region"} <= set(dimensions):
+        la, region = dimensions.index("la"), dimensions.index("region")
+
+        def keep(cell: Cell) -> bool:
+            info = catalogue.las.get(cell[la])
+            return info is not None and info.region_code == cell[region]
+
+    return complete_table(counts, values, keep)
 
 
 def _stats_rows(
@@ -105,11 +146,7 @@ def _snapshot(request: Request, session: SessionDep) -> ContextSnapshot:
 
 
 def _facets(request: Request) -> FacetCache:
-    """This app's facet cache, made on first use (so the app factory needs no change)."""
-    cache: FacetCache | None = getattr(request.app.state, "facet_cache", None)
-    if cache is None:
-        cache = FacetCache()
-        request.app.state.facet_cache = cache
+    cache: FacetCache = request.app.state.facet_cache
     return cache
 
 
@@ -144,16 +181,20 @@ def read_stats(
 ) -> Any:
     """Counts of published interventions matching the filters by one or two dimensions, with
     every combination of values listed (zero cells included). An intervention counts once in
-    each LA and each region it serves and once under each typology value it carries."""
+    each LA and each region it serves and once under each typology value it carries.
+
+    With a place filter (`la`, `region`, `bbox`, `lat`+`lon`), rows by `la` or `region` are
+    only the LAs inside it and their regions; `group_by=la,region` pairs each LA with its own
+    region."""
     dimensions = _group_by(group_by)
     places = [d for d in dimensions if d in {"la", "region"}]
     if with_context and not places:
         message = "with_context needs group_by to include la or region."
-        raise InvalidInputError(message, [FieldProblem("with_context", message)])
+        raise InvalidInputError(message, [query_problem("with_context", message)])
     catalogue = get_catalogue(request, session) if places else None
     snapshot = _snapshot(request, session) if with_context else None
     counts, total = count_cells(session, query.filter, dimensions, _facets(request))
-    table = complete_table(counts, [_values(d, catalogue) for d in dimensions])
+    table = _table(dimensions, counts, catalogue, query.filter.place_las())
     rows = _stats_rows(dimensions, table, catalogue)
     context = None
     if snapshot is not None:
@@ -205,12 +246,16 @@ def read_coverage(
 ) -> Any:
     """Every LA and whether any published intervention matching the filters serves it, with
     the count; `gaps_only=true` keeps only the LAs with none (e.g. no provision for
-    `target_group=care_experienced` at `transition_point=year_11_post_16`)."""
+    `target_group=care_experienced` at `transition_point=year_11_post_16`). With a place
+    filter (`la`, `region`, `bbox`, `lat`+`lon`) only the LAs inside it are listed and
+    totalled, e.g. the gaps of one region."""
     snapshot = _snapshot(request, session) if with_context else None
-    cells, _ = count_cells(session, query.filter, ["la"], _facets(request))
-    counts = {cell[0]: n for cell, n in cells.items()}
+    counts = count_by_area(session, query.filter, "la", _facets(request))
+    places = query.filter.place_las()
+    las = sorted(catalogue.las if places is None else places & catalogue.las.keys())
     items = []
-    for code, info in sorted(catalogue.las.items()):
+    for code in las:
+        info = catalogue.las[code]
         count = counts.get(code, 0)
         if gaps_only and count:
             continue
@@ -226,11 +271,11 @@ def read_coverage(
                 context=snapshot.for_area(code) if snapshot else None,
             )
         )
-    covered = sum(1 for code in catalogue.las if counts.get(code, 0))
+    covered = sum(1 for code in las if counts.get(code, 0))
     report = CoverageReport(
-        total_las=len(catalogue.las),
+        total_las=len(las),
         covered_las=covered,
-        gap_las=len(catalogue.las) - covered,
+        gap_las=len(las) - covered,
         gaps_only=gaps_only,
         items=items,
         boundary_version=catalogue.version,

@@ -8,6 +8,7 @@ lines would break spreadsheets and the partner import, which read the same colum
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from api.schemas.areas import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from api.schemas.intervention_csv import CSV_COLUMNS, SEPARATOR
 from models.csv_import import TYPOLOGY_COLUMNS
+from models.queries.versions import PublishedState
 from models.typology import TYPOLOGY_VERSION
 
 TITLE = "neetmap: NEET early interventions in England"
@@ -32,26 +34,39 @@ _LIST_COLUMNS = {"la_codes", *TYPOLOGY_COLUMNS}
 
 @dataclass(frozen=True)
 class DatasetVersion:
-    """The state of the published dataset an export was made from.
+    """The state of the dataset an export was made from.
 
-    `last_changed_at` is the newest change to a published record; with the typology version it
-    names the dataset's version. Unpublished records are left out, so that no draft shows.
+    `digest` names the data's change stamp (`models.queries.versions`): it changes with any
+    change that can change an export (a record published, edited, withdrawn or bulk-loaded,
+    new boundaries), without saying what or when. `last_changed_at` is the newest change to a
+    record now published: readable, and no draft's time ever shows in it.
     """
 
+    digest: str
     last_changed_at: datetime | None
     published: int
     boundary_version: int | None
     typology_version: str = TYPOLOGY_VERSION
 
+    @classmethod
+    def of(cls, state: PublishedState) -> DatasetVersion:
+        return cls(
+            digest=state.digest,
+            last_changed_at=state.last_published_change_at,
+            published=state.published,
+            boundary_version=state.boundary_version,
+        )
+
     @property
     def label(self) -> str:
-        """`<last change, UTC, compact ISO 8601>.typology-<n>`, e.g. `20261123T101502Z.typology-1`."""
+        """`<last change, UTC, compact ISO 8601>.<digest>.typology-<n>`, e.g.
+        `20261123T101502Z.3fa2c1d0e4b5.typology-1` (`empty` for no published record)."""
         stamp = (
             self.last_changed_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
             if self.last_changed_at
             else "empty"
         )
-        return f"{stamp}.typology-{self.typology_version}"
+        return f"{stamp}.{self.digest}.typology-{self.typology_version}"
 
     @property
     def gpkg_stamp(self) -> str:
@@ -72,8 +87,11 @@ class DatasetVersion:
         )
 
 
-def export_metadata(version: DatasetVersion, query: str, count: int | None) -> dict[str, Any]:
-    """The metadata members every export carries; `query` is the filter it was made with."""
+def export_metadata(
+    version: DatasetVersion, query: str, warnings: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The metadata members every export carries; `query` is the filter it was made with and
+    `warnings` how its place filters were read (superseded codes, a point outside England)."""
     members: dict[str, Any] = {
         "title": TITLE,
         "dataset_version": version.label,
@@ -84,13 +102,14 @@ def export_metadata(version: DatasetVersion, query: str, count: int | None) -> d
         "licence_url": LICENCE_URL,
         "attribution": ATTRIBUTION,
         "query": query,
+        "warnings": list(warnings),
     }
-    if count is not None:
-        members["records"] = count
     return members
 
 
-def csvw_sidecar(version: DatasetVersion, csv_url: str, query: str) -> dict[str, Any]:
+def csvw_sidecar(
+    version: DatasetVersion, csv_url: str, query: str, warnings: Sequence[str] = ()
+) -> dict[str, Any]:
     """W3C CSVW metadata for a CSV export: licence, attribution, version and column types."""
     columns = []
     for name in CSV_COLUMNS:
@@ -109,6 +128,6 @@ def csvw_sidecar(version: DatasetVersion, csv_url: str, query: str) -> dict[str,
         "dc:license": {"@id": LICENCE_URL},
         "dc:rights": ATTRIBUTION,
         "dc:modified": version.last_changed_iso,
-        "notes": [export_metadata(version, query, None)],
+        "notes": [export_metadata(version, query, warnings)],
         "tableSchema": {"columns": columns, "primaryKey": "id"},
     }

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from models.csv_import import COLUMNS as IMPORT_COLUMNS
 from models.csv_import import TYPOLOGY_COLUMNS
-from models.intervention import Intervention
+from models.queries.records import InterventionView
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 SEPARATOR = ";"
@@ -38,7 +38,7 @@ def _cell(column: str, value: str | int | None) -> str:
     return text
 
 
-def row_values(row: Intervention) -> dict[str, str | int | None]:
+def row_values(row: InterventionView) -> dict[str, str | int | None]:
     """One intervention as typed values keyed by `CSV_COLUMNS`, lists joined, text as stored."""
     values: dict[str, str | int | None] = {
         "id": row.id,
@@ -56,12 +56,12 @@ def row_values(row: Intervention) -> dict[str, str | int | None]:
     return {column: values[column] for column in CSV_COLUMNS}
 
 
-def csv_row(row: Intervention) -> list[str]:
+def csv_row(row: InterventionView) -> list[str]:
     """One intervention as CSV cells in `CSV_COLUMNS` order, safe to open in a spreadsheet."""
     return [_cell(column, value) for column, value in row_values(row).items()]
 
 
-def render_csv(rows: Iterable[Intervention], *, header: bool) -> str:
+def render_csv(rows: Iterable[InterventionView], *, header: bool) -> str:
     """A chunk of CSV text (RFC 4180, CRLF line ends), with the header row first if asked."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -71,7 +71,7 @@ def render_csv(rows: Iterable[Intervention], *, header: bool) -> str:
     return buffer.getvalue()
 
 
-def csv_chunks(pages: Iterable[Iterable[Intervention]]) -> Iterator[bytes]:
+def csv_chunks(pages: Iterable[Iterable[InterventionView]]) -> Iterator[bytes]:
     """The header, then one encoded chunk per page of records, for streaming."""
     yield render_csv((), header=True).encode()
     for page in pages:

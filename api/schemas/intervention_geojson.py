@@ -21,7 +21,7 @@ from api.schemas.interventions import InterventionPublic
 from geodata.geojson import geometry_json, snap_to_grid
 from models.catalogue import AreaCatalogue
 from models.errors import ServiceUnavailableError
-from models.intervention import Intervention
+from models.queries.records import InterventionView
 
 GeometryChoice = Literal["areas", "venues", "none"]
 GEOMETRY_HELP = (
@@ -90,7 +90,7 @@ def catalogue_for(
         return None
 
 
-def venue_geometry(row: Intervention) -> BaseGeometry | None:
+def venue_geometry(row: InterventionView) -> BaseGeometry | None:
     """The intervention's venues as one MultiPoint, or None when it lists none."""
     if not row.venues:
         return None
@@ -98,7 +98,7 @@ def venue_geometry(row: Intervention) -> BaseGeometry | None:
 
 
 def row_geometry(
-    row: Intervention,
+    row: InterventionView,
     choice: GeometryChoice,
     catalogue: AreaCatalogue | None,
     unions: AreaUnionCache,
@@ -114,7 +114,7 @@ def row_geometry(
     return None
 
 
-def intervention_feature(row: Intervention, geometry: orjson.Fragment | None) -> dict[str, Any]:
+def intervention_feature(row: InterventionView, geometry: orjson.Fragment | None) -> dict[str, Any]:
     """One Feature: the public JSON shape as properties, the intervention id as Feature id."""
     properties = InterventionPublic.from_row(row).model_dump(mode="json")
     return {
@@ -126,7 +126,7 @@ def intervention_feature(row: Intervention, geometry: orjson.Fragment | None) ->
 
 
 def features(
-    rows: Iterable[Intervention],
+    rows: Iterable[InterventionView],
     choice: GeometryChoice,
     catalogue: AreaCatalogue | None,
     unions: AreaUnionCache,

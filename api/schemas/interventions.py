@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from models.intervention import Intervention
+from models.queries.records import InterventionView
 
 
 class AreaRef(BaseModel):
@@ -55,7 +55,7 @@ class InterventionPublic(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def from_row(cls, row: Intervention) -> InterventionPublic:
+    def from_row(cls, row: InterventionView) -> InterventionPublic:
         assert row.id is not None
         return cls(
             id=row.id,

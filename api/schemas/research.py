@@ -2,8 +2,8 @@
 
 Rows keep the dimension names as keys (`{"region": ..., "target_group": ..., "count": n}`) so
 that a table reads the same in JSON and CSV. Context objects are given once per area in JSON and
-flattened for CSV into a value, year and missing-reason column per indicator, so a spreadsheet
-never shows a gap as 0.
+flattened for CSV into a value, year, missing-reason and source column per indicator, so a
+spreadsheet never shows a gap as 0 and every figure says where it comes from.
 """
 
 from __future__ import annotations
@@ -66,7 +66,9 @@ class CoverageItem(BaseModel):
 class CoverageReport(BaseModel):
     """Every LA (or only the gaps) and whether the filtered provision reaches it."""
 
-    total_las: int = Field(description="LAs in the loaded boundaries.")
+    total_las: int = Field(
+        description="LAs in the loaded boundaries (inside the place filter, if there is one)."
+    )
     covered_las: int = Field(description="LAs with at least one matching intervention.")
     gap_las: int = Field(description="LAs with none.")
     gaps_only: bool
@@ -77,13 +79,15 @@ class CoverageReport(BaseModel):
 
 
 def context_columns(context: dict[str, Any] | None) -> dict[str, Any]:
-    """A context object as flat CSV columns: value, year and missing reason per indicator."""
+    """A context object as flat CSV columns: value, year, missing reason and source per
+    indicator, so a figure in a spreadsheet can be cited and checked."""
     out: dict[str, Any] = {}
     for name in INDICATORS:
         figure = (context or {}).get(name) or {}
         out[name] = figure.get("value")
         out[f"{name}_year"] = figure.get("year")
         out[f"{name}_missing"] = figure.get("missing")
+        out[f"{name}_source"] = figure.get("source")
     return out
 
 

@@ -21,7 +21,7 @@ import pyogrio
 from api.schemas.intervention_csv import CSV_COLUMNS, row_values
 from api.schemas.intervention_geojson import AreaUnionCache, GeometryChoice, row_geometry
 from models.catalogue import AreaCatalogue
-from models.intervention import Intervention
+from models.queries.records import InterventionView
 
 CRS = "EPSG:4326"
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
@@ -34,7 +34,7 @@ _INTEGER_COLUMNS = ("id", "age_min", "age_max")
 
 
 def _interventions_frame(
-    rows: Sequence[Intervention],
+    rows: Sequence[InterventionView],
     geometry: GeometryChoice,
     catalogue: AreaCatalogue | None,
     unions: AreaUnionCache,
@@ -75,7 +75,7 @@ def _las_frame(catalogue: AreaCatalogue, counts: dict[str, int]) -> gpd.GeoDataF
 
 def write_geopackage(
     path: Path,
-    pages: Iterable[Sequence[Intervention]],
+    pages: Iterable[Sequence[InterventionView]],
     *,
     geometry: GeometryChoice,
     catalogue: AreaCatalogue,
@@ -93,7 +93,8 @@ def write_geopackage(
         catalogue: The loaded LAs, for area geometries and the `las` layer.
         unions: The shared cache of LA-set unions.
         counts: Matching interventions per LA code, by the counting rule.
-        metadata: Version, licence and attribution, written as a table and GDAL metadata.
+        metadata: Version, licence, attribution and warnings, written as a table and as GDAL
+            dataset metadata.
         stamp: ISO 8601 time written as the layers' last change.
     """
     layer_type = _LAYER_TYPES[geometry]
@@ -107,18 +108,26 @@ def write_geopackage(
             path, _interventions_frame([], geometry, catalogue, unions), "interventions", layer_type
         )
     _write(path, _las_frame(catalogue, counts), "las", "MultiPolygon", append=False)
-    table = pd.DataFrame(
-        {"key": list(metadata), "value": ["" if v is None else str(v) for v in metadata.values()]}
-    )
+    texts = {key: _text(value) for key, value in metadata.items()}
+    table = pd.DataFrame({"key": list(texts), "value": list(texts.values())})
     pyogrio.write_dataframe(
         table,
         path,
         layer="metadata",
         driver="GPKG",
-        dataset_metadata={k.upper(): "" if v is None else str(v) for k, v in metadata.items()},
+        dataset_metadata={key.upper(): value for key, value in texts.items()},
     )
     _stamp(path, stamp)
     return written
+
+
+def _text(value: object) -> str:
+    """A metadata value as table text: lists (the warnings) one item a line, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "\n".join(str(item) for item in value)
+    return str(value)
 
 
 def _write(

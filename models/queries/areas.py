@@ -1,57 +1,29 @@
-"""Counting interventions per area with the shared filter.
+"""Counting interventions per area with the shared filter: the one implementation, used by
+the map layers, the GeoPackage `las` layer, /stats and /coverage alike.
 
 The counting rule: an intervention serving several LAs counts once in each LA it serves,
 once in each region it serves (however many of that region's LAs it serves), and once in
-a list total.
+a list total. The counting itself is `models.queries.stats.count_cells` on the LA or region
+facet. Measured at 100,000 records on SQLite against the SQL GROUP BY over the link table
+it replaces: 20-30 ms against 25-50 ms filtered and 190-250 ms unfiltered with a worker's
+facet cache (the steady state between writes); 70-115 ms without one.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Table, distinct, func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from models.area import LEVEL_REGION, Area
-from models.context import ContextLoad
+from models.area import LEVEL_REGION
+from models.facets import FacetCache
 from models.filters import InterventionFilter
-from models.intervention import Intervention, InterventionArea
+from models.queries.stats import count_cells
 
 
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
-
-def count_by_area(session: Session, flt: InterventionFilter, level: str) -> dict[str, int]:
-    """Matching interventions per LA code, or per region code for level 'region'."""
-    link = _table(InterventionArea)
-    intervention = _table(Intervention)
-    joined = link.join(intervention, intervention.c.id == link.c.intervention_id)
-    if level == LEVEL_REGION:
-        area = _table(Area)
-        statement = (
-            select(area.c.region_code, func.count(distinct(intervention.c.id)))
-            .select_from(joined.join(area, area.c.code == link.c.area_code))
-            .where(flt.where(), area.c.region_code.is_not(None))
-            .group_by(area.c.region_code)
-        )
-    else:
-        statement = (
-            select(link.c.area_code, func.count())
-            .select_from(joined)
-            .where(flt.where())
-            .group_by(link.c.area_code)
-        )
-    return {str(code): int(count) for code, count in session.connection().execute(statement)}
-
-
-def change_stamp(session: Session) -> tuple[object, ...]:
-    """Changes whenever any area count or context figure can: the newest intervention write
-    (every write path bumps `updated_at`; records are withdrawn, never deleted), the newest id,
-    and the newest context load. Three index lookups, so a layer cache can check it per request."""
-    intervention, context = _table(Intervention), _table(ContextLoad)
-    statement = select(
-        select(func.max(intervention.c.updated_at)).scalar_subquery(),
-        select(func.max(intervention.c.id)).scalar_subquery(),
-        select(func.max(context.c.id)).scalar_subquery(),
-    )
-    return tuple(session.connection().execute(statement).one())
+def count_by_area(
+    session: Session, flt: InterventionFilter, level: str, cache: FacetCache | None = None
+) -> dict[str, int]:
+    """Matching interventions per LA code, or per region code for level 'region'; areas
+    with none are left out."""
+    dimension = "region" if level == LEVEL_REGION else "la"
+    cells, _ = count_cells(session, flt, [dimension], cache)
+    return {cell[0]: count for cell, count in cells.items()}

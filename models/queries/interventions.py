@@ -19,8 +19,22 @@ from models.filters import InterventionFilter
 from models.intervention import Intervention, InterventionTerm, Venue
 from models.typology import MULTI_VALUED
 
-SortKey = Literal["name", "-name", "updated_at", "-updated_at", "created_at", "-created_at", "id"]
+SortKey = Literal[
+    "id",
+    "-id",
+    "name",
+    "-name",
+    "updated_at",
+    "-updated_at",
+    "created_at",
+    "-created_at",
+    "start_date",
+    "-start_date",
+    "status",
+    "-status",
+]
 SORT_KEYS: tuple[str, ...] = SortKey.__args__  # type: ignore[attr-defined]
+_NULLABLE_KEYS = frozenset({"start_date"})
 
 
 @dataclass(frozen=True)
@@ -38,12 +52,18 @@ def _eager() -> tuple[object, ...]:
 
 
 def _order_by(sort: str) -> list[object]:
-    """A documented sort key plus the id, so that pages never shuffle ties."""
+    """A documented sort key plus the id, so that pages never shuffle ties.
+
+    Records without a start date come last either way, on both backends (SQLite and
+    PostgreSQL put NULLs at opposite ends by default). Only that column is nullable, and only
+    there is NULLS LAST spelt out, so the other keys keep their index order on PostgreSQL."""
     descending = sort.startswith("-")
     column = getattr(Intervention, sort.lstrip("-"))
     primary = column.desc() if descending else column.asc()
+    if sort.lstrip("-") in _NULLABLE_KEYS:
+        primary = primary.nulls_last()
     tie = Intervention.id.desc() if descending else Intervention.id.asc()  # type: ignore[union-attr]
-    return [primary] if sort == "id" else [primary, tie]
+    return [tie] if sort.lstrip("-") == "id" else [primary, tie]
 
 
 def list_interventions(

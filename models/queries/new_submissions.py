@@ -15,9 +15,9 @@ import orjson
 import psycopg
 import shapely
 from sqlalchemy import Table, func, insert
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from models.base import utcnow
+from models.base import table_of, utcnow
 from models.drafts import InterventionDraft
 from models.intervention import Intervention, InterventionArea, InterventionTerm, Venue
 from models.queries.interventions import ensure_areas
@@ -31,11 +31,6 @@ from models.versioning import (
 )
 
 CHUNK_SIZE = 500
-
-
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
 
 
 def insert_submissions(
@@ -110,7 +105,7 @@ def insert_chunk(
         (InterventionVersion, versions),
     ):
         if rows:
-            _insert_many(session, _table(model), rows)
+            _insert_many(session, table_of(model), rows)
     return ids
 
 
@@ -145,7 +140,7 @@ def _insert_interventions(session: Session, rows: list[dict[str, Any]]) -> list[
     the largest rowid plus one and this transaction holds the only write lock, they take the
     last ids, in order. Their names are checked, so a surprise fails loudly, never mislinks.
     """
-    table = _table(Intervention)
+    table = table_of(Intervention)
     if session.get_bind().dialect.name == "postgresql":
         sequence = func.nextval(func.pg_get_serial_sequence("intervention", "id"))
         series = func.generate_series(1, len(rows))

@@ -10,12 +10,13 @@ the ids carrying it; `models.crosstab` counts (see there for why).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
-from sqlalchemy import Table, select
-from sqlmodel import Session, SQLModel
+from sqlalchemy import select
+from sqlmodel import Session
 
+from models.base import table_of
 from models.crosstab import Cell, Ids, cross_counts, parse_ids
 from models.facets import FacetCache, id_list, read_facet
 from models.filters import InterventionFilter
@@ -25,14 +26,9 @@ from models.typology import DIMENSIONS
 GROUP_DIMENSIONS: Final[tuple[str, ...]] = ("la", "region", *DIMENSIONS)
 
 
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = getattr(model, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
-    return table
-
-
 def matching_ids(session: Session, flt: InterventionFilter) -> Ids:
     """Ids of the interventions matching the filter (each once)."""
-    intervention = _table(Intervention)
+    intervention = table_of(Intervention)
     statement = select(id_list(session, intervention.c.id)).where(flt.where())
     return parse_ids(session.connection().execute(statement).scalar_one())
 
@@ -56,12 +52,16 @@ def count_cells(
 
 
 def complete_table(
-    counts: Mapping[Cell, int], values: Sequence[Sequence[str]]
+    counts: Mapping[Cell, int],
+    values: Sequence[Sequence[str]],
+    keep: Callable[[Cell], bool] | None = None,
 ) -> list[tuple[Cell, int]]:
-    """Every combination of the given values (zero where nothing matched), in their order.
+    """Every combination of the given values (zero where nothing matched) that `keep`
+    accepts, in the values' order.
 
     Values found in the data but not listed (an LA without boundaries, say) are appended
-    rather than dropped, so the cells always add up to what was counted.
+    rather than dropped, so the cells always add up to what was counted; to leave some out,
+    drop them from `counts` first.
     """
     axes: list[list[str]] = []
     for index, listed in enumerate(values):
@@ -69,4 +69,5 @@ def complete_table(
         for cell in counts:
             seen.setdefault(cell[index])
         axes.append(list(seen))
-    return [(cell, counts.get(cell, 0)) for cell in itertools.product(*axes)]
+    cells = itertools.product(*axes)
+    return [(cell, counts.get(cell, 0)) for cell in cells if keep is None or keep(cell)]

@@ -11,6 +11,7 @@ from starlette.types import Receive, Scope, Send
 
 from api import caching
 from api.caching import ConditionalGetMiddleware, etag_matches
+from api.encoding import GZipMiddleware, accepts_gzip, gzip_etag
 from api.main import create_app
 from api.settings import Settings
 from models.drafts import InterventionDraft
@@ -140,10 +141,14 @@ def test_geojson_over_1kb_is_gzipped_and_small_bodies_are_not(geo_client: TestCl
     assert big.headers["content-type"] == "application/geo+json"
     assert big.headers["content-encoding"] == "gzip"
     assert len(compressed) == int(big.headers["content-length"])
-    plain = geo_client.get("/api/v1/areas", params={"geometry": "simplified"})
+    plain = geo_client.get(
+        "/api/v1/areas", params={"geometry": "simplified"}, headers={"Accept-Encoding": "identity"}
+    )
     assert gzip.decompress(compressed) == plain.content
     assert len(compressed) < len(plain.content) / 3
-    assert big.headers["etag"] == plain.headers["etag"]  # one tag for the one representation
+    # a distinct strong tag per content coding (RFC 9110 8.8.3)
+    assert big.headers["etag"] == plain.headers["etag"][:-1] + '-gzip"'
+    assert _is_strong(big.headers["etag"])
     small = geo_client.get("/healthz", headers={"Accept-Encoding": "gzip"})
     assert "content-encoding" not in small.headers
 
@@ -219,3 +224,152 @@ def test_a_body_too_big_to_hold_streams_on_untagged(monkeypatch: pytest.MonkeyPa
     assert response.content == b"onetwothree"
     assert "etag" not in response.headers
     assert response.headers["cache-control"] == "public, max-age=60"
+
+
+def _get_paths(client: TestClient, record_id: int) -> list[str]:
+    """Every documented GET route, with its path parameters filled in."""
+    documented = client.get("/openapi.json").json()["paths"]
+    return [
+        path.replace("{intervention_id}", str(record_id)).replace("{code}", "Leeds")
+        for path, operations in documented.items()
+        if "get" in operations
+    ]
+
+
+def test_head_answers_every_get_route_with_the_gets_headers(
+    geo_client: TestClient, session: Session
+) -> None:
+    _add(session, "One")
+    record_id = geo_client.get(LIST).json()["items"][0]["id"]
+    paths = _get_paths(geo_client, record_id)
+    assert {"/healthz", LIST, "/api/v1/typology", "/api/v1/areas/Leeds"} <= set(paths)
+    for path in paths:
+        get = geo_client.get(path)
+        head = geo_client.head(path)
+        assert head.status_code == get.status_code, path
+        assert head.content == b"", path
+        for name in ("content-type", "content-length", "content-encoding", "etag", "cache-control"):
+            assert head.headers.get(name) == get.headers.get(name), (path, name)
+        if "etag" in get.headers and get.status_code == 200:
+            again = geo_client.head(path, headers={"If-None-Match": get.headers["etag"]})
+            assert again.status_code == 304, path
+
+
+def test_head_on_a_streamed_export_sends_headers_only(client: TestClient, session: Session) -> None:
+    _add(session, "One")
+    get = client.get("/api/v1/export", params={"format": "csv"})
+    head = client.head("/api/v1/export", params={"format": "csv"})
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-disposition"] == get.headers["content-disposition"]
+
+
+def test_methods_a_route_refuses_are_405_in_the_error_shape(client: TestClient) -> None:
+    bare = client.options("/api/v1/typology")
+    assert bare.status_code == 405
+    assert bare.json()["error"]["code"] == "method_not_allowed"
+    assert bare.headers["allow"] == "GET, HEAD"
+    head_on_post = client.head("/api/v1/imports")
+    assert head_on_post.status_code == 405
+    assert head_on_post.headers["allow"] == "POST"
+
+
+def test_a_refused_cors_preflight_is_in_the_error_shape(database_url: str, engine: Engine) -> None:
+    settings = Settings(database_url=database_url, cors_origins="https://maps.example.org")
+    with TestClient(create_app(settings)) as client:
+        refused = client.options(
+            LIST,
+            headers={
+                "Origin": "https://elsewhere.example.com",
+                "Access-Control-Request-Method": "GET",
+            },
+        )
+        allowed = client.options(
+            LIST,
+            headers={"Origin": "https://maps.example.org", "Access-Control-Request-Method": "GET"},
+        )
+    assert refused.status_code == 400
+    body = refused.json()["error"]
+    assert body["code"] == "cors_not_allowed"
+    assert [(d["field"], d["location"]) for d in body["details"]] == [("Origin", "header")]
+    assert "access-control-allow-origin" not in refused.headers
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://maps.example.org"
+
+
+@pytest.mark.parametrize(
+    ("header", "gzip_ok"),
+    [
+        ("gzip", True),
+        ("gzip, deflate, br", True),
+        ("GZIP;q=0.5", True),
+        ("x-gzip", True),
+        ("*", True),
+        ("*;q=0.1, identity", True),
+        ("gzip;q=0, identity", False),
+        ("gzip; q=0.000", False),
+        ("identity", False),
+        ("br", False),
+        ("*;q=0", False),
+        ("gzip;q=0, *", False),
+        ("gzip;q=abc", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_accept_encoding_is_read_with_its_q_values(header: str | None, gzip_ok: bool) -> None:
+    assert accepts_gzip(header) is gzip_ok
+
+
+@pytest.mark.parametrize("path", ["/api/v1/areas?geometry=simplified", "/api/v1/typology"])
+def test_gzip_refused_with_q_0_is_not_sent(geo_client: TestClient, path: str) -> None:
+    refused = geo_client.get(path, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    assert "content-encoding" not in refused.headers
+    assert int(refused.headers["content-length"]) == len(refused.content) > 1024
+    wanted = geo_client.get(path, headers={"Accept-Encoding": "identity;q=0.5, gzip"})
+    assert wanted.headers["content-encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/areas?geometry=simplified", "/api/v1/typology"])
+def test_each_coding_has_its_own_tag_and_either_revalidates(
+    geo_client: TestClient, path: str
+) -> None:
+    plain = geo_client.get(path, headers={"Accept-Encoding": "identity"})
+    zipped = geo_client.get(path, headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["etag"] == gzip_etag(plain.headers["etag"]) != plain.headers["etag"]
+    for held, coding in ((zipped, "gzip"), (plain, "identity"), (zipped, "identity")):
+        again = geo_client.get(
+            path, headers={"Accept-Encoding": coding, "If-None-Match": held.headers["etag"]}
+        )
+        assert again.status_code == 304, (held.headers["etag"], coding)
+        assert again.headers["etag"] == held.headers["etag"]
+
+
+def test_an_export_revalidates_with_its_gzip_tag(client: TestClient, session: Session) -> None:
+    _add(session, "One")
+    first = client.get("/api/v1/export", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["etag"].endswith('-gzip"')
+    again = client.get(
+        "/api/v1/export",
+        headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["etag"]},
+    )
+    assert again.status_code == 304
+    assert again.headers["etag"] == first.headers["etag"]
+
+
+def test_a_private_answers_tag_is_left_for_if_match() -> None:
+    """A partner's record is read with credentials (no-store) and its ETag goes back in
+    If-Match, so gzip leaves it as the handler set it."""
+
+    async def versioned(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = [(b"content-type", b"application/json"), (b"etag", b'"8-1"')]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"x" * 2000})
+
+    app = GZipMiddleware(ConditionalGetMiddleware(versioned, max_age=60), minimum_size=1024)
+    private = TestClient(app).get("/", headers={"Authorization": "Bearer k"})
+    public = TestClient(app).get("/")
+    assert private.headers["content-encoding"] == public.headers["content-encoding"] == "gzip"
+    assert private.headers["etag"] == '"8-1"'
+    assert public.headers["etag"] == '"8-1-gzip"'

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -9,11 +10,15 @@ import geopandas as gpd
 import pyogrio
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from api.routes import exports
 from api.schemas.intervention_csv import CSV_COLUMNS, csv_chunks
+from models.base import utcnow
 from models.drafts import InterventionDraft
+from models.engine import create_db_engine
+from models.intervention import Intervention
 from models.queries.interventions import create_intervention, ensure_areas
 
 LEEDS, CALDERDALE, SEFTON, CAMDEN = "E08000035", "E08000033", "E08000014", "E09000007"
@@ -181,18 +186,149 @@ def test_same_dataset_same_bytes_and_a_304_without_building_it(
     assert changed.headers["etag"] != first.headers["etag"]
 
 
-def test_drafts_leave_every_export_unchanged(
+def test_drafts_never_show_in_an_export(
     geo_client: TestClient, session: Session, records: list[int]
 ) -> None:
     params = {"format": "geojson", "geometry": "none"}
-    before = geo_client.get("/api/v1/export", params=params)
+    before = geo_client.get("/api/v1/export", params=params).json()
     _add(session, "Later draft", [LEEDS], state="submitted")
     after = geo_client.get("/api/v1/export", params=params)
-    assert after.headers["etag"] == before.headers["etag"]
-    assert after.content == before.content
     assert "draft" not in after.text.lower()
+    meta = after.json()["metadata"]
+    assert meta["last_changed_at"] == before["metadata"]["last_changed_at"]  # not the draft's
+    assert meta["dataset_version"].startswith(meta["last_changed_at"][:4])
+    assert after.json()["features"] == before["features"]
     csv_text = geo_client.get("/api/v1/export", params={"format": "csv"}).text
     assert "draft" not in csv_text.lower()
+
+
+def _version(client: TestClient) -> tuple[str, str, list[int]]:
+    response = client.get("/api/v1/export", params={"format": "geojson", "geometry": "none"})
+    body = response.json()
+    ids = [feature["id"] for feature in body["features"]]
+    return response.headers["etag"], body["metadata"]["dataset_version"], ids
+
+
+def test_a_withdrawal_changes_the_dataset_version(
+    client: TestClient, session: Session, records: list[int]
+) -> None:
+    etag, label, ids = _version(client)
+    row = session.get(Intervention, records[1])
+    assert row is not None
+    row.publication_state, row.updated_at = "withdrawn", utcnow()
+    session.commit()
+    new_etag, new_label, new_ids = _version(client)
+    assert new_ids == [i for i in ids if i != records[1]]
+    assert new_label != label
+    assert new_etag != etag
+    stale = client.get("/api/v1/export", params={"format": "csv"}, headers={"If-None-Match": etag})
+    assert stale.status_code == 200
+
+
+def test_a_back_dated_bulk_load_changes_the_dataset_version(
+    client: TestClient, session: Session, records: list[int]
+) -> None:
+    etag, label, _ = _version(client)
+    loaded = _add(session, "Loaded from an old file", [SEFTON])
+    row = session.get(Intervention, loaded)
+    assert row is not None
+    row.updated_at = datetime(2020, 1, 1, tzinfo=UTC)
+    session.commit()
+    new_etag, new_label, ids = _version(client)
+    assert loaded in ids
+    assert new_label != label
+    assert new_etag != etag
+
+
+def test_superseded_code_warnings_travel_with_every_format(
+    geo_client: TestClient, records: list[int], tmp_path: Path
+) -> None:
+    params = {"la": "E10000023"}  # North Yorkshire's code before 2023
+    csv_response = geo_client.get("/api/v1/export", params={"format": "csv", **params})
+    assert csv_response.status_code == 200
+    assert "E10000023" in csv_response.headers["warning"]
+    assert csv_response.headers["warning"].startswith('299 neetmap "')
+    sidecar = geo_client.get(csv_response.headers["link"].split(";")[0].strip("<>")).json()
+    (warning,) = sidecar["notes"][0]["warnings"]
+    assert "E10000023" in warning
+    geojson = geo_client.get("/api/v1/export", params={"format": "geojson", **params}).json()
+    assert geojson["warnings"] == geojson["metadata"]["warnings"] == [warning]
+    path = tmp_path / "warned.gpkg"
+    path.write_bytes(geo_client.get("/api/v1/export", params={"format": "gpkg", **params}).content)
+    table = gpd.read_file(path, layer="metadata")
+    assert dict(zip(table["key"], table["value"], strict=True))["warnings"] == warning
+    listed = geo_client.get("/api/v1/interventions", params={"format": "csv", **params})
+    assert "E10000023" in listed.headers["warning"]
+
+
+def test_export_rows_equal_the_lists_rows(
+    geo_client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export reads plain rows, the list ORM objects: the same records, the same bytes."""
+    _add(
+        session,
+        "Everything set",
+        [LEEDS, CALDERDALE],
+        description='Commas, "quotes"\nand lines',
+        provider="=Provider",
+        website="https://example.org",
+        contact_email="team@example.org",
+        age_min=14,
+        age_max=18,
+        target_group=["send", "care_experienced", "neet"],
+        funding_source=["ukspf", "esf"],
+        transition_point=["year_11_post_16", "age_18"],
+        intervention_type=["mentoring"],
+        delivery_model=["commissioned"],
+        evidence_level=["evaluation"],
+        status="ended",
+        start_date="2021-09-01",
+        end_date="2023-07-31",
+        outcome_measures=["NEET rate"],
+        source={"document": "Doc", "quote": "A sentence.", "url": "https://example.org/s"},
+        venues=[
+            {"name": "B hub", "lat": 53.8, "lon": -1.5},
+            {"name": None, "lat": 53.7, "lon": -1.9},
+        ],
+    )
+    _add(session, "Bare", [SEFTON])
+    monkeypatch.setattr(exports, "PAGE_SIZE", 1)
+    exported = geo_client.get("/api/v1/export", params={"format": "csv"}).text
+    listed = geo_client.get("/api/v1/interventions", params={"format": "csv"}).text
+    assert exported == listed
+    for geometry in ("areas", "venues"):
+        params = {"format": "geojson", "geometry": geometry}
+        export_features = geo_client.get("/api/v1/export", params=params).json()["features"]
+        list_features = geo_client.get("/api/v1/interventions", params=params).json()["features"]
+        assert export_features == list_features
+
+
+def test_geopackage_counts_and_records_come_from_one_snapshot(
+    geo_client: TestClient, records: list[int], tmp_path: Path
+) -> None:
+    """A record published while a GeoPackage is built is in neither layer or in both."""
+    app_engine: Engine = geo_client.app.state.engine  # type: ignore[attr-defined]
+    writer = create_db_engine(app_engine.url.render_as_string(hide_password=False))
+    published: list[int] = []
+
+    def publish_after_the_counts(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if not published and "GROUP BY" in statement:
+            with Session(writer) as other:
+                published.append(_add(other, "Published meanwhile", [LEEDS]))
+
+    event.listen(app_engine, "after_cursor_execute", publish_after_the_counts)
+    try:
+        response = geo_client.get("/api/v1/export", params={"format": "gpkg"})
+    finally:
+        event.remove(app_engine, "after_cursor_execute", publish_after_the_counts)
+        writer.dispose()
+    assert published
+    path = tmp_path / "snapshot.gpkg"
+    path.write_bytes(response.content)
+    interventions = gpd.read_file(path, layer="interventions")
+    las = gpd.read_file(path, layer="las")
+    counts = dict(zip(las["code"], las["intervention_count"], strict=True))
+    assert counts[LEEDS] == interventions["la_codes"].str.contains(LEEDS).sum()
 
 
 def test_an_empty_export_is_still_a_valid_file(geo_client: TestClient, tmp_path: Path) -> None:
@@ -200,7 +336,8 @@ def test_an_empty_export_is_still_a_valid_file(geo_client: TestClient, tmp_path:
     assert csv_text.splitlines() == [",".join(CSV_COLUMNS)]
     body = geo_client.get("/api/v1/export", params={"format": "geojson"}).json()
     assert body["features"] == []
-    assert body["metadata"]["dataset_version"] == "empty.typology-1"
+    assert body["metadata"]["dataset_version"].startswith("empty.")
+    assert body["metadata"]["dataset_version"].endswith(".typology-1")
     path = tmp_path / "empty.gpkg"
     path.write_bytes(geo_client.get("/api/v1/export", params={"format": "gpkg"}).content)
     assert len(gpd.read_file(path, layer="interventions")) == 0

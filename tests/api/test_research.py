@@ -131,6 +131,51 @@ def test_place_filters_agree_across_stats_coverage_and_the_list(
     assert sum(r["count"] for r in by_region.rows) >= by_region.total
 
 
+NORTH_EAST, NORTH_WEST = "E12000001", "E12000002"
+
+
+def test_coverage_gaps_stay_inside_the_place_filter(api: TestClient, provision: list[int]) -> None:
+    north_east = _coverage(api, region="North East", target_group="ehe", gaps_only="true")
+    ne_las = {i.code for i in _coverage(api, region="North East").items}
+    assert len(ne_las) == 12
+    assert {i.code for i in north_east.items} == ne_las  # no provision for ehe at all
+    assert north_east.total_las == north_east.gap_las == 12
+    assert {i.region_code for i in north_east.items} == {NORTH_EAST}
+    merseyside = _coverage(api, la="Sefton,Liverpool,Leeds", target_group="care_experienced")
+    assert {i.code: i.count for i in merseyside.items} == {SEFTON: 1, LIVERPOOL: 1, LEEDS: 0}
+    assert (merseyside.total_las, merseyside.covered_las, merseyside.gap_las) == (3, 2, 1)
+    geojson = api.get(
+        "/api/v1/coverage", params={"region": "North East", "format": "geojson"}
+    ).json()
+    assert len(geojson["features"]) == 12
+
+
+def test_stats_by_area_stay_inside_the_place_filter(api: TestClient, provision: list[int]) -> None:
+    by_la = _stats(api, group_by="la,target_group", la="Sefton")
+    assert {r["la"] for r in by_la.rows} == {SEFTON}  # not Liverpool, though a record serves both
+    assert by_la.cells == len(slugs("target_group"))
+    by_region = _stats(api, group_by="region", la="Sefton,Leeds")
+    assert {r["region"]: r["count"] for r in by_region.rows} == {NORTH_WEST: 2, "E12000003": 1}
+    london = _stats(api, group_by="la", region="London")
+    assert len(london.rows) == 33
+    assert sum(r["count"] for r in london.rows) == 2  # both Camden records
+    bbox = _stats(api, group_by="la", bbox="-3.1,53.4,-2.9,53.6")
+    assert SEFTON in {r["la"] for r in bbox.rows}
+    assert len(bbox.rows) < 20
+
+
+def test_la_by_region_pairs_each_la_with_its_own_region(
+    api: TestClient, provision: list[int]
+) -> None:
+    table = _stats(api, group_by="la,region")
+    assert table.cells == len(table.rows) == 153
+    assert {r["la"] for r in table.rows} == set(_area_counts(api, "la"))
+    sefton = [r for r in table.rows if r["la"] == SEFTON]
+    assert [(r["region"], r["count"]) for r in sefton] == [(NORTH_WEST, 2)]
+    leeds = next(r for r in _stats(api, group_by="region,la").rows if r["la"] == LEEDS)
+    assert (leeds["region"], leeds["count"]) == ("E12000003", 1)
+
+
 def test_csv_has_the_same_cells(api: TestClient, provision: list[int]) -> None:
     response = api.get("/api/v1/stats", params={"group_by": "target_group,la", "format": "csv"})
     assert response.status_code == 200
@@ -176,6 +221,19 @@ def test_stats_with_context(api: TestClient, provision: list[int], shared_dir: P
     assert float(rows[SEFTON]["neet_pct"]) == _sefton_2025(shared_dir, "NEET_percent")
     assert rows["E09000001"]["neet_pct"] == ""
     assert rows["E09000001"]["neet_pct_missing"] == "no_data"
+    assert rows[SEFTON]["neet_pct_source"] == sefton["neet_pct"]["source"]
+    assert "Indices of Deprivation" in rows[SEFTON]["imd_avg_score_source"]
+
+
+def test_coverage_csv_with_context_cites_each_figure(api: TestClient, provision: list[int]) -> None:
+    response = api.get("/api/v1/coverage", params={"with_context": "true", "format": "csv"})
+    rows = {r["code"]: r for r in csv.DictReader(io.StringIO(response.text))}
+    report = _coverage(api, with_context="true")
+    sefton = next(i for i in report.items if i.code == SEFTON)
+    assert sefton.context is not None
+    for indicator in ("neet_pct", "imd_avg_score"):
+        assert rows[SEFTON][f"{indicator}_source"] == sefton.context[indicator]["source"]
+        assert rows[SEFTON][f"{indicator}_source"]
 
 
 @pytest.mark.parametrize(

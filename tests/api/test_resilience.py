@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -206,6 +207,32 @@ def test_statement_timeout_is_applied_to_every_connection(pg_url: str) -> None:
     app = create_app(Settings(database_url=pg_url, statement_timeout_ms=1234))
     with TestClient(app), app.state.engine.connect() as connection:
         assert connection.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
+
+
+def test_a_query_past_the_statement_timeout_says_so_without_retry_after(pg_url: str) -> None:
+    """A slow query is not an outage: 503 `query_timeout`, advice, and no Retry-After."""
+    app = create_app(Settings(database_url=pg_url, statement_timeout_ms=100))
+
+    def sleep_instead(
+        _conn: Connection, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> tuple[str, Any]:
+        if "FROM intervention" in statement:
+            return "SELECT pg_sleep(2)", {}
+        return statement, parameters
+
+    with TestClient(app) as client:
+        event.listen(app.state.engine, "before_cursor_execute", sleep_instead, retval=True)
+        try:
+            response = client.get("/api/v1/interventions")
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", sleep_instead)
+        assert response.status_code == 503, response.text
+        body = ErrorResponse.model_validate(response.json())
+        assert body.error.code == "query_timeout"
+        assert "took too long" in body.error.message
+        assert "/api/v1/export" in body.error.message
+        assert "retry-after" not in response.headers
+        assert client.get("/api/v1/interventions").status_code == 200
 
 
 def test_a_connection_lost_before_the_session_closes_is_not_raised(pg_url: str) -> None:

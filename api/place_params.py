@@ -1,0 +1,185 @@
+"""Place filters as LA code sets: `la` lists, regions, a bounding box and a point.
+
+Each place criterion becomes one tuple of current LA codes; `InterventionFilter` keeps the
+records serving at least one LA of every tuple. Problems are collected, not raised, so a
+request hears about every bad value at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from api.errors import query_problem
+from geodata.codes import Resolution
+from geodata.errors import GeodataError
+from models.catalogue import AreaCatalogue
+from models.errors import FieldProblem
+from models.queries.spatial import las_containing, las_intersecting
+
+#: A GSS or DfE code: never half of an LA name, so never joined with a neighbouring part.
+_CODE = re.compile(r"[A-Za-z]\d{8}|\d{3}")
+
+
+def read_la_list(
+    item: str, resolve: Callable[[str], Resolution]
+) -> list[Resolution | GeodataError]:
+    """The LAs named in one `la` value, split at commas where that makes sense.
+
+    Four LA names contain a comma ("Bristol, City of", "Bournemouth, Christchurch and
+    Poole"), so a blind split cannot read them. Each comma-separated part is read on its own
+    first (the usual `Leeds,Sefton` costs nothing more); if one is not an LA, the whole
+    value is tried as one name, then the failing part joined with the part before it or
+    after it. A part that is no LA either way is reported with the resolver's message (two
+    such parts in a row as one name).
+    """
+    attempts: dict[str, Resolution | GeodataError] = {}
+
+    def attempt(text: str) -> Resolution | GeodataError:
+        if text not in attempts:
+            try:
+                attempts[text] = resolve(text)
+            except GeodataError as exc:
+                attempts[text] = exc
+        return attempts[text]
+
+    parts = [part for part in item.split(",") if part.strip()]
+    singles = [attempt(part) for part in parts]
+    if all(isinstance(found, Resolution) for found in singles):
+        return singles
+    if len(parts) > 1 and isinstance(whole := attempt(",".join(parts)), Resolution):
+        return [whole]
+    return _join_failures(parts, singles, attempt)
+
+
+def _join_failures(
+    parts: list[str],
+    singles: list[Resolution | GeodataError],
+    attempt: Callable[[str], Resolution | GeodataError],
+) -> list[Resolution | GeodataError]:
+    """Join each part that is not an LA with a neighbour when together they name one."""
+    out: list[Resolution | GeodataError] = []
+    joined_last = False  # the previous entry of `out` already spans two parts
+    index = 0
+    while index < len(parts):
+        found = singles[index]
+        if isinstance(found, Resolution):
+            out.append(found)
+            joined_last = False
+            index += 1
+            continue
+        if out and not joined_last and _joinable(parts[index - 1], parts[index]):
+            before = attempt(f"{parts[index - 1]},{parts[index]}")
+            if isinstance(before, Resolution):
+                out[-1] = before
+                joined_last = True
+                index += 1
+                continue
+        if index + 1 < len(parts) and _joinable(parts[index], parts[index + 1]):
+            after = attempt(f"{parts[index]},{parts[index + 1]}")
+            # Two unknown parts in a row read best as one unknown name ("Nowhere, City of").
+            if isinstance(after, Resolution) or not isinstance(singles[index + 1], Resolution):
+                out.append(after)
+                joined_last = True
+                index += 2
+                continue
+        out.append(found)
+        joined_last = False
+        index += 1
+    return out
+
+
+def _joinable(first: str, second: str) -> bool:
+    return not (_CODE.fullmatch(first.strip()) or _CODE.fullmatch(second.strip()))
+
+
+def la_codes(
+    items: list[str],
+    catalogue: AreaCatalogue,
+    problems: list[FieldProblem],
+    warnings: list[str],
+) -> tuple[str, ...]:
+    """Every LA named by the `la` values, in order, each once."""
+    codes: list[str] = []
+    for item in items:
+        for found in read_la_list(item, catalogue.resolve_la):
+            if isinstance(found, GeodataError):
+                problems.append(query_problem("la", found.message))
+                continue
+            codes.extend(found.codes)
+            if found.warning:
+                warnings.append(found.warning)
+    return tuple(dict.fromkeys(codes))
+
+
+def region_las(
+    items: list[str], catalogue: AreaCatalogue, problems: list[FieldProblem]
+) -> tuple[str, ...]:
+    """Every LA of the named regions."""
+    codes: list[str] = []
+    for text in items:
+        try:
+            codes.extend(catalogue.las_in_region(catalogue.resolve_region(text)))
+        except GeodataError as exc:
+            problems.append(query_problem("region", exc.message))
+    return tuple(dict.fromkeys(codes))
+
+
+def bbox_las(
+    session: Session,
+    catalogue: AreaCatalogue,
+    raw: str,
+    problems: list[FieldProblem],
+    warnings: list[str],
+) -> tuple[str, ...]:
+    """The LAs touching the box; a box that touches none matches nothing, with a warning."""
+    try:
+        box = parse_bbox(raw)
+    except ValueError as exc:
+        problems.append(query_problem("bbox", str(exc)))
+        return ()
+    codes = tuple(las_intersecting(session, catalogue, box))
+    if not codes:
+        warnings.append(
+            f"The bbox {raw} touches no English local authority, so no intervention matches."
+        )
+    return codes
+
+
+def point_las(
+    session: Session,
+    catalogue: AreaCatalogue,
+    lat: float,
+    lon: float,
+    warnings: list[str],
+) -> tuple[str, ...]:
+    """The LA at the point; a point outside England matches nothing, with a warning."""
+    codes = tuple(las_containing(session, catalogue, lon, lat))
+    if not codes:
+        warnings.append(
+            f"The point (lat {lat}, lon {lon}) is not inside any English local authority, "
+            "so no intervention matches."
+        )
+    return codes
+
+
+def parse_bbox(raw: str) -> tuple[float, float, float, float]:
+    """`minlon,minlat,maxlon,maxlat` in WGS84 degrees, corners in order."""
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) != 4:
+        raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+    try:
+        minlon, minlat, maxlon, maxlat = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
+    if not all(abs(v) != float("inf") and v == v for v in (minlon, minlat, maxlon, maxlat)):
+        raise ValueError("bbox values must be finite numbers")
+    if not (-180 <= minlon <= 180 and -180 <= maxlon <= 180):
+        raise ValueError("bbox longitudes must be between -180 and 180")
+    if not (-90 <= minlat <= 90 and -90 <= maxlat <= 90):
+        raise ValueError("bbox latitudes must be between -90 and 90")
+    if minlon > maxlon or minlat > maxlat:
+        raise ValueError("bbox corners are reversed: give minlon,minlat,maxlon,maxlat")
+    return minlon, minlat, maxlon, maxlat

@@ -1,0 +1,179 @@
+"""Filter values as people type them: any case, LA names with commas, sort orders, and errors
+that say where the bad value was."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from models.drafts import InterventionDraft
+from models.queries.interventions import create_intervention, ensure_areas
+
+LIST = "/api/v1/interventions"
+LEEDS, SEFTON = "E08000035", "E08000014"
+BRISTOL, HULL, HEREFORDSHIRE, BCP = "E06000023", "E06000010", "E06000019", "E06000058"
+
+
+def _add(session: Session, name: str, las: list[str], **fields: Any) -> int:
+    draft = InterventionDraft.model_validate({"name": name, "la_codes": las, **fields})
+    row = create_intervention(session, draft, ensure_areas(session, las), state="published")
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
+def _ids(client: TestClient, **params: Any) -> list[int]:
+    response = client.get(LIST, params={"limit": 500, **params})
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize("value", ["active", "ACTIVE", "Active", " active ", "active,ACTIVE"])
+def test_status_is_read_in_any_case(client: TestClient, session: Session, value: str) -> None:
+    active = _add(session, "Running", [LEEDS], status="active")
+    _add(session, "Later", [LEEDS], status="planned")
+    assert _ids(client, status=value) == [active]
+
+
+def test_status_in_any_case_counts_on_the_map_and_in_stats(
+    geo_client: TestClient, session: Session
+) -> None:
+    _add(session, "Running", [LEEDS], status="active")
+    _add(session, "Later", [LEEDS], status="planned")
+    layer = geo_client.get("/api/v1/areas", params={"status": "ACTIVE", "geometry": "none"})
+    counts = {f["id"]: f["properties"]["intervention_count"] for f in layer.json()["features"]}
+    assert counts[LEEDS] == 1
+    stats = geo_client.get("/api/v1/stats", params={"group_by": "status", "status": "Active"})
+    assert stats.json()["total"] == 1
+
+
+def test_a_wrong_status_is_still_a_422(client: TestClient) -> None:
+    response = client.get(LIST, params={"status": "foo"})
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert detail["field"] == "status"
+    assert detail["location"] == "query"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"target_group": "nobody"}, "target_group"),
+        ({"all_of": "status"}, "all_of"),
+        ({"la": "Atlantis"}, "la"),
+        ({"region": "Wessex"}, "region"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"lat": "53.8"}, "lon"),
+        ({"q": "a\x01b"}, "q"),
+        ({"limit": "x"}, "limit"),
+    ],
+)
+def test_every_query_parameter_problem_says_it_is_in_the_query(
+    geo_client: TestClient, params: dict[str, str], field: str
+) -> None:
+    response = geo_client.get(LIST, params=params)
+    assert response.status_code == 422
+    details = response.json()["error"]["details"]
+    assert [(d["field"], d["location"]) for d in details] == [(field, "query")]
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Bristol, City of", BRISTOL),
+        ("Kingston upon Hull, City of", HULL),
+        ("Herefordshire, County of", HEREFORDSHIRE),
+        ("Bournemouth, Christchurch and Poole", BCP),
+    ],
+)
+def test_la_names_with_a_comma_are_read_whole(
+    geo_client: TestClient, session: Session, value: str, code: str
+) -> None:
+    wanted = _add(session, "There", [code])
+    leeds = _add(session, "Leeds", [LEEDS])
+    _add(session, "Sefton", [SEFTON])
+    assert _ids(geo_client, la=value) == [wanted]
+    assert _ids(geo_client, la=f"Leeds,{value}") == [wanted, leeds]
+    assert _ids(geo_client, la=f"{value},Leeds") == [wanted, leeds]
+    assert _ids(geo_client, la=f"{value},E08000035") == [wanted, leeds]
+    assert _ids(geo_client, la=[value, "Leeds"]) == [wanted, leeds]
+
+
+def test_a_list_of_plain_names_still_splits(geo_client: TestClient, session: Session) -> None:
+    leeds, sefton = _add(session, "Leeds", [LEEDS]), _add(session, "Sefton", [SEFTON])
+    assert _ids(geo_client, la="Leeds,Sefton") == [leeds, sefton]
+    assert _ids(geo_client, la="Leeds, Sefton") == [leeds, sefton]
+    assert _ids(geo_client, la="Sefton,Leeds, City of") == [leeds, sefton]
+    response = geo_client.get(LIST, params={"la": "Leeds,Nowhere, City of"})
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert "'Nowhere, City of'" in detail["message"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"lat": "48.85", "lon": "2.35"}, {"bbox": "2.2,48.8,2.4,48.9"}],
+)
+def test_a_place_outside_england_matches_nothing_and_says_why(
+    geo_client: TestClient, session: Session, params: dict[str, str]
+) -> None:
+    _add(session, "Leeds", [LEEDS])
+    body = geo_client.get(LIST, params=params).json()
+    assert body["total"] == 0
+    (warning,) = body["warnings"]
+    assert "no intervention matches" in warning
+
+
+def test_sort_orders_with_ties_broken_on_id(client: TestClient, session: Session) -> None:
+    early = _add(session, "B", [LEEDS], status="ended", start_date=date(2020, 1, 1))
+    undated = _add(session, "A", [LEEDS], status="active")
+    late = _add(session, "C", [LEEDS], status="active", start_date=date(2024, 1, 1))
+    tie = _add(session, "D", [LEEDS], status="active", start_date=date(2024, 1, 1))
+    assert _ids(client, sort="-id") == [tie, late, undated, early]
+    assert _ids(client, sort="start_date") == [early, late, tie, undated]
+    assert _ids(client, sort="-start_date") == [tie, late, early, undated]
+    assert _ids(client, sort="status") == [undated, late, tie, early]
+    assert _ids(client, sort="-status") == [early, tie, late, undated]
+    response = client.get(LIST, params={"sort": "-colour"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "sort"
+
+
+def test_research_parameter_problems_are_in_the_query_too(client: TestClient) -> None:
+    response = client.get("/api/v1/stats", params={"group_by": "colour"})
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert (detail["field"], detail["location"]) == ("group_by", "query")
+
+
+@pytest.mark.parametrize(
+    ("q", "names"),
+    [
+        ("ÉCOLE", ["ÉCOLE pilote"]),
+        ("école", ["ÉCOLE pilote"]),
+        ("éCOLE PILOTE", ["ÉCOLE pilote"]),
+        ("ÇA", ["Ça va"]),
+        ("people's", ["Young people’s hub", "People's club"]),
+        ("PEOPLE’S", ["Young people’s hub", "People's club"]),
+        ("Οδοσ", ["ΟΔΟΣ"]),
+        ("50%", []),
+        ("_", []),
+    ],
+)
+def test_free_text_ignores_case_in_every_alphabet_and_curly_apostrophes(
+    client: TestClient, session: Session, q: str, names: list[str]
+) -> None:
+    for name in ("ÉCOLE pilote", "Ça va", "Young people’s hub", "People's club", "ΟΔΟΣ"):
+        _add(session, name, [LEEDS])
+    body = client.get(LIST, params={"q": q}).json()
+    assert sorted(item["name"] for item in body["items"]) == sorted(names)
+
+
+def test_fold_text_is_postgresql_lower_with_straight_apostrophes() -> None:
+    from models.textfold import fold_text
+
+    assert fold_text("ÉCOLE İSTANBUL ΟΔΟΣ People’s ‘x’") == "école istanbul οδοσ people's 'x'"
+    assert fold_text("PLAIN ascii") == "plain ascii"
+    assert fold_text(None) is None
