@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from api.settings import Settings
+from models.facets import FacetCache, FacetReader
 
 log = logging.getLogger("neetmap.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -53,7 +54,14 @@ def _quietly(step: Callable[[], None]) -> None:
         log.warning("database connection lost while ending a request: %s", exc.__class__.__name__)
 
 
+def get_facets(request: Request, session: Annotated[Session, Depends(get_session)]) -> FacetReader:
+    """The worker's facets for the data this request's session sees (`models.facets`)."""
+    cache: FacetCache = request.app.state.facet_cache
+    return cache.current(session)
+
+
 EngineDep = Annotated[Engine, Depends(get_engine)]
+FacetsDep = Annotated[FacetReader, Depends(get_facets)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 

@@ -1,16 +1,19 @@
-"""Facets: for each value of a dimension, the ids of the interventions that carry it.
+"""Facets: for each value of a dimension, the (sorted) ids of the interventions carrying it.
 
 Reading a facet costs tens of milliseconds at 100,000 interventions (one aggregated string
 per value), most of a cross-tab's time, yet facets change only when an intervention does.
 So a worker keeps them per change stamp (`models.queries.versions`, the one every cache of
-the data uses). Checking it is four index lookups per request; the filter itself is always
-evaluated afresh.
+the data uses). Checking it is four index lookups per request. The filter is evaluated on
+the facets in memory when its criteria allow (`InterventionFilter.select_ids`), else in the
+database, afresh each time either way.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from sqlalchemy import ColumnElement, Text, cast, func, select
@@ -18,10 +21,12 @@ from sqlmodel import Session
 
 from models.area import LEVEL_LA, Area
 from models.base import table_of
-from models.crosstab import Facet, Ids, parse_ids
+from models.crosstab import Facet, parse_ids
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.queries.versions import ChangeStamp, change_stamp
 from models.typology import DIMENSIONS
+
+T = TypeVar("T")
 
 
 def id_list(session: Session, column: ColumnElement[Any]) -> ColumnElement[str]:
@@ -46,8 +51,8 @@ def read_facet(session: Session, dimension: str) -> Facet:
             .where(area.c.level == LEVEL_LA, value.is_not(None))
             .group_by(value)
         )
-    elif dimension == "status":
-        value = intervention.c.status
+    elif dimension in ("status", "publication_state"):
+        value = intervention.c[dimension]
         statement = select(value, id_list(session, intervention.c.id)).group_by(value)
     elif dimension in DIMENSIONS:
         value, ids = term.c.slug, term.c.intervention_id
@@ -58,33 +63,60 @@ def read_facet(session: Session, dimension: str) -> Facet:
         )
     else:
         raise ValueError(f"unknown dimension {dimension!r}")
-    members: dict[str, Ids] = {
-        str(v): parse_ids(text) for v, text in session.connection().execute(statement)
+    # Sorted and distinct (an intervention serving two LAs of a region counts once there), as
+    # `InterventionFilter.select_ids` and the counting expect; the aggregates' order is free.
+    return {
+        str(v): np.unique(parse_ids(text)) for v, text in session.connection().execute(statement)
     }
-    if dimension == "region":  # an intervention serving two LAs of a region counts once there
-        members = {v: np.unique(ids) for v, ids in members.items()}
-    return members
+
+
+class Facets:
+    """One change stamp's facets, and anything else derived from the data alone (such as sort
+    orders), each read on first use and kept until the data changes."""
+
+    def __init__(self, version: ChangeStamp) -> None:
+        self.version = version
+        self._lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, read: Callable[[], T]) -> T:
+        """The value kept under `key`, read (outside the lock) when missing."""
+        with self._lock:
+            if key in self._memo:
+                found: T = self._memo[key]
+                return found
+        value = read()
+        with self._lock:
+            kept: T = self._memo.setdefault(key, value)
+        return kept
+
+
+@dataclass(frozen=True)
+class FacetReader:
+    """The current facets, read with this request's session: call it with a dimension."""
+
+    facets: Facets
+    session: Session
+
+    def __call__(self, dimension: str) -> Facet:
+        return self.facets.memo(("facet", dimension), lambda: read_facet(self.session, dimension))
+
+    def memo(self, key: Hashable, read: Callable[[Session], T]) -> T:
+        return self.facets.memo(key, lambda: read(self.session))
 
 
 class FacetCache:
-    """Facets of the current change stamp, read on first use and dropped when it changes."""
+    """The facets of the current change stamp, for the whole worker; dropped when it changes."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._version: ChangeStamp | None = None
-        self._facets: dict[str, Facet] = {}
+        self._facets: Facets | None = None
 
-    def get(self, session: Session, dimension: str) -> Facet:
+    def current(self, session: Session) -> FacetReader:
+        """Facets of the data as this session sees it (one stamp lookup per call)."""
         version = change_stamp(session)
         with self._lock:
-            if version != self._version:
-                self._facets = {}
-                self._version = version
-            found = self._facets.get(dimension)
-        if found is not None:
-            return found
-        facet = read_facet(session, dimension)
-        with self._lock:
-            if version == self._version:
-                self._facets[dimension] = facet
-        return facet
+            if self._facets is None or self._facets.version != version:
+                self._facets = Facets(version)
+            facets = self._facets
+        return FacetReader(facets, session)

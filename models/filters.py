@@ -3,18 +3,26 @@
 Each endpoint turns its query parameters into an `InterventionFilter`; the filter turns itself
 into SQL conditions on `intervention`. Nothing else builds a WHERE clause for interventions,
 so a list total, a choropleth count and a cross-tab cannot disagree.
+
+Most criteria (publication state, typology, status, LAs served) are also set memberships, so
+the filter can evaluate them on facets (`models.facets`: each value's sorted ids) in memory,
+which a worker keeps between writes: `select_ids` gives exactly the ids `conditions()` would,
+and a test holds the two to that on both backends. Age, text and dates need the database.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import reduce
 
+import numpy as np
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
 from sqlmodel import col
 
 from models.base import table_of
+from models.crosstab import Facet, Ids
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.textfold import fold
 from models.typology import AGE_BAND_RANGES
@@ -64,12 +72,47 @@ class InterventionFilter:
     def where(self) -> ColumnElement[bool]:
         return and_(true(), *self.conditions())
 
+    @property
+    def needs_database(self) -> bool:
+        """Whether some criterion (age, text, dates) can only be evaluated by the database."""
+        return bool(
+            self.age is not None
+            or self.text
+            or self.active_on is not None
+            or self.updated_since is not None
+        )
+
+    def select_ids(self, facet: Callable[[str], Facet]) -> Ids:
+        """The ids `conditions()` selects, ascending, from facets by dimension ("la",
+        "status", "publication_state" and the typology); only when not `needs_database`."""
+        if self.needs_database:
+            raise ValueError("age, text and date criteria need the database")
+        sets = [_any(facet("publication_state"), self.states)]
+        for dimension, slugs in self.any_of.items():
+            if slugs:
+                sets.append(_any(facet(dimension), slugs))
+        for dimension, slugs in self.all_of.items():
+            sets.extend(_any(facet(dimension), (slug,)) for slug in slugs)
+        if self.statuses:
+            sets.append(_any(facet("status"), self.statuses))
+        sets.extend(_any(facet("la"), codes) for codes in self.area_sets)
+        sets.sort(key=len)  # the smallest first keeps every intersection small
+        return reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), sets)
+
     def place_las(self) -> frozenset[str] | None:
         """The LAs every place criterion allows, or None when there is no place criterion:
         the areas a table by LA or region keeps, so it lists no LA outside the place."""
         if not self.area_sets:
             return None
         return frozenset.intersection(*(frozenset(codes) for codes in self.area_sets))
+
+
+def _any(members: Facet, values: Iterable[str]) -> Ids:
+    """The sorted ids carrying any of the values."""
+    found = [members[v] for v in values if v in members]
+    if not found:
+        return np.empty(0, dtype=np.int64)
+    return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
 
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:

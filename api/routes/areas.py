@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
 from api.caching import RenderedLayers
-from api.deps import SessionDep
+from api.deps import FacetsDep, SessionDep
 from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
 from api.params import CatalogueDep, FilterDep, ResolvedQuery, split_values
@@ -164,6 +164,7 @@ def read_area_at_point(
 def read_area(
     request: Request,
     session: SessionDep,
+    facets: FacetsDep,
     catalogue: CatalogueDep,
     query: FilterDep,
     code: Annotated[
@@ -188,7 +189,9 @@ def read_area(
     las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
     flt = query.filter
     scoped = replace(flt, area_sets=(*flt.area_sets, las))
-    page = list_interventions(session, scoped, limit=INTERVENTIONS_LISTED, offset=0, sort="name")
+    page = list_interventions(
+        session, scoped, limit=INTERVENTIONS_LISTED, offset=0, sort="name", facets=facets
+    )
     props = with_context(area_properties(catalogue, info, page.total), request, session)
     props["resolved_from"] = resolved
     props["interventions"] = [{"id": row.id, "name": row.name} for row in page.items]

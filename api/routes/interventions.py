@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
-from api.deps import PageDep, SessionDep
+from api.deps import FacetsDep, PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.paging import page_links
 from api.params import FilterDep, get_catalogue
@@ -46,6 +46,7 @@ def list_published_interventions(
     request: Request,
     response: Response,
     session: SessionDep,
+    facets: FacetsDep,
     page: PageDep,
     query: FilterDep,
     sort: Annotated[
@@ -85,7 +86,7 @@ def list_published_interventions(
     time you started. Page links are in `links` (JSON, GeoJSON) and in the `Link` header.
     """
     result = list_interventions(
-        session, query.filter, limit=page.limit, offset=page.offset, sort=sort
+        session, query.filter, limit=page.limit, offset=page.offset, sort=sort, facets=facets
     )
     links = page_links(request.url, page.limit, page.offset, result.total)
     headers = {"X-Total-Count": str(result.total)}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import shapely
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -13,10 +14,13 @@ from sqlmodel import Session, col
 
 from models.area import LEVEL_LA, Area
 from models.base import utcnow
+from models.crosstab import Ids
 from models.drafts import InterventionDraft
 from models.errors import NotFoundError
+from models.facets import FacetReader
 from models.filters import InterventionFilter
 from models.intervention import Intervention, InterventionTerm, Venue
+from models.queries.records import InterventionRecord, read_records
 from models.typology import MULTI_VALUED
 
 SortKey = Literal[
@@ -39,7 +43,7 @@ _NULLABLE_KEYS = frozenset({"start_date"})
 
 @dataclass(frozen=True)
 class Page:
-    items: Sequence[Intervention]
+    items: Sequence[InterventionRecord]
     total: int
 
 
@@ -67,21 +71,64 @@ def _order_by(sort: str) -> list[object]:
 
 
 def list_interventions(
-    session: Session, flt: InterventionFilter, *, limit: int, offset: int, sort: str = "id"
+    session: Session,
+    flt: InterventionFilter,
+    *,
+    limit: int,
+    offset: int,
+    sort: str = "id",
+    facets: FacetReader | None = None,
 ) -> Page:
-    """One page of matching interventions and the total number matching."""
-    where = flt.where()
-    total = session.exec(select(func.count()).select_from(Intervention).where(where)).one()  # type: ignore[call-overload]
-    statement = (
-        select(Intervention)
-        .where(where)
-        .order_by(*_order_by(sort))  # type: ignore[arg-type]
-        .limit(limit)
-        .offset(offset)
-        .options(*_eager())  # type: ignore[arg-type]
-    )
-    items = session.exec(statement).all()  # type: ignore[call-overload]
-    return Page(items=[row[0] for row in items], total=int(total[0]))
+    """One page of matching interventions and the total number matching.
+
+    With `facets` (the worker's, for the data this session sees) and a filter they can answer,
+    the matching ids and their order come from memory and the database reads only the page:
+    counting and ordering every match in SQL cost 50-300 ms at 100,000 records on SQLite
+    and seconds at a million on PostgreSQL. Otherwise the database does it all. Either way
+    the page is read as plain records (`models.queries.records`), not ORM objects.
+    """
+    if facets is not None and not flt.needs_database:
+        matching = flt.select_ids(facets)
+        order = None if sort.lstrip("-") == "id" else facets.memo(("order", sort), _order_of(sort))
+        chosen = _page_ids(matching, order, descending=sort == "-id", offset=offset, limit=limit)
+        total = len(matching)
+    else:
+        where = flt.where()
+        total = int(session.connection().execute(select(func.count()).where(where)).scalar_one())
+        statement = (
+            select(Intervention.id)  # type: ignore[call-overload]
+            .where(where)
+            .order_by(*_order_by(sort))
+            .limit(limit)
+            .offset(offset)
+        )
+        chosen = list(session.connection().execute(statement).scalars().all())
+    return Page(items=read_records(session, chosen, flt.states), total=total)
+
+
+def _order_of(sort: str) -> Callable[[Session], Ids]:
+    """Every intervention's id in `sort` order, as the SQL path orders them."""
+
+    def read(session: Session) -> Ids:
+        statement = select(Intervention.id).order_by(*_order_by(sort))  # type: ignore[call-overload]
+        ids = session.connection().execute(statement).scalars().all()
+        return np.asarray(ids, dtype=np.int64)
+
+    return read
+
+
+def _page_ids(
+    matching: Ids, order: Ids | None, *, descending: bool, offset: int, limit: int
+) -> list[int]:
+    """The ids on one page of `matching` (ascending ids), in `order` when given (a
+    permutation of every id), else by id."""
+    if order is None:
+        ranked = matching[::-1] if descending else matching
+    else:
+        member = np.zeros(max(int(order.max(initial=0)), int(matching.max(initial=0))) + 1, bool)
+        member[matching] = True
+        ranked = order[member[order]]
+    return [int(i) for i in ranked[offset : offset + limit]]
 
 
 def get_intervention(

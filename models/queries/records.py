@@ -114,6 +114,7 @@ class InterventionRecord:
     source_document: str | None
     source_quote: str | None
     source_url: str | None
+    publication_state: str
     created_at: datetime
     updated_at: datetime
     areas: tuple[AreaRecord, ...]
@@ -158,6 +159,22 @@ def record_pages(
         if len(rows) < page_size:
             return
         after = rows[-1]["id"]
+
+
+def read_records(
+    session: Session, ids: Sequence[int], states: Sequence[str]
+) -> list[InterventionRecord]:
+    """The records with these ids, in this order, leaving out any not in one of `states`
+    (a page counted a moment ago must not show a record withdrawn since)."""
+    if not ids:
+        return []
+    intervention = table_of(Intervention)
+    statement = select(*(intervention.c[name] for name in _FIELDS)).where(
+        intervention.c.id.in_(ids), intervention.c.publication_state.in_(states)
+    )
+    connection = session.connection()
+    rows = {row.id: row._asdict() for row in connection.execute(statement).all()}
+    return _with_links(connection, [rows[i] for i in ids if i in rows])
 
 
 def _with_links(connection: Connection, rows: list[dict[str, Any]]) -> list[InterventionRecord]:

@@ -13,12 +13,13 @@ import itertools
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
+import numpy as np
 from sqlalchemy import select
 from sqlmodel import Session
 
 from models.base import table_of
 from models.crosstab import Cell, Ids, cross_counts, parse_ids
-from models.facets import FacetCache, id_list, read_facet
+from models.facets import FacetCache, FacetReader, id_list, read_facet
 from models.filters import InterventionFilter
 from models.intervention import Intervention
 from models.typology import DIMENSIONS
@@ -26,11 +27,14 @@ from models.typology import DIMENSIONS
 GROUP_DIMENSIONS: Final[tuple[str, ...]] = ("la", "region", *DIMENSIONS)
 
 
-def matching_ids(session: Session, flt: InterventionFilter) -> Ids:
-    """Ids of the interventions matching the filter (each once)."""
+def matching_ids(session: Session, flt: InterventionFilter, facets: FacetReader | None) -> Ids:
+    """Ids of the interventions matching the filter, ascending, each once: from the facets
+    when the filter's criteria allow, else from the database."""
+    if facets is not None and not flt.needs_database:
+        return flt.select_ids(facets)
     intervention = table_of(Intervention)
     statement = select(id_list(session, intervention.c.id)).where(flt.where())
-    return parse_ids(session.connection().execute(statement).scalar_one())
+    return np.unique(parse_ids(session.connection().execute(statement).scalar_one()))
 
 
 def count_cells(
@@ -46,8 +50,9 @@ def count_cells(
     unknown = [d for d in dimensions if d not in GROUP_DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown group_by dimension {unknown[0]!r}")
-    matching = matching_ids(session, flt)
-    facets = [cache.get(session, d) if cache else read_facet(session, d) for d in dimensions]
+    reader = cache.current(session) if cache is not None else None
+    matching = matching_ids(session, flt, reader)
+    facets = [reader(d) if reader else read_facet(session, d) for d in dimensions]
     return cross_counts(matching, facets), len(matching)
 
 
