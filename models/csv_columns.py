@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Final, cast
 
 from models.errors import FieldProblem
-from models.typology import Dimension
+from models.typology import MULTI_VALUED, Dimension
 
 #: CSV column -> InterventionDraft field, in the documented column order.
 COLUMNS: Final[dict[str, str]] = {
@@ -41,13 +41,7 @@ COLUMNS: Final[dict[str, str]] = {
 REQUIRED: Final = ("name", "la_codes")
 #: CSV column -> typology dimension, for the multi-valued cells (the CSV uses plural names).
 TYPOLOGY_COLUMNS: Final[dict[str, Dimension]] = {
-    "age_bands": "age_band",
-    "target_groups": "target_group",
-    "funding_sources": "funding_source",
-    "transition_points": "transition_point",
-    "intervention_types": "intervention_type",
-    "delivery_model": "delivery_model",
-    "evidence_level": "evidence_level",
+    column: cast(Dimension, target) for column, target in COLUMNS.items() if target in MULTI_VALUED
 }
 #: Names that are not a spelling of the column but mean it unambiguously.
 _OTHER_NAMES: Final = {
