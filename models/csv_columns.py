@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Final, cast
+from typing import Final
 
 from models.errors import FieldProblem
 from models.typology import MULTI_VALUED, Dimension
@@ -41,7 +41,7 @@ COLUMNS: Final[dict[str, str]] = {
 REQUIRED: Final = ("name", "la_codes")
 #: CSV column -> typology dimension, for the multi-valued cells (the CSV uses plural names).
 TYPOLOGY_COLUMNS: Final[dict[str, Dimension]] = {
-    column: cast(Dimension, target) for column, target in COLUMNS.items() if target in MULTI_VALUED
+    column: target for column, target in COLUMNS.items() if target in MULTI_VALUED
 }
 #: Names that are not a spelling of the column but mean it unambiguously.
 _OTHER_NAMES: Final = {
