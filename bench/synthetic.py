@@ -24,6 +24,7 @@ from bench.records import Batch, make_batch, read_geography
 from models.base import table_of
 from models.engine import create_db_engine
 from models.intervention import Intervention, InterventionArea, InterventionTerm, Venue
+from models.public_version import bump_public_version
 
 INTERVENTION_COLUMNS = (
     "id", "external_id", "name", "description", "provider", "website", "contact_email",
@@ -45,6 +46,7 @@ def generate(engine: Engine, n: int, *, seed: int = 0, batch_size: int = 20_000)
         for start in range(0, n, batch_size):
             batch = make_batch(rng, geo, first + start, min(batch_size, n - start))
             (_copy if postgres else _insert)(conn, batch)
+        bump_public_version(conn)  # Core bulk writes move the public version themselves
         if postgres:
             for table in ("intervention", "venue"):
                 conn.execute(

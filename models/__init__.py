@@ -6,6 +6,9 @@ from models.area import Area
 from models.boundary import BoundaryLoad, DfeLACode
 from models.context import AreaIndicator, ContextLoad  # noqa: F401  (registers the tables)
 from models.intervention import Intervention, InterventionArea, InterventionTerm, Venue
+from models.public_version import PublicVersion, watch_public_writes
+
+watch_public_writes()
 
 __all__ = [
     "Area",
@@ -14,5 +17,6 @@ __all__ = [
     "Intervention",
     "InterventionArea",
     "InterventionTerm",
+    "PublicVersion",
     "Venue",
 ]

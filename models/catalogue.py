@@ -8,7 +8,6 @@ reloaded. So each API worker keeps one catalogue per boundary version (the newes
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -126,26 +125,22 @@ def load_catalogue(session: Session, version: int) -> AreaCatalogue:
 
 
 class CatalogueCache:
-    """Hands out the current catalogue, checking the boundary version at most every `ttl` s."""
+    """Hands out the current catalogue, checking the boundary version on every request (one
+    primary-key lookup), so a reload shows at once in every worker."""
 
-    def __init__(self, ttl_seconds: float = 5.0) -> None:
-        self._ttl = ttl_seconds
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._catalogue: AreaCatalogue | None = None
-        self._checked_at = float("-inf")
 
     def get(self, session: Session) -> AreaCatalogue:
         """The catalogue, or ServiceUnavailableError naming the command that loads boundaries."""
-        now = time.monotonic()
+        version = boundary_version(session)
+        if version is None:
+            raise ServiceUnavailableError(NO_BOUNDARIES)
         current = self._catalogue
-        if current is not None and now - self._checked_at < self._ttl:
+        if current is not None and current.version == version:
             return current
-        with self._lock:
-            version = boundary_version(session)
-            if version is None:
-                self._catalogue = None
-                raise ServiceUnavailableError(NO_BOUNDARIES)
+        with self._lock:  # one worker thread loads it; the others wait for that one
             if self._catalogue is None or self._catalogue.version != version:
                 self._catalogue = load_catalogue(session, version)
-            self._checked_at = now
             return self._catalogue

@@ -74,19 +74,21 @@ class InterventionFilter:
 
     @property
     def needs_database(self) -> bool:
-        """Whether some criterion (age, text, dates) can only be evaluated by the database."""
+        """Whether the database must evaluate this filter: for age, text or dates, or for
+        unpublished states (facets are kept per public version, which drafts do not move)."""
         return bool(
             self.age is not None
             or self.text
             or self.active_on is not None
             or self.updated_since is not None
+            or not set(self.states) <= set(PUBLIC_STATES)
         )
 
     def select_ids(self, facet: Callable[[str], Facet]) -> Ids:
         """The ids `conditions()` selects, ascending, from facets by dimension ("la",
         "status", "publication_state" and the typology); only when not `needs_database`."""
         if self.needs_database:
-            raise ValueError("age, text and date criteria need the database")
+            raise ValueError("age, text, date and unpublished-state criteria need the database")
         sets = [_any(facet("publication_state"), self.states)]
         for dimension, slugs in self.any_of.items():
             if slugs:

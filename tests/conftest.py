@@ -22,6 +22,7 @@ from api.main import create_app
 from api.migrations import upgrade
 from api.settings import Settings
 from models.engine import create_db_engine
+from models.public_version import bump_public_version
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -125,6 +126,7 @@ def _delete_data(engine: Engine) -> None:
     with engine.begin() as conn:
         for table in DATA_TABLES:
             conn.execute(text(f"DELETE FROM {table}"))
+        bump_public_version(conn)  # a Core delete announces itself, as loaders do
 
 
 @pytest.fixture

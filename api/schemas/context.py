@@ -9,7 +9,6 @@ query per request at worst, never one per LA.
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,24 +73,22 @@ def _render(figures: dict[str, dict[str, IndicatorFigure]]) -> dict[str, dict[st
 
 
 class ContextCache:
-    """Hands out the current snapshot, checking the context version at most every `ttl` s."""
+    """Hands out the current snapshot, checking the context version on every request (one
+    primary-key lookup), so a new load shows at once in every worker."""
 
-    def __init__(self, ttl_seconds: float = 5.0) -> None:
-        self._ttl = ttl_seconds
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._snapshot: ContextSnapshot | None = None
-        self._checked_at = float("-inf")
 
     def get(self, session: Session) -> ContextSnapshot:
+        version = context_version(session)
         current = self._snapshot
-        if current is not None and time.monotonic() - self._checked_at < self._ttl:
+        if current is not None and current.version == version:
             return current
         with self._lock:
-            version = context_version(session)
             if self._snapshot is None or self._snapshot.version != version:
                 by_area = _render(latest_figures(session)) if version is not None else {}
                 self._snapshot = ContextSnapshot(version, by_area)
-            self._checked_at = time.monotonic()
             return self._snapshot
 
 

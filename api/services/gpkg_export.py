@@ -17,9 +17,16 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from shapely.geometry.base import BaseGeometry
 
 from api.schemas.intervention_csv import CSV_COLUMNS, row_values
-from api.schemas.intervention_geojson import AreaUnionCache, GeometryChoice, row_geometry
+from api.schemas.intervention_geojson import (
+    PRECISION,
+    AreaUnionCache,
+    GeometryChoice,
+    row_geometry,
+)
+from geodata.geojson import snap_to_grid
 from models.catalogue import AreaCatalogue
 from models.queries.records import InterventionView
 
@@ -69,8 +76,13 @@ def _las_frame(catalogue: AreaCatalogue, counts: dict[str, int]) -> gpd.GeoDataF
             "intervention_count": [counts.get(code, 0) for code in codes],
         }
     )
-    shapes = gpd.GeoSeries([catalogue.geometries.get(code) for code in codes], crs=CRS)
+    # On the same grid as the GeoJSON's area unions, so a map drawing both lines them up.
+    shapes = gpd.GeoSeries([_snapped(catalogue.geometries.get(code)) for code in codes], crs=CRS)
     return gpd.GeoDataFrame(frame, geometry=shapes, crs=CRS)
+
+
+def _snapped(geom: BaseGeometry | None) -> BaseGeometry | None:
+    return None if geom is None else snap_to_grid(geom, PRECISION)
 
 
 def write_geopackage(

@@ -1,15 +1,11 @@
-"""The one change stamp behind everything kept or labelled per data version.
+"""The one change stamp behind everything kept or labelled per version of the public data.
 
-Rendered map layers, the facets of cross-tabs and the version of an export all depend on
-the interventions, their LAs and regions, and the context figures. The stamp changes
-whenever any of these can: the newest write to any intervention (every write path bumps
-`updated_at`, withdrawals and moderation included; records are withdrawn, never deleted),
-the newest id (so a bulk load of back-dated records counts too), the newest context load and
-the newest boundary load (which re-points records and regions). Four index lookups, cheap
-enough to check on every request.
-
-It covers unpublished records too, so it is never shown as it is: what the public sees is a
-digest of it, which says that something changed but not what, or when.
+Rendered map layers, the facets of list pages and cross-tabs, and the version of an export
+all depend on the published interventions, their LAs and regions, and the context figures.
+The stamp is the public version (`models.public_version`: moved inside every write that
+changes a published record), the newest context load and the newest boundary load (which
+re-points records and regions). Three primary-key lookups, cheap enough for every request.
+Drafts leave it alone, so a submission neither invalidates public caches nor shows in them.
 """
 
 from __future__ import annotations
@@ -27,22 +23,22 @@ from models.boundary import BoundaryLoad
 from models.context import ContextLoad
 from models.filters import PUBLIC_STATES
 from models.intervention import Intervention
+from models.public_version import PublicVersion
 
 ChangeStamp = tuple[object, ...]
 
 
 def _stamp_columns() -> list[ScalarSelect[Any]]:
-    intervention = table_of(Intervention)
+    public = table_of(PublicVersion)
     return [
-        select(func.max(intervention.c.updated_at)).scalar_subquery(),
-        select(func.max(intervention.c.id)).scalar_subquery(),
+        select(public.c.version).where(public.c.id == 1).scalar_subquery(),
         select(func.max(table_of(ContextLoad).c.id)).scalar_subquery(),
         select(func.max(table_of(BoundaryLoad).c.id)).scalar_subquery(),
     ]
 
 
 def change_stamp(session: Session) -> ChangeStamp:
-    """Changes whenever any count, facet, context figure or exported record can."""
+    """Changes whenever any public count, facet, context figure or exported record can."""
     return tuple(session.connection().execute(select(*_stamp_columns())).one())
 
 
@@ -62,26 +58,25 @@ class PublishedState:
 
 
 def published_state(session: Session) -> PublishedState:
-    """The change stamp's digest, the published records' number and their newest change
-    (only published records, so no draft's time shows), in one round trip."""
-    intervention = table_of(Intervention)
-    public = intervention.c.publication_state.in_(PUBLIC_STATES)
+    """The stamp's digest, the number of published records and when the public data last
+    changed (a withdrawal included), in one round trip."""
+    intervention, public = table_of(Intervention), table_of(PublicVersion)
+    published = intervention.c.publication_state.in_(PUBLIC_STATES)
     row = (
         session.connection()
         .execute(
             select(
                 *_stamp_columns(),
-                select(func.count()).where(public).scalar_subquery(),
-                select(func.max(intervention.c.updated_at)).where(public).scalar_subquery(),
+                select(func.count()).where(published).scalar_subquery(),
+                select(public.c.changed_at).where(public.c.id == 1).scalar_subquery(),
             )
         )
         .one()
     )
-    stamp = tuple(row[:4])
-    boundary = row[3]
+    stamp, boundary = tuple(row[:3]), row[2]
     return PublishedState(
         digest=stamp_digest(stamp),
-        published=int(row[4]),
-        last_published_change_at=row[5],
+        published=int(row[3]),
+        last_published_change_at=row[4] if row[3] else None,  # an empty dataset says so
         boundary_version=int(boundary) if boundary is not None else None,
     )

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pyogrio
 import pytest
+import shapely
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
@@ -143,6 +145,9 @@ def test_geopackage_has_interventions_las_with_counts_and_metadata(
     counts = dict(zip(las["code"], las["intervention_count"], strict=True))
     assert (counts[LEEDS], counts[CALDERDALE], counts[CAMDEN], counts[SEFTON]) == (1, 1, 1, 0)
     assert sum(counts.values()) == 3
+    for layer in (interventions, las):  # both on the 5-decimal grid, as the GeoJSON is
+        coords = shapely.get_coordinates(layer.geometry.to_numpy())
+        assert np.abs(coords * 1e5 - np.round(coords * 1e5)).max() < 1e-6
     table = gpd.read_file(path, layer="metadata")
     meta = dict(zip(table["key"], table["value"], strict=True))
     assert meta["licence"] == "Open Government Licence v3.0"
@@ -200,6 +205,10 @@ def test_drafts_never_show_in_an_export(
     assert after.json()["features"] == before["features"]
     csv_text = geo_client.get("/api/v1/export", params={"format": "csv"}).text
     assert "draft" not in csv_text.lower()
+    # Nor in its version: a draft changes nothing public, so caches keep their copies.
+    assert meta["dataset_version"] == before["metadata"]["dataset_version"]
+    again = geo_client.get("/api/v1/export", params=params)
+    assert again.headers["etag"] == after.headers["etag"]
 
 
 def _version(client: TestClient) -> tuple[str, str, list[int]]:
@@ -207,6 +216,25 @@ def _version(client: TestClient) -> tuple[str, str, list[int]]:
     body = response.json()
     ids = [feature["id"] for feature in body["features"]]
     return response.headers["etag"], body["metadata"]["dataset_version"], ids
+
+
+def test_a_change_committed_with_an_older_time_still_moves_the_version(
+    client: TestClient, session: Session, records: list[int]
+) -> None:
+    """A writer whose clock is behind (or who committed after a later-stamped writer) still
+    changes every public answer at once."""
+    etag, label, ids = _version(client)
+    assert client.get("/api/v1/interventions").json()["total"] == len(ids)  # facets now kept
+    row = session.get(Intervention, records[1])
+    assert row is not None
+    row.publication_state, row.updated_at = "withdrawn", datetime(2001, 1, 1, tzinfo=UTC)
+    session.commit()
+    new_etag, new_label, new_ids = _version(client)
+    assert new_ids == [i for i in ids if i != records[1]]
+    assert (new_label, new_etag) != (label, etag)
+    listed = client.get("/api/v1/interventions", params={"limit": 500}).json()
+    assert [item["id"] for item in listed["items"]] == new_ids
+    assert listed["total"] == len(new_ids)
 
 
 def test_a_withdrawal_changes_the_dataset_version(

@@ -26,6 +26,7 @@ from api.deps import get_session
 from api.errors import ErrorResponse
 from api.main import create_app
 from api.migrations import upgrade
+from api.routes import exports
 from api.settings import Settings
 from models.engine import create_db_engine
 from models.seed import seed
@@ -247,3 +248,28 @@ def test_a_connection_lost_before_the_session_closes_is_not_raised(pg_url: str) 
         assert _terminate_backends(pg_url) >= 1
         with pytest.raises(StopIteration):
             next(sessions)  # what FastAPI does after the response: close the session
+
+
+def test_an_export_under_way_is_not_cut_short_by_the_statement_timeout(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the first page is read under the timeout (so a slow export fails as a 503); once
+    the 200 has gone, a later page that is slow must not truncate the file."""
+    monkeypatch.setattr(exports, "PAGE_SIZE", 5)
+    app = create_app(Settings(database_url=pg_url, statement_timeout_ms=200))
+
+    def slow_later_pages(
+        _conn: Connection, cursor: Any, statement: str, parameters: Any, *_: object
+    ) -> None:
+        if "intervention.id >" in statement and dict(parameters).get("id_1") == 5:
+            cursor.execute("SELECT pg_sleep(0.5)")  # the second page, after ids 1-5
+
+    with TestClient(app) as client:
+        expected = client.get("/api/v1/interventions", params={"limit": 500}).json()["total"]
+        event.listen(app.state.engine, "before_cursor_execute", slow_later_pages)
+        try:
+            response = client.get("/api/v1/export", params={"format": "csv"})
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", slow_later_pages)
+    assert response.status_code == 200
+    assert len(response.text.strip().splitlines()) == expected + 1  # every record, and the header

@@ -22,7 +22,7 @@ from geodata.regions import RegionError
 from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.boundary import BoundaryLoad, DfeLACode
 from models.boundary_loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
-from models.catalogue import boundary_version
+from models.catalogue import CatalogueCache, boundary_version
 from models.drafts import InterventionDraft
 from models.engine import create_db_engine
 from models.intervention import Intervention, InterventionArea
@@ -363,3 +363,19 @@ def test_a_reload_of_the_same_vintage_writes_no_history(
     _load(fresh, las_2023)
     with Session(fresh) as session:
         assert list(history(session, record)) == []
+
+
+def test_the_catalogue_follows_a_reload_at_once(
+    fresh: Engine, las_2023: gpd.GeoDataFrame, las_2021: gpd.GeoDataFrame
+) -> None:
+    """A worker's catalogue answers from the new boundaries on the very next request."""
+    cache = CatalogueCache()
+    _load(fresh, las_2023)
+    with Session(fresh) as session:
+        assert "E06000063" in cache.get(session).las  # Cumberland, 2023
+    _load(fresh, las_2021)
+    with Session(fresh) as session:
+        current = cache.get(session)
+        assert "E06000063" not in current.las
+        assert "E10000006" in current.las  # Cumbria, 2021
+        assert current.version == boundary_version(session)

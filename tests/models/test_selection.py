@@ -73,7 +73,6 @@ def _slug_tuples(dimension: str) -> st.SearchStrategy[tuple[str, ...]]:
 
 filters = st.builds(
     InterventionFilter,
-    states=st.lists(st.sampled_from(STATES), min_size=1, max_size=4, unique=True).map(tuple),
     any_of=st.fixed_dictionaries({}, optional={d: _slug_tuples(d) for d in VALUES}),
     all_of=st.fixed_dictionaries({}, optional={d: _slug_tuples(d) for d in VALUES}),
     statuses=st.lists(st.sampled_from(STATUSES), max_size=2, unique=True).map(tuple),
@@ -97,7 +96,7 @@ def test_facets_select_what_the_database_selects(dataset: Session, flt: Interven
     "flt",
     [
         InterventionFilter(),
-        InterventionFilter(states=STATES, any_of={"target_group": VALUES["target_group"][:2]}),
+        InterventionFilter(any_of={"target_group": VALUES["target_group"][:2]}),
         InterventionFilter(area_sets=(LAS[:2],), statuses=("active", "ended")),
     ],
 )
@@ -120,6 +119,7 @@ def test_filters_with_age_text_or_dates_go_to_the_database(dataset: Session) -> 
         InterventionFilter(age=16),
         InterventionFilter(text="programme"),
         InterventionFilter(active_on=date(2024, 1, 1)),
+        InterventionFilter(states=STATES),  # drafts do not move the facets' version
     ):
         assert flt.needs_database
         with pytest.raises(ValueError, match="need the database"):
