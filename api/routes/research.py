@@ -196,9 +196,9 @@ def read_stats(
     counts, total = count_cells(session, query.filter, dimensions, _facets(request))
     table = _table(dimensions, counts, catalogue, query.filter.place_las())
     rows = _stats_rows(dimensions, table, catalogue)
-    context = None
+    context, context_by = None, "la" if "la" in places else "region"  # the finer place
     if snapshot is not None:
-        codes = dict.fromkeys(str(row[places[0]]) for row in rows)
+        codes = dict.fromkeys(str(row[context_by]) for row in rows)
         context = {code: snapshot.for_area(code) for code in codes}
     result = StatsTable(
         group_by=dimensions,
@@ -206,7 +206,7 @@ def read_stats(
         cells=len(rows),
         rows=rows,
         boundary_version=catalogue.version if catalogue else None,
-        context_by=places[0] if snapshot else None,
+        context_by=context_by if snapshot else None,
         context=context,
         context_version=snapshot.version if snapshot else None,
         warnings=list(query.warnings),

@@ -37,7 +37,11 @@ class StatsTable(BaseModel):
         )
     )
     context_by: str | None = Field(
-        None, description="With `with_context=true`: the dimension (`la` or `region`) keyed."
+        None,
+        description=(
+            "With `with_context=true`: the dimension keyed, `la` whenever it is grouped by "
+            "(so `group_by=region,la` gives each row its LA's figures), else `region`."
+        ),
     )
     context: dict[str, dict[str, Any] | None] | None = Field(
         None,

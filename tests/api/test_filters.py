@@ -158,6 +158,9 @@ def test_research_parameter_problems_are_in_the_query_too(client: TestClient) ->
         ("people's", ["Young people’s hub", "People's club"]),
         ("PEOPLE’S", ["Young people’s hub", "People's club"]),
         ("Οδοσ", ["ΟΔΟΣ"]),
+        ("οδος", ["ΟΔΟΣ"]),
+        ("STRASSE", ["Straße club"]),
+        ("straße", ["Straße club"]),
         ("50%", []),
         ("_", []),
     ],
@@ -165,7 +168,14 @@ def test_research_parameter_problems_are_in_the_query_too(client: TestClient) ->
 def test_free_text_ignores_case_in_every_alphabet_and_curly_apostrophes(
     client: TestClient, session: Session, q: str, names: list[str]
 ) -> None:
-    for name in ("ÉCOLE pilote", "Ça va", "Young people’s hub", "People's club", "ΟΔΟΣ"):
+    for name in (
+        "ÉCOLE pilote",
+        "Ça va",
+        "Young people’s hub",
+        "People's club",
+        "ΟΔΟΣ",
+        "Straße club",
+    ):
         _add(session, name, [LEEDS])
     body = client.get(LIST, params={"q": q}).json()
     assert sorted(item["name"] for item in body["items"]) == sorted(names)
@@ -176,4 +186,5 @@ def test_fold_text_is_postgresql_lower_with_straight_apostrophes() -> None:
 
     assert fold_text("ÉCOLE İSTANBUL ΟΔΟΣ People’s ‘x’") == "école istanbul οδοσ people's 'x'"
     assert fold_text("PLAIN ascii") == "plain ascii"
+    assert fold_text("Straße ὁδός") == fold_text("STRASSE ὉΔΌΣ") == "strasse ὁδόσ"
     assert fold_text(None) is None

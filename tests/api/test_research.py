@@ -223,6 +223,15 @@ def test_stats_with_context(api: TestClient, provision: list[int], shared_dir: P
     assert rows["E09000001"]["neet_pct_missing"] == "no_data"
     assert rows[SEFTON]["neet_pct_source"] == sefton["neet_pct"]["source"]
     assert "Indices of Deprivation" in rows[SEFTON]["imd_avg_score_source"]
+    # Grouped by region and LA, each row carries its LA's figures, never its region's.
+    both = api.get(
+        "/api/v1/stats",
+        params={"group_by": "region,la", "with_context": "true", "format": "csv"},
+    )
+    by_la = {r["la"]: r for r in csv.DictReader(io.StringIO(both.text))}
+    assert by_la[SEFTON]["neet_pct"] == rows[SEFTON]["neet_pct"]
+    assert by_la["E09000001"]["neet_pct_missing"] == "no_data"
+    assert _stats(api, group_by="region,la", with_context="true").context_by == "la"
 
 
 def test_coverage_csv_with_context_cites_each_figure(api: TestClient, provision: list[int]) -> None:
