@@ -8,6 +8,8 @@ traceback would bury it.
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from typing import Annotated
 
 import typer
@@ -21,6 +23,7 @@ from api.commands import keys as key_commands
 from api.commands.common import (
     console,
     database_session,
+    fail,
     reported_errors,
     safe_url,
     say,
@@ -61,6 +64,7 @@ def serve(
 
     config = settings()
     boundary_commands.boundaries_for_serving(config)
+    _check_free(host, port)
     say(f"neetmap on http://{host}:{port}  (database: {safe_url(config.database_url)})")
     uvicorn.run(
         "api.main:create_app",
@@ -72,6 +76,16 @@ def serve(
         log_level=config.log_level,
         proxy_headers=True,
     )
+
+
+def _check_free(host: str, port: int) -> None:
+    """Fail in one line before start-up when the address is taken: uvicorn would start the
+    app, log the error among its start-up lines, then shut down again."""
+    try:
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        fail(f"Cannot listen on {host}:{port}: {reason}. Stop what uses it or pass --port.")
 
 
 @db_app.command("upgrade")

@@ -176,12 +176,15 @@ QUERY_TIMEOUT_MESSAGE = (
 )
 
 
-async def _on_database(_: Request, exc: Exception) -> JSONResponse:
+async def _on_database(request: Request, exc: Exception) -> JSONResponse:
     if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
         # The database is fine; this request was too heavy. Retrying it as it is would only
         # time out again, so no Retry-After.
         log.warning("statement timeout: %s", exc.__class__.__name__)
-        return error_response(503, "query_timeout", QUERY_TIMEOUT_MESSAGE)
+        message = QUERY_TIMEOUT_MESSAGE
+        if request.url.path.startswith("/api/v1/export"):  # the export itself: just narrow
+            message = message.split(", or download")[0] + "."
+        return error_response(503, "query_timeout", message)
     log.error("database unavailable: %s", exc)
     response = error_response(
         503, "database_unavailable", "The database is not reachable just now; try again shortly."

@@ -151,8 +151,9 @@ def load_boundaries(
         session.commit()
         where = f"from {regions}" if load.regions_from == REGIONS_FROM_FILE else "dissolved"
         dfe = f"{len(inputs.dfe_codes)} from {la_codes}" if inputs.dfe_codes else "none given"
+        vintage = f"vintage {load.vintage}" if load.vintage else "vintage not recognised"
         lines = [
-            f"Loaded {load.la_count} LAs, vintage {load.vintage}, from {load.source}.",
+            f"Loaded {load.la_count} LAs, {vintage}, from {load.source}.",
             f"Regions: {load.region_count}, {where}. DfE LA codes: {dfe}.",
             f"Boundary version {load.id}.",
         ]

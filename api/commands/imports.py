@@ -78,7 +78,7 @@ def _remote_import(url: str, key: str, data: bytes, name: str, *, dry_run: bool)
             timeout=httpx.Timeout(600, connect=15),
         )
     except httpx.HTTPError as exc:
-        fail(f"Could not send the file to {endpoint}: {exc}.")
+        fail(f"Could not send the file to {endpoint}: {str(exc).rstrip('.')}.")
     body = _json(response)
     try:
         if "report" in body:  # refused as a whole (422, or 403 for LAs outside the key)

@@ -72,6 +72,22 @@ def _one_red_line(output: str) -> str:
     return lines[0]
 
 
+def test_serve_on_a_taken_port_says_so_in_one_line(
+    sqlite_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *_, **__: pytest.fail("must not serve"))
+    runner.invoke(app, ["db", "upgrade"])
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    *_, last = result.output.strip().splitlines()  # after the note that no boundaries are loaded
+    assert last.startswith(f"Cannot listen on 127.0.0.1:{port}")
+
+
 COMMANDS = {
     "db upgrade": ["db", "upgrade"],
     "seed": ["seed"],

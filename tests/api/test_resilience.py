@@ -225,8 +225,13 @@ def test_a_query_past_the_statement_timeout_says_so_without_retry_after(pg_url: 
         event.listen(app.state.engine, "before_cursor_execute", sleep_instead, retval=True)
         try:
             response = client.get("/api/v1/interventions")
+            export = client.get("/api/v1/export", params={"format": "csv"})
         finally:
             event.remove(app.state.engine, "before_cursor_execute", sleep_instead)
+        assert export.status_code == 503, export.text
+        advice = ErrorResponse.model_validate(export.json()).error.message
+        assert "Narrow the filters" in advice
+        assert "/api/v1/export" not in advice  # not sent to where it already is
         assert response.status_code == 503, response.text
         body = ErrorResponse.model_validate(response.json())
         assert body.error.code == "query_timeout"
