@@ -7,6 +7,7 @@ issued for a superseded code keeps working after a boundary reload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -153,5 +154,15 @@ def get_writable(
     return record
 
 
+def get_reloader(
+    caller: PartnerDep, session: SessionDep, request: Request
+) -> Callable[[int], Record]:
+    """Reads a record to change again, with the same checks, for a write retried after a race
+    (`api.services.submissions.retry_lost_races`): what another writer did in between may have
+    withdrawn it or moved it out of the caller's LAs."""
+    return lambda intervention_id: get_writable(caller, session, request, intervention_id)
+
+
 ViewableDep = Annotated[Record, Depends(get_viewable)]
+ReloadDep = Annotated[Callable[[int], Record], Depends(get_reloader)]
 WritableDep = Annotated[Record, Depends(get_writable)]

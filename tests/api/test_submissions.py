@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -263,6 +263,104 @@ def test_concurrent_edits_of_one_version_exactly_one_wins(
     versions = read_history(geo_client, keys.leeds, record["id"]).versions
     assert [v.action for v in versions] == ["created", "edited"]
     assert versions[-1].snapshot["name"] == winner
+
+
+def _race(
+    monkeypatch: pytest.MonkeyPatch, requests: dict[str, Callable[[], Any]]
+) -> dict[str, Any]:
+    """Run the requests in threads that all pass their reads before any claims a version.
+
+    On PostgreSQL the claims then meet at the head row's lock; SQLite queues writing requests
+    whole (BEGIN IMMEDIATE), so there the barrier times out and they run one after the other.
+    """
+    barrier = threading.Barrier(len(requests), timeout=3)
+    claim = submission_queries.claim_version
+
+    def claim_together(*args: Any, **kwargs: Any) -> int:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(submission_queries, "claim_version", claim_together)
+    results: dict[str, Any] = {}
+
+    def run(name: str) -> None:
+        results[name] = requests[name]()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.undo()
+    return results
+
+
+def test_concurrent_withdrawals_without_if_match_both_succeed(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No If-Match means no precondition: losing the race is retried, never a 412 or a 500."""
+    record = submit(geo_client, keys.leeds)
+    delete = lambda: geo_client.delete(f"{URL}/{record['id']}", headers=bearer(keys.leeds))  # noqa: E731
+    results = _race(monkeypatch, {"a": delete, "b": delete})
+    assert sorted(r.status_code for r in results.values()) == [200, 200], [
+        r.text for r in results.values()
+    ]
+    assert {r.json()["publication_state"] for r in results.values()} == {"withdrawn"}
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "withdrawn"]
+
+
+def test_concurrent_edits_with_if_match_star_are_both_applied(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`If-Match: *` asks for no particular version, so both edits apply, one after the other."""
+    record = submit(geo_client, keys.leeds)
+    results = _race(
+        monkeypatch,
+        {
+            "name": lambda: edit(geo_client, keys.leeds, record["id"], "*", name="Renamed"),
+            "provider": lambda: edit(geo_client, keys.leeds, record["id"], "*", provider="LCC"),
+        },
+    )
+    assert [r.status_code for r in results.values()] == [200, 200], [
+        r.text for r in results.values()
+    ]
+    current = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
+    assert (current.json()["name"], current.json()["provider"]) == ("Renamed", "LCC")
+    assert current.headers["ETag"] == f'"{record["id"]}-3"'
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "edited", "edited"]
+
+
+def test_concurrent_publishing_without_if_match_is_one_200_and_one_409(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loser is retried, finds the record already published and says so: 409, not 412."""
+    record = submit(geo_client, keys.leeds)
+    url = f"{URL}/{record['id']}/publish"
+    post = lambda: geo_client.post(url, headers=bearer(keys.moderator))  # noqa: E731
+    results = _race(monkeypatch, {"a": post, "b": post})
+    assert sorted(r.status_code for r in results.values()) == [200, 409]
+    loser = next(r for r in results.values() if r.status_code == 409)
+    assert "already published" in loser.json()["error"]["message"]
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "published"]
+
+
+def test_a_seeded_record_withdrawn_twice_at_once_gets_one_baseline(
+    geo_client: TestClient, keys: Keys, seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both requests create the first version of a seeded record; one insert loses, and the
+    request is retried rather than answered 412 or 500."""
+    record_id = geo_client.get(URL, params={"la": LEEDS, "limit": 1}).json()["items"][0]["id"]
+    delete = lambda: geo_client.delete(f"{URL}/{record_id}", headers=bearer(keys.leeds))  # noqa: E731
+    results = _race(monkeypatch, {"a": delete, "b": delete})
+    assert sorted(r.status_code for r in results.values()) == [200, 200], [
+        r.text for r in results.values()
+    ]
+    versions = read_history(geo_client, keys.leeds, record_id).versions
+    assert [v.action for v in versions] == ["baseline", "withdrawn"]
 
 
 def test_an_edit_that_loses_the_race_leaves_no_trace(
