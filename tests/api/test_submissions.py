@@ -494,14 +494,30 @@ def test_patch_reports_every_bad_field_at_once_in_the_same_words(
 def test_patch_bands_that_contradict_the_stored_ages_are_422(
     geo_client: TestClient, keys: Keys
 ) -> None:
-    record = submit(geo_client, keys.leeds, age_min=16, age_max=24)
-    response = edit(geo_client, keys.leeds, record["id"], record["etag"], age_band=["18_plus"])
+    record = submit(geo_client, keys.leeds, age_min=19, age_max=24)
+    response = edit(geo_client, keys.leeds, record["id"], record["etag"], age_band=["16_18"])
     assert response.status_code == 422
     detail = response.json()["error"]["details"][0]
     assert detail["field"] == "age_band"
-    assert "ages 16-24 give 16_18, 18_plus" in detail["message"]
+    assert detail["message"].startswith(
+        "age_band 16_18 covers ages 16–17, but age_min–age_max is 19–24: they share no age."
+    )
     unchanged = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
     assert unchanged.json()["version"] == 1
+
+
+def test_bands_overlapping_the_ages_are_kept_and_ages_over_25_refused(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, age_min=16, age_max=18, age_band=["16_18"])
+    assert record["age_band"] == ["16_18"]  # "16-18" as people say it is no contradiction
+    too_old = geo_client.post(
+        URL, json={"name": "X", "la_codes": [LEEDS], "age_max": 30}, headers=bearer(keys.leeds)
+    )
+    assert too_old.status_code == 422
+    (detail,) = too_old.json()["error"]["details"]
+    assert (detail["field"], detail["location"]) == ("age_max", "body")
+    assert detail["message"].startswith("age_max must be at most 25")
 
 
 def test_an_edit_that_changes_nothing_makes_no_version(geo_client: TestClient, keys: Keys) -> None:

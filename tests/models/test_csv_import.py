@@ -55,7 +55,9 @@ def test_every_problem_of_a_row_is_reported_by_column() -> None:
     }
     assert problems[(2, "name")] == "name is required"
     assert problems[(2, "age_min")] == "age_min must be a whole number, such as 16 (got 'fourteen')"
-    assert problems[(2, "age_max")] == "age_max must be at most 30 (got '40')"
+    assert problems[(2, "age_max")] == (
+        "age_max must be at most 25, where the typology's age bands end (18_plus) (got '40')"
+    )
     assert "'lotery' is not one of the funding_source values" in problems[(2, "funding_sources")]
     assert "Allowed values: la_core (LA core budget), esf" in problems[(2, "funding_sources")]
     assert "http" in problems[(2, "website")]
@@ -70,7 +72,9 @@ def test_cross_field_rules_name_a_column() -> None:
     )
     assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
     assert problems[(3, "end_date")] == "end_date must not be before start_date"
-    assert "age_band (pre_14) contradicts age_min/age_max" in problems[(4, "age_bands")]
+    assert problems[(4, "age_bands")].startswith(
+        "age_band pre_14 covers ages 11–13, but age_min–age_max is 16–17: they share no age."
+    )
 
 
 def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
@@ -78,7 +82,7 @@ def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
     problems = _problems(
         "name,la_codes,age_min,age_max,age_bands,target_groups,start_date,end_date,website\n"
         ",E08000035,17,14,,nobody,2025-09-01,2024-09-01,example.org\n"
-        "B,E08000035,16,24,18_plus,nobody,,,\n"
+        "B,E08000035,19,24,16_18,nobody,,,\n"
         "C,E08000035,16,x,pre_14,,,,\n"
     )
     assert set(problems) == {
@@ -93,7 +97,7 @@ def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
     }
     assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
     assert problems[(2, "end_date")] == "end_date must not be before start_date"
-    assert "ages 16-24 give 16_18, 18_plus" in problems[(3, "age_bands")]
+    assert "but age_min–age_max is 19–24" in problems[(3, "age_bands")]
 
 
 def test_a_wrong_value_in_a_list_does_not_also_report_the_rest_as_contradicting() -> None:
