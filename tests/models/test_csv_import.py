@@ -245,3 +245,19 @@ def test_whole_number_ages_written_as_decimals_are_accepted() -> None:
     assert parsed.problems == []
     assert parsed.rows[0].draft is not None
     assert parsed.rows[0].draft.age_min == 16
+
+
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [(b"PK\x03\x04", "Excel workbook (.xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls")],
+)
+def test_a_workbook_is_one_file_problem_not_garbled_columns(start: bytes, kind: str) -> None:
+    """`neetmap import` run on the server reads files here too, without the API's 415."""
+    parsed = parse_csv(start + bytes(range(256)) * 4)
+    assert parsed.rows_read == 0
+    ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
+    assert (row, field) == (1, "file")
+    assert kind in message
+    assert "not a CSV file" in message
+    assert "CSV UTF-8" in message
+    assert parsed.warnings == []
