@@ -170,6 +170,49 @@ def test_a_header_close_to_a_column_is_a_problem_and_an_unrelated_one_a_warning(
     assert "'Notes'" in parsed.warnings[0]
 
 
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("url", "Did you mean 'website' or 'source_url'?"),
+        ("Web", "Did you mean 'website'?"),
+        ("Contact", "Did you mean 'contact_email'?"),
+        ("Contact e-mail address", "Did you mean 'contact_email'?"),
+        ("Council", "Did you mean 'la_codes'?"),
+        ("Organisation", "Did you mean 'provider'?"),
+        ("Funding source(s)", "Did you mean 'funding_sources'?"),
+        ("Funder", "Did you mean 'funding_sources'?"),
+        ("Programme", "Did you mean 'name'?"),
+        ("Start", "Did you mean 'start_date'?"),
+        ("Ages", "Did you mean 'age_min', 'age_max' or 'age_bands'?"),
+    ],
+)
+def test_a_header_people_use_for_a_column_is_a_problem_naming_it(header: str, hint: str) -> None:
+    """Its values would be dropped if it were only a warning, as a typo's would."""
+    parsed = parse_csv(f"name,la_codes,{header}\nA,E08000035,x\n".encode())
+    assert [(p.row, p.field) for p in parsed.problems] == [(1, header)]
+    assert hint in parsed.problems[0].message
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    "headers", ["name,LA,E-mail", "name,Local authority,Email", "name,LA name,Contact email"]
+)
+def test_unambiguous_other_names_are_read_as_the_column(headers: str) -> None:
+    parsed = parse_csv(f"{headers}\nA,Leeds,a@example.org\n".encode())
+    assert (parsed.problems, parsed.warnings) == ([], [])
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert (draft.la_codes, draft.contact_email) == (["Leeds"], "a@example.org")
+
+
+def test_a_hint_for_a_required_column_is_its_one_problem_not_also_missing() -> None:
+    parsed = parse_csv(b"Title,Council\nA,Leeds\n")
+    assert [(p.field, p.message.split("Did you mean ")[1][:12]) for p in parsed.problems] == [
+        ("Title", "'name'? Rena"),
+        ("Council", "'la_codes'? "),
+    ]
+
+
 def test_a_mistyped_required_column_is_one_problem_saying_which() -> None:
     parsed = parse_csv(b"name,la_cods\nA,E08000035\n")
     assert [(p.row, p.field) for p in parsed.problems] == [(1, "la_cods")]
