@@ -28,6 +28,7 @@ from api.schemas.submissions import (
 from api.services.submissions import (
     baseline_version,
     check_if_match,
+    checked_draft,
     find_replay,
     present,
     remember,
@@ -38,7 +39,6 @@ from api.services.submissions import (
 )
 from api.write_errors import responses
 from api.write_inputs import JsonObjectDep, reject_unknown_query
-from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.filters import InterventionFilter
 from models.intervention import PUBLICATION_STATES
@@ -106,7 +106,7 @@ def submit_intervention(
     codes and says how superseded ones were read. `Location` and `ETag` come back. Every
     invalid field is reported at once (422, each detail naming its field).
     """
-    draft = validate_draft(body, location="body")
+    draft = checked_draft(catalogue, body)
     fingerprint = request_hash("POST /api/v1/interventions", draft.model_dump_json())
     if idempotency_key and (stored := find_replay(session, caller, idempotency_key, fingerprint)):
         return replay(stored)
@@ -161,7 +161,7 @@ def edit_intervention(
         if {"age_min", "age_max"} & changes.keys() and "age_band" not in changes:
             merged.pop("age_band")  # derived again from the new ages
         draft, areas, warnings = resolved_draft(
-            session, catalogue, caller, validate_draft(merged | changes, location="body")
+            session, catalogue, caller, checked_draft(catalogue, merged | changes)
         )
         edit_submission(session, current.row, current.head, draft, areas, caller.actor)
         return warnings

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import exc
@@ -25,6 +25,7 @@ from api.schemas.submissions import (
 from models.account import IdempotencyRecord
 from models.area import Area
 from models.catalogue import AreaCatalogue
+from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem, InvalidInputError, PreconditionRequiredError
 from models.filters import InterventionFilter
@@ -125,11 +126,32 @@ def retry_lost_races(
     )
 
 
+def checked_draft(catalogue: AreaCatalogue, data: Mapping[str, Any]) -> InterventionDraft:
+    """`validate_draft` of a JSON body, with the LA references' problems in the same 422.
+
+    A field's problems and an unknown or split LA are all reported at once, so the sender fixes
+    everything in one round; when the other fields are valid, `resolved_draft` reports the
+    LAs alone.
+    """
+    try:
+        return validate_draft(data, location="body")
+    except InvalidInputError as exc:
+        texts = data.get("la_codes")
+        reported = {p.field.partition(".")[0] for p in exc.details}
+        if "la_codes" in reported or not isinstance(texts, list):
+            raise
+        if not all(isinstance(text, str) and text.strip() for text in texts):
+            raise
+        problems = [*exc.details, *resolve_las(catalogue, texts, location="body").all_problems]
+        fields = ", ".join(dict.fromkeys(p.field for p in problems))
+        raise InvalidInputError(f"Some values are not valid: {fields}.", problems) from None
+
+
 def resolved_draft(
     session: Session, catalogue: AreaCatalogue, caller: Caller, draft: InterventionDraft
 ) -> tuple[InterventionDraft, list[Area], tuple[str, ...]]:
     """The draft with current GSS codes, its Area rows and the warnings; 403 outside the scope."""
-    resolved = resolve_las(catalogue, draft.la_codes)
+    resolved = resolve_las(catalogue, draft.la_codes, location="body")
     resolved.raise_problems()
     caller.require_scope(catalogue, resolved.codes)
     current = draft.model_copy(update={"la_codes": list(resolved.codes)})

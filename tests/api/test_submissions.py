@@ -19,6 +19,7 @@ from api.schemas.submissions import (
     SubmissionPage,
     SubmissionPublic,
 )
+from models.queries import moderation as moderation_queries
 from models.queries import submissions as submission_queries
 from models.versioning import StaleVersionError, etag_for
 from tests.api.partner_keys import (
@@ -70,11 +71,39 @@ def test_superseded_codes_map_with_a_warning_and_splits_are_refused(
     split = geo_client.post(
         URL, json={"name": "Lakes", "la_codes": ["E10000006"]}, headers=bearer(keys.admin)
     )
-    assert split.status_code == 409
+    assert split.status_code == 422
     error = split.json()["error"]
-    assert error["details"][0]["field"] == "la_codes"
+    assert (error["details"][0]["field"], error["details"][0]["location"]) == ("la_codes.0", "body")
     assert "E06000063 Cumberland" in error["message"]
-    assert "E06000064 Westmorland and Furness" in error["message"]
+    assert "E06000064 Westmorland and Furness" in error["details"][0]["message"]
+
+
+def test_every_problem_of_a_body_comes_at_once_las_included(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    body = {
+        "name": "Lakes",
+        "la_codes": ["Leeds", "Atlantis", "Cumbria", "Bristol, City of"],
+        "target_group": ["sned"],
+        "age_max": 40,
+    }
+    response = geo_client.post(URL, json=body, headers=bearer(keys.admin))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    details = {d["field"]: d for d in error["details"]}
+    assert set(details) == {"age_max", "target_group", "la_codes.1", "la_codes.2"}
+    assert {d["location"] for d in error["details"]} == {"body"}
+    assert "Atlantis" in details["la_codes.1"]["message"]
+    split = details["la_codes.2"]["message"]
+    assert "E06000063 Cumberland" in split
+    assert "E06000064 Westmorland and Furness" in split
+    assert error["message"] == (
+        "Some values are not valid: age_max, target_group, la_codes.1, la_codes.2."
+    )
+    fixed = {**body, "la_codes": ["Leeds", "Bristol, City of"], "target_group": ["send"]}
+    created = geo_client.post(URL, json=fixed | {"age_max": 18}, headers=bearer(keys.admin))
+    assert created.status_code == 201, created.text
+    assert [a["code"] for a in created.json()["areas"]] == ["E06000023", LEEDS]
 
 
 def test_invalid_values_are_422_naming_the_field(geo_client: TestClient, keys: Keys) -> None:
@@ -89,7 +118,7 @@ def test_invalid_values_are_422_naming_the_field(geo_client: TestClient, keys: K
         URL, json={"name": "X", "la_codes": ["Atlantis"]}, headers=bearer(keys.leeds)
     )
     assert unknown_la.status_code == 422
-    assert unknown_la.json()["error"]["details"][0]["field"] == "la_codes"
+    assert unknown_la.json()["error"]["details"][0]["field"] == "la_codes.0"
 
 
 def test_edit_needs_the_current_etag(geo_client: TestClient, keys: Keys) -> None:
@@ -282,6 +311,7 @@ def _race(
         return claim(*args, **kwargs)
 
     monkeypatch.setattr(submission_queries, "claim_version", claim_together)
+    monkeypatch.setattr(moderation_queries, "claim_version", claim_together)
     results: dict[str, Any] = {}
 
     def run(name: str) -> None:
