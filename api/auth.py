@@ -7,6 +7,7 @@ issued for a superseded code keeps working after a boundary reload.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -120,8 +121,13 @@ def _load(
     any_published: bool,
 ) -> Record:
     """The record, or 404 when it does not exist or the caller has no business seeing it."""
+    # The head first: every change to the row claims a new head version in its transaction,
+    # so a row read after the head is never older than it, and a row changed since fails the
+    # version claim. Read the other way round (each statement sees the latest commit on
+    # PostgreSQL), a stale row could pass with a fresh head: a record published twice.
+    head = read_head(session, intervention_id)
     row = get_intervention(session, intervention_id, InterventionFilter(states=PUBLICATION_STATES))
-    record = Record(row, read_head(session, intervention_id))
+    record = Record(row, head)
     if caller.moderates or (any_published and row.publication_state == "published"):
         return record
     scope = caller.scope(get_catalogue(request, session)) or frozenset()
@@ -153,5 +159,15 @@ def get_writable(
     return record
 
 
+def get_reloader(
+    caller: PartnerDep, session: SessionDep, request: Request
+) -> Callable[[int], Record]:
+    """Reads a record to change again, with the same checks, for a write retried after a race
+    (`api.services.submissions.retry_lost_races`): what another writer did in between may have
+    withdrawn it or moved it out of the caller's LAs."""
+    return lambda intervention_id: get_writable(caller, session, request, intervention_id)
+
+
 ViewableDep = Annotated[Record, Depends(get_viewable)]
+ReloadDep = Annotated[Callable[[int], Record], Depends(get_reloader)]
 WritableDep = Annotated[Record, Depends(get_writable)]

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
 from api.deps import SAFE_METHODS
+from models.csv_text import workbook_problem
 from models.errors import FieldProblem, InvalidInputError, UnsupportedUploadError
 
 _OBJECT_EXAMPLE = '{"name": "Leeds Pathways", "la_codes": ["E08000035"]}'
@@ -67,13 +68,19 @@ async def read_upload(request: Request) -> bytes:
     """
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
-        return await _form_file(request)
-    if content_type.startswith("multipart/"):
+        data = await _form_file(request)
+    elif content_type.startswith("multipart/"):
         raise UnsupportedUploadError(
             "Send the CSV file as the request body (`curl --data-binary @file.csv`) or as a "
             "form with one file field (`curl -F file=@file.csv`)."
         )
-    return await request.body()
+    else:
+        data = await request.body()
+    if workbook := workbook_problem(data):  # 415 whatever the Content-Type claims
+        raise UnsupportedUploadError(
+            workbook, [FieldProblem("file", "must be a CSV file, not a workbook", location="body")]
+        )
+    return data
 
 
 async def _form_file(request: Request) -> bytes:

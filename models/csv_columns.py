@@ -1,9 +1,11 @@
 """The columns of the partner CSV, the names people give them, and reading a header row.
 
 Officers name columns as they think of them: singular or plural (`target_group`), with spaces
-or capitals (`LA code`), or as the JSON API does. Those all read as the documented column. A
-header that is merely close to a column (`target_grp`) is a problem, not a guess, since its
-values would otherwise be dropped; a header unlike any column is only a warning.
+or capitals (`LA code`), as the JSON API does, or by another unambiguous name (`email`).
+Those all read as the documented column. A header that is merely close to a column
+(`target_grp`), or a looser word for one (`url`, `council`), is a problem naming the column it
+probably means, not a guess, since its values would otherwise be dropped; a header unlike any
+column is only a warning.
 """
 
 from __future__ import annotations
@@ -53,6 +55,54 @@ _OTHER_NAMES: Final = {
     "min_age": "age_min",
     "max_age": "age_max",
     "source.url": "source_url",
+    "la_name": "la_codes",
+    "local_authority_name": "la_codes",
+    "web_address": "website",
+    "webpage": "website",
+    "homepage": "website",
+}
+#: Words people use for a column that are too loose to read as it, but worth naming: a header
+#: that is one of these (or close to one) is a problem suggesting the column(s), as a typo is,
+#: since its values would otherwise be dropped. The first column listed is the likeliest.
+_HINTS: Final[dict[str, tuple[str, ...]]] = {
+    "url": ("website", "source_url"),
+    "web": ("website",),
+    "link": ("website", "source_url"),
+    "site": ("website",),
+    "contact": ("contact_email",),
+    "contact_details": ("contact_email",),
+    "authority": ("la_codes",),
+    "council": ("la_codes",),
+    "council_name": ("la_codes",),
+    "authority_name": ("la_codes",),
+    "title": ("name",),
+    "programme": ("name",),
+    "programme_name": ("name",),
+    "intervention": ("name",),
+    "intervention_name": ("name",),
+    "project": ("name",),
+    "organisation": ("provider",),
+    "organization": ("provider",),
+    "delivered_by": ("provider",),
+    "summary": ("description",),
+    "details": ("description",),
+    "funding": ("funding_sources",),
+    "funder": ("funding_sources",),
+    "funded_by": ("funding_sources",),
+    "target": ("target_groups",),
+    "cohort": ("target_groups",),
+    "transition": ("transition_points",),
+    "type": ("intervention_types",),
+    "delivery": ("delivery_model",),
+    "evidence": ("evidence_level",),
+    "start": ("start_date",),
+    "started": ("start_date",),
+    "end": ("end_date",),
+    "ended": ("end_date",),
+    "source": ("source_url",),
+    "reference": ("source_url",),
+    "ages": ("age_min", "age_max", "age_bands"),
+    "age": ("age_min", "age_max", "age_bands"),
 }
 #: How close (difflib ratio) an unknown header must be to a column to be taken for a typo.
 _CLOSE: Final = 0.8
@@ -74,6 +124,26 @@ def _alias_table() -> dict[str, str]:
 
 
 ALIASES: Final = _alias_table()
+#: Compact name -> the columns to suggest, for headers read as no column.
+SUGGESTIONS: Final[dict[str, tuple[str, ...]]] = {
+    **{_compact(name): columns for name, columns in _HINTS.items()},
+    **{name: (column,) for name, column in ALIASES.items()},
+}
+
+
+def suggest(header: str) -> tuple[str, ...]:
+    """The columns an unknown header probably means: a known word for one, or close to a
+    column's name or such a word (difflib); () when nothing is close."""
+    name = _compact(header)
+    if name in SUGGESTIONS:
+        return SUGGESTIONS[name]
+    close = difflib.get_close_matches(name, list(SUGGESTIONS), n=1, cutoff=_CLOSE)
+    return SUGGESTIONS[close[0]] if close else ()
+
+
+def _did_you_mean(columns: tuple[str, ...]) -> str:
+    quoted = [f"'{c}'" for c in columns]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 @dataclass
@@ -98,14 +168,13 @@ def read_header(cells: list[str]) -> Header:
     for raw, column in zip(cells, header.columns, strict=True):
         if column or not raw.strip():
             continue
-        close = difflib.get_close_matches(_compact(raw), list(ALIASES), n=1, cutoff=_CLOSE)
-        if close:
-            suggested.add(ALIASES[close[0]])
+        if columns := suggest(raw):
+            suggested.update(columns)
             header.problems.append(
                 FieldProblem(
                     raw.strip(),
                     f"The column '{raw.strip()}' is not one neetmap reads. Did you mean "
-                    f"'{ALIASES[close[0]]}'? Rename the column, or its values are not read.",
+                    f"{_did_you_mean(columns)}? Rename the column, or its values are not read.",
                     1,
                 )
             )

@@ -18,7 +18,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from models.csv_columns import COLUMNS, TYPOLOGY_COLUMNS, read_header
-from models.csv_text import Record, decode, records
+from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
@@ -67,6 +67,8 @@ class ParsedCsv:
 
 def parse_csv(data: bytes) -> ParsedCsv:
     """Check the header, then every row; nothing is resolved against the database here."""
+    if workbook := workbook_problem(data):
+        return ParsedCsv(problems=[FieldProblem("file", workbook, 1)])
     text, warnings = decode(data)
     result = ParsedCsv(warnings=warnings)
     found = records(text)

@@ -23,12 +23,30 @@ BAD_UTF16: Final = (
     "The file starts as UTF-16 (Excel's 'Unicode Text') but has bytes that are not; "
     "unreadable characters were replaced with '\ufffd'. Save it as 'CSV UTF-8'."
 )
+_SAVE_AS_CSV: Final = (
+    "save it as CSV first: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)', "
+    "and upload that file."
+)
+#: Spreadsheet workbooks by their first bytes: sent as they are, they would be decoded as
+#: Windows-1252 into a page of garbled "columns" instead of being named for what they are.
+_WORKBOOKS: Final = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx, or another zipped file such as .ods)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Excel workbook (.xls)"),
+)
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+
+
+def workbook_problem(data: bytes) -> str | None:
+    """What to tell someone who uploaded a workbook instead of a CSV file, or None."""
+    for magic, kind in _WORKBOOKS:
+        if data.startswith(magic):
+            return f"This is {kind}, not a CSV file; {_SAVE_AS_CSV}"
+    return None
 
 
 def decode(data: bytes) -> tuple[str, list[str]]:

@@ -56,6 +56,8 @@ def plain_message(error: ErrorDetails) -> str:
         "dict_type": "must be an object with named fields",
         "finite_number": "must be a finite number",
     }
+    if kind == "less_than_equal" and error["loc"] in (("age_min",), ("age_max",)):
+        return f"must be at most {ctx.get('le')}, where the typology's age bands end (18_plus)"
     if kind in words:
         return words[kind]
     return str(error["msg"]).removeprefix("Value error, ")

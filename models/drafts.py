@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
@@ -40,6 +40,8 @@ def web_address(value: str | None) -> str | None:
 
 
 Text = Annotated[str, Field(min_length=1)]
+#: The oldest age any band covers: the top of 18_plus.
+MAX_AGE: Final = max(high for _, high in AGE_BAND_RANGES.values())
 
 
 class SourceCitation(BaseModel):
@@ -85,8 +87,14 @@ class InterventionDraft(BaseModel):
         max_length=200,
         description="LAs served: GSS codes (current or superseded), DfE three-digit codes or names.",
     )
-    age_min: int | None = Field(None, ge=5, le=30, description="Youngest age served, in years.")
-    age_max: int | None = Field(None, ge=5, le=30, description="Oldest age served, in years.")
+    # The typology's bands end at 25 (18_plus runs to 25 for SEND and care leavers), so an
+    # older age is a typing mistake or not an intervention this map is about.
+    age_min: int | None = Field(
+        None, ge=5, le=MAX_AGE, description=f"Youngest age served, in years (5-{MAX_AGE})."
+    )
+    age_max: int | None = Field(
+        None, ge=5, le=MAX_AGE, description=f"Oldest age served, in years (5-{MAX_AGE})."
+    )
     age_band: list[str] = Field(
         default_factory=list,
         validate_default=True,
@@ -154,17 +162,25 @@ def _on(field: str, message: str) -> PydanticCustomError:
 
 
 def _ages(age_min: int | None, age_max: int | None) -> str:
+    """The stated ages in words, naming the fields they come from."""
     if age_min is not None and age_max is not None:
-        return f"ages {age_min}-{age_max}"
-    return f"ages {age_min} and over" if age_min is not None else f"ages up to {age_max}"
+        return f"age_min–age_max is {age_min}–{age_max}"
+    if age_min is not None:
+        return f"age_min is {age_min}, with no age_max"
+    return f"age_max is {age_max}, with no age_min"
 
 
 def bands_against_ages(bands: list[str], data: Mapping[str, Any]) -> list[str]:
-    """The bands derived from the ages, or an error if the given bands say otherwise.
+    """The given bands, or those derived from the ages when none are given; an error only when
+    the given bands and the ages have no age in common.
 
-    Given bands contradict the ages when one of them lies outside the ages, or when an age the
-    record states (both ends, or the one end given) falls in no given band. Bands are left as
-    given when the ages are absent or themselves invalid (not in `data`).
+    People write "16-18" for 16 and 17 year-olds and "up to 25" for 18_plus, so bands that
+    cover only part of the stated ages, or a year beyond them, are the submitter's reading of
+    the same group, kept as given. Bands that share no age at all with the ages (16_18 for
+    ages 19-24) cannot both be right, so that is the one contradiction refused, with each
+    band's ages in the message for the officer to see which is wrong. An open end reaches the
+    band limits. Bands are left as given when the ages are absent or themselves invalid (not
+    in `data`).
     """
     if not {"age_min", "age_max"} <= data.keys():
         return bands
@@ -172,21 +188,15 @@ def bands_against_ages(bands: list[str], data: Mapping[str, Any]) -> list[str]:
     if age_min is None and age_max is None:
         return bands
     derived = list(bands_for_ages(age_min, age_max))
-    if age_min is not None and age_max is not None:
-        required = derived
-    else:
-        end = age_min if age_min is not None else age_max
-        required = list(bands_for_ages(end, end))
-    outside = [band for band in bands if band not in derived]
-    missing = [band for band in required if band not in bands]
-    if bands and (outside or missing):
-        spans = ", ".join(
-            f"{b} is ages {AGE_BAND_RANGES[b][0]}-{AGE_BAND_RANGES[b][1]}" for b in outside
+    if not bands:
+        return derived
+    if not set(bands) & set(derived):
+        spans = " and ".join(
+            f"{b} covers ages {AGE_BAND_RANGES[b][0]}–{AGE_BAND_RANGES[b][1]}" for b in bands
         )
         raise ValueError(
-            f"age_band ({', '.join(bands)}) contradicts age_min/age_max: {_ages(age_min, age_max)} "
-            f"give {', '.join(derived) or 'no band'}"
-            + (f" ({spans})" if spans else "")
-            + ". Give matching bands, or leave age_band out to derive it from the ages."
+            f"age_band {spans}, but {_ages(age_min, age_max)}: they share no age. Give a band "
+            f"that includes these ages ({', '.join(derived) or 'none fits'}), correct the ages, "
+            "or leave age_band out to derive it from the ages."
         )
-    return derived
+    return [band for band in AGE_BAND_RANGES if band in bands]  # the typology's order

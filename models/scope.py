@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from geodata.errors import GeodataError
 from models.catalogue import AreaCatalogue
-from models.errors import AmbiguousAreaError, FieldProblem, InvalidInputError
+from models.errors import FieldProblem, InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -24,14 +24,17 @@ class ResolvedLAs:
     problems: tuple[FieldProblem, ...]
     ambiguous: tuple[FieldProblem, ...]
 
+    @property
+    def all_problems(self) -> list[FieldProblem]:
+        return [*self.problems, *self.ambiguous]
+
     def raise_problems(self) -> None:
-        """Unknown references are invalid input (422); only splits left means ambiguous (409)."""
-        if self.problems:
-            raise InvalidInputError(
-                "Some LA codes could not be read.", [*self.problems, *self.ambiguous]
-            )
-        if self.ambiguous:
-            raise AmbiguousAreaError(self.ambiguous[0].message, self.ambiguous)
+        """Unknown and split references alike are invalid input (422), each detail naming its
+        item and a split one listing the LAs to choose from: the value sent is what is wrong,
+        not the state of a resource (the 409 a GET of a split area's page answers)."""
+        if self.problems or self.ambiguous:
+            first = self.all_problems[0].message if len(self.all_problems) == 1 else None
+            raise InvalidInputError(first or "Some LAs could not be read.", self.all_problems)
 
 
 def _label(catalogue: AreaCatalogue, code: str) -> str:
@@ -45,26 +48,33 @@ def resolve_las(
     *,
     field: str = "la_codes",
     row: int | None = None,
+    location: str | None = None,
 ) -> ResolvedLAs:
-    """Read every LA reference; an area now split between several LAs is a problem, not a guess."""
+    """Read every LA reference; an area now split between several LAs is a problem, not a guess.
+
+    With a `location` (a JSON body) each problem names its item (`la_codes.1`); a CSV cell's
+    problems name the column and row instead.
+    """
     codes: list[str] = []
     warnings: list[str] = []
     problems: list[FieldProblem] = []
     ambiguous: list[FieldProblem] = []
-    for text in texts:
+    for index, text in enumerate(texts):
+        at = f"{field}.{index}" if location else field
         try:
             resolution = catalogue.resolve_la(text)
         except GeodataError as exc:
-            problems.append(FieldProblem(field, exc.message, row))
+            problems.append(FieldProblem(at, exc.message, row, location))
             continue
         if resolution.ambiguous:
             successors = ", ".join(_label(catalogue, code) for code in resolution.codes)
             ambiguous.append(
                 FieldProblem(
-                    field,
+                    at,
                     f"'{text.strip()}' is now split between {successors}; give the LA or LAs "
                     "this intervention serves.",
                     row,
+                    location,
                 )
             )
             continue

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
-from api.auth import ModeratorDep, WritableDep, get_moderator
+from api.auth import ModeratorDep, Record, ReloadDep, WritableDep, get_moderator
 from api.deps import PageDep, SessionDep
 from api.paging import page_links
 from api.params import CatalogueDep
@@ -20,6 +20,7 @@ from api.services.submissions import (
     moderation_item,
     present,
     resolved_draft,
+    retry_lost_races,
 )
 from api.write_errors import responses
 from models.area import Area
@@ -67,6 +68,7 @@ def list_moderation_queue(session: SessionDep, request: Request, page: PageDep) 
 def publish_intervention(
     caller: ModeratorDep,
     record: WritableDep,
+    reload: ReloadDep,
     session: SessionDep,
     catalogue: CatalogueDep,
     response: Response,
@@ -76,16 +78,21 @@ def publish_intervention(
 
     A rejected record may be published after all; a withdrawn one may not (409).
     """
-    check_if_match(if_match, record, required=False)
-    pending: InterventionDraft | None = None
-    areas: list[Area] = []
-    warnings: tuple[str, ...] = ()
-    if record.head.pending_version is not None:
-        edit = read_version(session, record.id, record.head.pending_version)
-        pending, areas, warnings = resolved_draft(
-            session, catalogue, caller, validate_draft(edit.snapshot)
-        )
-    publish_submission(session, record.row, record.head, pending, areas, caller.actor)
+
+    def publish(current: Record) -> tuple[str, ...]:
+        check_if_match(if_match, current, required=False)
+        pending: InterventionDraft | None = None
+        areas: list[Area] = []
+        warnings: tuple[str, ...] = ()
+        if current.head.pending_version is not None:
+            edit = read_version(session, current.id, current.head.pending_version)
+            pending, areas, warnings = resolved_draft(
+                session, catalogue, caller, validate_draft(edit.snapshot)
+            )
+        publish_submission(session, current.row, current.head, pending, areas, caller.actor)
+        return warnings
+
+    warnings = retry_lost_races(session, record, if_match, reload, publish)
     body = present(session, record.id, warnings)
     session.commit()
     response.headers["ETag"] = body.etag
@@ -100,6 +107,7 @@ def publish_intervention(
 def reject_intervention(
     caller: ModeratorDep,
     record: WritableDep,
+    reload: ReloadDep,
     rejection: Annotated[RejectRequest, Body(description="The reason, shown to the submitter.")],
     session: SessionDep,
     response: Response,
@@ -110,8 +118,12 @@ def reject_intervention(
     The reason must say something (422 when blank); the submitter sees it. A rejected edit
     leaves the published version as it was; the reason is kept in history.
     """
-    check_if_match(if_match, record, required=False)
-    reject_submission(session, record.row, record.head, rejection.reason, caller.actor)
+
+    def reject(current: Record) -> None:
+        check_if_match(if_match, current, required=False)
+        reject_submission(session, current.row, current.head, rejection.reason, caller.actor)
+
+    retry_lost_races(session, record, if_match, reload, reject)
     body = present(session, record.id)
     session.commit()
     response.headers["ETag"] = body.etag

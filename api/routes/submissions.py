@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import PartnerDep, ViewableDep, WritableDep
+from api.auth import PartnerDep, Record, ReloadDep, ViewableDep, WritableDep
 from api.deps import PageDep, SessionDep
 from api.paging import page_links
 from api.params import CatalogueDep, get_catalogue
@@ -28,16 +28,17 @@ from api.schemas.submissions import (
 from api.services.submissions import (
     baseline_version,
     check_if_match,
+    checked_draft,
     find_replay,
     present,
     remember,
     request_hash,
     resolved_draft,
+    retry_lost_races,
     version_public,
 )
 from api.write_errors import responses
 from api.write_inputs import JsonObjectDep, reject_unknown_query
-from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.filters import InterventionFilter
 from models.intervention import PUBLICATION_STATES
@@ -105,7 +106,7 @@ def submit_intervention(
     codes and says how superseded ones were read. `Location` and `ETag` come back. Every
     invalid field is reported at once (422, each detail naming its field).
     """
-    draft = validate_draft(body, location="body")
+    draft = checked_draft(catalogue, body)
     fingerprint = request_hash("POST /api/v1/interventions", draft.model_dump_json())
     if idempotency_key and (stored := find_replay(session, caller, idempotency_key, fingerprint)):
         return replay(stored)
@@ -134,6 +135,7 @@ def submit_intervention(
 )
 def edit_intervention(
     record: WritableDep,
+    reload: ReloadDep,
     caller: PartnerDep,
     changes: JsonObjectDep,
     session: SessionDep,
@@ -151,15 +153,20 @@ def edit_intervention(
     seeing the published version. An edit that changes nothing creates no version (200 with
     the record as it is). Withdrawn records cannot be edited (409).
     """
-    check_if_match(if_match, record, required=True)
-    require_editable(record.row)
-    merged = live_snapshot(session, record.row, record.head)
-    if {"age_min", "age_max"} & changes.keys() and "age_band" not in changes:
-        merged.pop("age_band")  # derived again from the new ages
-    draft, areas, warnings = resolved_draft(
-        session, catalogue, caller, validate_draft(merged | changes, location="body")
-    )
-    edit_submission(session, record.row, record.head, draft, areas, caller.actor)
+
+    def apply(current: Record) -> tuple[str, ...]:
+        check_if_match(if_match, current, required=True)
+        require_editable(current.row)
+        merged = live_snapshot(session, current.row, current.head)
+        if {"age_min", "age_max"} & changes.keys() and "age_band" not in changes:
+            merged.pop("age_band")  # derived again from the new ages
+        draft, areas, warnings = resolved_draft(
+            session, catalogue, caller, checked_draft(catalogue, merged | changes)
+        )
+        edit_submission(session, current.row, current.head, draft, areas, caller.actor)
+        return warnings
+
+    warnings = retry_lost_races(session, record, if_match, reload, apply)
     body = present(session, record.id, warnings)
     session.commit()
     response.headers["ETag"] = body.etag
@@ -171,6 +178,7 @@ def edit_intervention(
 )
 def withdraw_intervention(
     record: WritableDep,
+    reload: ReloadDep,
     caller: PartnerDep,
     session: SessionDep,
     response: Response,
@@ -179,10 +187,15 @@ def withdraw_intervention(
     """Withdraw a record: hidden from the public at once, kept with its history.
 
     Any edit awaiting review is withdrawn with it. `If-Match` is optional here; when sent, a
-    stale ETag answers 412. Withdrawing twice changes nothing.
+    stale ETag answers 412. Without it, a withdrawal that meets a simultaneous change is run
+    again on the record as it now is. Withdrawing twice changes nothing.
     """
-    check_if_match(if_match, record, required=False)
-    withdraw_submission(session, record.row, record.head, caller.actor)
+
+    def withdraw(current: Record) -> None:
+        check_if_match(if_match, current, required=False)
+        withdraw_submission(session, current.row, current.head, caller.actor)
+
+    retry_lost_races(session, record, if_match, reload, withdraw)
     body = present(session, record.id)
     session.commit()
     response.headers["ETag"] = body.etag

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-from typing import Any, Final
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import exc
 from sqlmodel import Session
@@ -25,6 +25,7 @@ from api.schemas.submissions import (
 from models.account import IdempotencyRecord
 from models.area import Area
 from models.catalogue import AreaCatalogue
+from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem, InvalidInputError, PreconditionRequiredError
 from models.filters import InterventionFilter
@@ -35,12 +36,14 @@ from models.scope import resolve_las
 from models.versioning import (
     InterventionVersion,
     StaleVersionError,
+    StateConflictError,
     changed_fields,
     draft_of,
     etag_for,
     snapshot_of,
 )
 
+T = TypeVar("T")
 ALL_STATES = InterventionFilter(states=PUBLICATION_STATES)
 #: A version ETag, `"<id>-<version>"`; a proxy may have marked it weak (`W/`) on the way.
 _VERSION_TAG: Final = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
@@ -83,11 +86,72 @@ def check_if_match(if_match: str | None, record: Record, *, required: bool) -> N
     )
 
 
+#: How often a write that asked for no particular version is tried again after losing a race.
+RACE_ATTEMPTS: Final = 3
+
+
+def names_no_version(if_match: str | None) -> bool:
+    """Whether the client left the version open: no If-Match, or `*` (any current version)."""
+    return if_match is None or any(t.strip() == "*" for t in if_match.split(","))
+
+
+def retry_lost_races(
+    session: Session,
+    record: Record,
+    if_match: str | None,
+    reload: Callable[[int], Record],
+    step: Callable[[Record], T],
+) -> T:
+    """Run a write step; when the client named no version, a race lost to a concurrent writer
+    is retried on the record as it now is.
+
+    `claim_version` raises StaleVersionError when another request moved the record on between
+    this one's read and its write. With a specific If-Match that is the client's precondition
+    failing (412). Without one, the client read nothing stale: it only lost a race on the
+    server, so the work is rolled back, the record read again (scope and state checks
+    included, via `reload`) and the step run again. A record that keeps changing under it ends
+    in a 409 saying so, never a 412 for a precondition the client did not send.
+    """
+    for _ in range(RACE_ATTEMPTS):
+        try:
+            return step(record)
+        except StaleVersionError:
+            if not names_no_version(if_match):
+                raise
+            session.rollback()
+            record = reload(record.id)
+    raise StateConflictError(
+        "The record was changed by other requests at the same moment, each time this one "
+        "tried; nothing was changed. Read it again and repeat the request."
+    )
+
+
+def checked_draft(catalogue: AreaCatalogue, data: Mapping[str, Any]) -> InterventionDraft:
+    """`validate_draft` of a JSON body, with the LA references' problems in the same 422.
+
+    A field's problems and an unknown or split LA are all reported at once, so the sender fixes
+    everything in one round; when the other fields are valid, `resolved_draft` reports the
+    LAs alone.
+    """
+    try:
+        return validate_draft(data, location="body")
+    except InvalidInputError as exc:
+        texts = data.get("la_codes")
+        reported = {p.field.partition(".")[0] for p in exc.details}
+        if "la_codes" in reported or not isinstance(texts, list):
+            raise
+        if not all(isinstance(text, str) and text.strip() for text in texts):
+            raise
+        problems = [*exc.details, *resolve_las(catalogue, texts, location="body").all_problems]
+        fields = ", ".join(dict.fromkeys(p.field for p in problems))
+        raise InvalidInputError(f"Some values are not valid: {fields}.", problems) from None
+
+
 def resolved_draft(
     session: Session, catalogue: AreaCatalogue, caller: Caller, draft: InterventionDraft
 ) -> tuple[InterventionDraft, list[Area], tuple[str, ...]]:
     """The draft with current GSS codes, its Area rows and the warnings; 403 outside the scope."""
-    resolved = resolve_las(catalogue, draft.la_codes)
+    resolved = resolve_las(catalogue, draft.la_codes, location="body")
     resolved.raise_problems()
     caller.require_scope(catalogue, resolved.codes)
     current = draft.model_copy(update={"la_codes": list(resolved.codes)})

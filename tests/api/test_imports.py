@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -185,6 +187,42 @@ def test_a_form_must_hold_exactly_one_file_and_nothing_else(
     assert response.status_code == 422, response.text
     assert response.json()["error"]["details"][0]["field"] == field
     assert _counts(engine)[0] == 0
+
+
+def _xlsx() -> bytes:
+    """A workbook as Excel writes it: a zip of XML parts (enough of one to be recognised)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        book.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
+    return buffer.getvalue()
+
+
+#: The OLE2 compound-file header every legacy .xls starts with, then padding.
+XLS = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504
+
+
+@pytest.mark.parametrize(("workbook", "kind"), [(_xlsx(), ".xlsx"), (XLS, ".xls")])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_workbook_is_415_saying_to_save_it_as_csv(
+    geo_client: TestClient, keys: Keys, engine: Engine, workbook: bytes, kind: str, dry_run: bool
+) -> None:
+    params = {"dry_run": "true"} if dry_run else {}
+    raw = _upload(geo_client, keys.leeds, workbook, **params)
+    form = geo_client.post(
+        URL,
+        files={"file": (f"interventions{kind}", workbook, "application/vnd.ms-excel")},
+        params=params,
+        headers=bearer(keys.leeds),
+    )
+    for response in (raw, form):
+        assert response.status_code == 415, response.text
+        error = response.json()["error"]
+        assert kind in error["message"]
+        assert "save it as CSV first" in error["message"]
+        assert "CSV UTF-8" in error["message"]
+        assert error["details"][0]["field"] == "file"
+    assert _counts(engine) == (0, 0, 0)
 
 
 def test_other_multipart_bodies_are_415(geo_client: TestClient, keys: Keys) -> None:

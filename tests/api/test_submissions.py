@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -19,6 +19,7 @@ from api.schemas.submissions import (
     SubmissionPage,
     SubmissionPublic,
 )
+from models.queries import moderation as moderation_queries
 from models.queries import submissions as submission_queries
 from models.versioning import StaleVersionError, etag_for
 from tests.api.partner_keys import (
@@ -70,11 +71,39 @@ def test_superseded_codes_map_with_a_warning_and_splits_are_refused(
     split = geo_client.post(
         URL, json={"name": "Lakes", "la_codes": ["E10000006"]}, headers=bearer(keys.admin)
     )
-    assert split.status_code == 409
+    assert split.status_code == 422
     error = split.json()["error"]
-    assert error["details"][0]["field"] == "la_codes"
+    assert (error["details"][0]["field"], error["details"][0]["location"]) == ("la_codes.0", "body")
     assert "E06000063 Cumberland" in error["message"]
-    assert "E06000064 Westmorland and Furness" in error["message"]
+    assert "E06000064 Westmorland and Furness" in error["details"][0]["message"]
+
+
+def test_every_problem_of_a_body_comes_at_once_las_included(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    body = {
+        "name": "Lakes",
+        "la_codes": ["Leeds", "Atlantis", "Cumbria", "Bristol, City of"],
+        "target_group": ["sned"],
+        "age_max": 40,
+    }
+    response = geo_client.post(URL, json=body, headers=bearer(keys.admin))
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    details = {d["field"]: d for d in error["details"]}
+    assert set(details) == {"age_max", "target_group", "la_codes.1", "la_codes.2"}
+    assert {d["location"] for d in error["details"]} == {"body"}
+    assert "Atlantis" in details["la_codes.1"]["message"]
+    split = details["la_codes.2"]["message"]
+    assert "E06000063 Cumberland" in split
+    assert "E06000064 Westmorland and Furness" in split
+    assert error["message"] == (
+        "Some values are not valid: age_max, target_group, la_codes.1, la_codes.2."
+    )
+    fixed = {**body, "la_codes": ["Leeds", "Bristol, City of"], "target_group": ["send"]}
+    created = geo_client.post(URL, json=fixed | {"age_max": 18}, headers=bearer(keys.admin))
+    assert created.status_code == 201, created.text
+    assert [a["code"] for a in created.json()["areas"]] == ["E06000023", LEEDS]
 
 
 def test_invalid_values_are_422_naming_the_field(geo_client: TestClient, keys: Keys) -> None:
@@ -89,7 +118,7 @@ def test_invalid_values_are_422_naming_the_field(geo_client: TestClient, keys: K
         URL, json={"name": "X", "la_codes": ["Atlantis"]}, headers=bearer(keys.leeds)
     )
     assert unknown_la.status_code == 422
-    assert unknown_la.json()["error"]["details"][0]["field"] == "la_codes"
+    assert unknown_la.json()["error"]["details"][0]["field"] == "la_codes.0"
 
 
 def test_edit_needs_the_current_etag(geo_client: TestClient, keys: Keys) -> None:
@@ -265,6 +294,105 @@ def test_concurrent_edits_of_one_version_exactly_one_wins(
     assert versions[-1].snapshot["name"] == winner
 
 
+def _race(
+    monkeypatch: pytest.MonkeyPatch, requests: dict[str, Callable[[], Any]]
+) -> dict[str, Any]:
+    """Run the requests in threads that all pass their reads before any claims a version.
+
+    On PostgreSQL the claims then meet at the head row's lock; SQLite queues writing requests
+    whole (BEGIN IMMEDIATE), so there the barrier times out and they run one after the other.
+    """
+    barrier = threading.Barrier(len(requests), timeout=3)
+    claim = submission_queries.claim_version
+
+    def claim_together(*args: Any, **kwargs: Any) -> int:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait()
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(submission_queries, "claim_version", claim_together)
+    monkeypatch.setattr(moderation_queries, "claim_version", claim_together)
+    results: dict[str, Any] = {}
+
+    def run(name: str) -> None:
+        results[name] = requests[name]()
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.undo()
+    return results
+
+
+def test_concurrent_withdrawals_without_if_match_both_succeed(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No If-Match means no precondition: losing the race is retried, never a 412 or a 500."""
+    record = submit(geo_client, keys.leeds)
+    delete = lambda: geo_client.delete(f"{URL}/{record['id']}", headers=bearer(keys.leeds))  # noqa: E731
+    results = _race(monkeypatch, {"a": delete, "b": delete})
+    assert sorted(r.status_code for r in results.values()) == [200, 200], [
+        r.text for r in results.values()
+    ]
+    assert {r.json()["publication_state"] for r in results.values()} == {"withdrawn"}
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "withdrawn"]
+
+
+def test_concurrent_edits_with_if_match_star_are_both_applied(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`If-Match: *` asks for no particular version, so both edits apply, one after the other."""
+    record = submit(geo_client, keys.leeds)
+    results = _race(
+        monkeypatch,
+        {
+            "name": lambda: edit(geo_client, keys.leeds, record["id"], "*", name="Renamed"),
+            "provider": lambda: edit(geo_client, keys.leeds, record["id"], "*", provider="LCC"),
+        },
+    )
+    assert [r.status_code for r in results.values()] == [200, 200], [
+        r.text for r in results.values()
+    ]
+    current = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
+    assert (current.json()["name"], current.json()["provider"]) == ("Renamed", "LCC")
+    assert current.headers["ETag"] == f'"{record["id"]}-3"'
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "edited", "edited"]
+
+
+def test_concurrent_publishing_without_if_match_is_one_200_and_one_409(
+    geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loser is retried, finds the record already published and says so: 409, not 412."""
+    record = submit(geo_client, keys.leeds)
+    url = f"{URL}/{record['id']}/publish"
+    post = lambda: geo_client.post(url, headers=bearer(keys.moderator))  # noqa: E731
+    results = _race(monkeypatch, {"a": post, "b": post})
+    assert sorted(r.status_code for r in results.values()) == [200, 409]
+    loser = next(r for r in results.values() if r.status_code == 409)
+    assert "already published" in loser.json()["error"]["message"]
+    versions = read_history(geo_client, keys.leeds, record["id"]).versions
+    assert [v.action for v in versions] == ["created", "published"]
+
+
+def test_a_seeded_record_withdrawn_twice_at_once_gets_one_baseline(
+    geo_client: TestClient, keys: Keys, seeded: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both requests create the first version of a seeded record; one insert loses, and the
+    request is retried rather than answered 412 or 500."""
+    record_id = geo_client.get(URL, params={"la": LEEDS, "limit": 1}).json()["items"][0]["id"]
+    delete = lambda: geo_client.delete(f"{URL}/{record_id}", headers=bearer(keys.leeds))  # noqa: E731
+    results = _race(monkeypatch, {"a": delete, "b": delete})
+    assert sorted(r.status_code for r in results.values()) == [200, 200], [
+        r.text for r in results.values()
+    ]
+    versions = read_history(geo_client, keys.leeds, record_id).versions
+    assert [v.action for v in versions] == ["baseline", "withdrawn"]
+
+
 def test_an_edit_that_loses_the_race_leaves_no_trace(
     geo_client: TestClient, keys: Keys, seeded: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -396,14 +524,30 @@ def test_patch_reports_every_bad_field_at_once_in_the_same_words(
 def test_patch_bands_that_contradict_the_stored_ages_are_422(
     geo_client: TestClient, keys: Keys
 ) -> None:
-    record = submit(geo_client, keys.leeds, age_min=16, age_max=24)
-    response = edit(geo_client, keys.leeds, record["id"], record["etag"], age_band=["18_plus"])
+    record = submit(geo_client, keys.leeds, age_min=19, age_max=24)
+    response = edit(geo_client, keys.leeds, record["id"], record["etag"], age_band=["16_18"])
     assert response.status_code == 422
     detail = response.json()["error"]["details"][0]
     assert detail["field"] == "age_band"
-    assert "ages 16-24 give 16_18, 18_plus" in detail["message"]
+    assert detail["message"].startswith(
+        "age_band 16_18 covers ages 16–17, but age_min–age_max is 19–24: they share no age."
+    )
     unchanged = geo_client.get(f"/api/v1/submissions/{record['id']}", headers=bearer(keys.leeds))
     assert unchanged.json()["version"] == 1
+
+
+def test_bands_overlapping_the_ages_are_kept_and_ages_over_25_refused(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, age_min=16, age_max=18, age_band=["16_18"])
+    assert record["age_band"] == ["16_18"]  # "16-18" as people say it is no contradiction
+    too_old = geo_client.post(
+        URL, json={"name": "X", "la_codes": [LEEDS], "age_max": 30}, headers=bearer(keys.leeds)
+    )
+    assert too_old.status_code == 422
+    (detail,) = too_old.json()["error"]["details"]
+    assert (detail["field"], detail["location"]) == ("age_max", "body")
+    assert detail["message"].startswith("age_max must be at most 25")
 
 
 def test_an_edit_that_changes_nothing_makes_no_version(geo_client: TestClient, keys: Keys) -> None:

@@ -55,7 +55,9 @@ def test_every_problem_of_a_row_is_reported_by_column() -> None:
     }
     assert problems[(2, "name")] == "name is required"
     assert problems[(2, "age_min")] == "age_min must be a whole number, such as 16 (got 'fourteen')"
-    assert problems[(2, "age_max")] == "age_max must be at most 30 (got '40')"
+    assert problems[(2, "age_max")] == (
+        "age_max must be at most 25, where the typology's age bands end (18_plus) (got '40')"
+    )
     assert "'lotery' is not one of the funding_source values" in problems[(2, "funding_sources")]
     assert "Allowed values: la_core (LA core budget), esf" in problems[(2, "funding_sources")]
     assert "http" in problems[(2, "website")]
@@ -70,7 +72,9 @@ def test_cross_field_rules_name_a_column() -> None:
     )
     assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
     assert problems[(3, "end_date")] == "end_date must not be before start_date"
-    assert "age_band (pre_14) contradicts age_min/age_max" in problems[(4, "age_bands")]
+    assert problems[(4, "age_bands")].startswith(
+        "age_band pre_14 covers ages 11–13, but age_min–age_max is 16–17: they share no age."
+    )
 
 
 def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
@@ -78,7 +82,7 @@ def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
     problems = _problems(
         "name,la_codes,age_min,age_max,age_bands,target_groups,start_date,end_date,website\n"
         ",E08000035,17,14,,nobody,2025-09-01,2024-09-01,example.org\n"
-        "B,E08000035,16,24,18_plus,nobody,,,\n"
+        "B,E08000035,19,24,16_18,nobody,,,\n"
         "C,E08000035,16,x,pre_14,,,,\n"
     )
     assert set(problems) == {
@@ -93,7 +97,7 @@ def test_cross_field_rules_run_beside_other_problems_of_the_row() -> None:
     }
     assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
     assert problems[(2, "end_date")] == "end_date must not be before start_date"
-    assert "ages 16-24 give 16_18, 18_plus" in problems[(3, "age_bands")]
+    assert "but age_min–age_max is 19–24" in problems[(3, "age_bands")]
 
 
 def test_a_wrong_value_in_a_list_does_not_also_report_the_rest_as_contradicting() -> None:
@@ -164,6 +168,49 @@ def test_a_header_close_to_a_column_is_a_problem_and_an_unrelated_one_a_warning(
     assert "Did you mean 'target_groups'?" in parsed.problems[0].message
     assert len(parsed.warnings) == 1
     assert "'Notes'" in parsed.warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("header", "hint"),
+    [
+        ("url", "Did you mean 'website' or 'source_url'?"),
+        ("Web", "Did you mean 'website'?"),
+        ("Contact", "Did you mean 'contact_email'?"),
+        ("Contact e-mail address", "Did you mean 'contact_email'?"),
+        ("Council", "Did you mean 'la_codes'?"),
+        ("Organisation", "Did you mean 'provider'?"),
+        ("Funding source(s)", "Did you mean 'funding_sources'?"),
+        ("Funder", "Did you mean 'funding_sources'?"),
+        ("Programme", "Did you mean 'name'?"),
+        ("Start", "Did you mean 'start_date'?"),
+        ("Ages", "Did you mean 'age_min', 'age_max' or 'age_bands'?"),
+    ],
+)
+def test_a_header_people_use_for_a_column_is_a_problem_naming_it(header: str, hint: str) -> None:
+    """Its values would be dropped if it were only a warning, as a typo's would."""
+    parsed = parse_csv(f"name,la_codes,{header}\nA,E08000035,x\n".encode())
+    assert [(p.row, p.field) for p in parsed.problems] == [(1, header)]
+    assert hint in parsed.problems[0].message
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    "headers", ["name,LA,E-mail", "name,Local authority,Email", "name,LA name,Contact email"]
+)
+def test_unambiguous_other_names_are_read_as_the_column(headers: str) -> None:
+    parsed = parse_csv(f"{headers}\nA,Leeds,a@example.org\n".encode())
+    assert (parsed.problems, parsed.warnings) == ([], [])
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert (draft.la_codes, draft.contact_email) == (["Leeds"], "a@example.org")
+
+
+def test_a_hint_for_a_required_column_is_its_one_problem_not_also_missing() -> None:
+    parsed = parse_csv(b"Title,Council\nA,Leeds\n")
+    assert [(p.field, p.message.split("Did you mean ")[1][:12]) for p in parsed.problems] == [
+        ("Title", "'name'? Rena"),
+        ("Council", "'la_codes'? "),
+    ]
 
 
 def test_a_mistyped_required_column_is_one_problem_saying_which() -> None:
@@ -241,3 +288,19 @@ def test_whole_number_ages_written_as_decimals_are_accepted() -> None:
     assert parsed.problems == []
     assert parsed.rows[0].draft is not None
     assert parsed.rows[0].draft.age_min == 16
+
+
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [(b"PK\x03\x04", "Excel workbook (.xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".xls")],
+)
+def test_a_workbook_is_one_file_problem_not_garbled_columns(start: bytes, kind: str) -> None:
+    """`neetmap import` run on the server reads files here too, without the API's 415."""
+    parsed = parse_csv(start + bytes(range(256)) * 4)
+    assert parsed.rows_read == 0
+    ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
+    assert (row, field) == (1, "file")
+    assert kind in message
+    assert "not a CSV file" in message
+    assert "CSV UTF-8" in message
+    assert parsed.warnings == []

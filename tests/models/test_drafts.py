@@ -17,33 +17,69 @@ def test_age_bands_are_derived_from_ages() -> None:
     assert _draft(age_band=["pre_14"]).age_band == ["pre_14"]
 
 
-def test_a_band_outside_the_ages_is_an_error_naming_the_field() -> None:
-    with pytest.raises(ValidationError, match=r"age_band \(pre_14\) contradicts") as caught:
+def test_bands_sharing_no_age_with_the_ages_are_an_error_naming_the_field() -> None:
+    with pytest.raises(ValidationError, match=r"age_band pre_14 covers ages 11–13") as caught:
         _draft(age_min=16, age_max=17, age_band=["pre_14"])
     assert caught.value.errors()[0]["loc"] == ("age_band",)
 
 
 @pytest.mark.parametrize(
-    ("ages", "bands"),
+    ("ages", "bands", "message"),
     [
-        ({"age_min": 16, "age_max": 24}, ["18_plus"]),  # 16 and 17 year-olds have no band
-        ({"age_min": 16}, ["18_plus"]),  # the youngest age given has no band
-        ({"age_max": 15}, ["pre_14"]),  # the oldest age given has no band
+        (
+            {"age_min": 19, "age_max": 24},
+            ["16_18"],
+            "age_band 16_18 covers ages 16–17, but age_min–age_max is 19–24: they share no "
+            "age. Give a band that includes these ages (18_plus), correct the ages, or leave "
+            "age_band out to derive it from the ages.",
+        ),
+        (
+            {"age_min": 19, "age_max": 24},
+            ["14_16", "16_18"],
+            "age_band 14_16 covers ages 14–15 and 16_18 covers ages 16–17, but age_min–age_max "
+            "is 19–24",
+        ),
+        ({"age_min": 16}, ["pre_14"], "but age_min is 16, with no age_max"),
+        ({"age_max": 13}, ["16_18"], "but age_max is 13, with no age_min"),
     ],
 )
-def test_bands_that_leave_out_ages_the_record_gives_contradict_them(
+def test_bands_and_ages_with_no_age_in_common_contradict_them_saying_each_range(
+    ages: dict[str, int], bands: list[str], message: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _draft(**ages, age_band=bands)
+    assert message in caught.value.errors()[0]["msg"]
+
+
+@pytest.mark.parametrize(
+    ("ages", "bands"),
+    [
+        ({"age_min": 16, "age_max": 18}, ["16_18"]),  # "16-18" as people say it
+        ({"age_min": 16, "age_max": 24}, ["18_plus"]),  # the main band of a wider group
+        ({"age_min": 16}, ["18_plus"]),
+        ({"age_max": 15}, ["pre_14"]),
+        ({"age_min": 14, "age_max": 17}, ["16_18", "14_16"]),
+    ],
+)
+def test_bands_that_overlap_the_ages_are_kept_as_given(
     ages: dict[str, int], bands: list[str]
 ) -> None:
-    with pytest.raises(ValidationError, match="contradicts age_min/age_max"):
-        _draft(**ages, age_band=bands)
+    assert _draft(**ages, age_band=bands).age_band == sorted(
+        bands, key=["pre_14", "14_16", "16_18", "18_plus"].index
+    )
 
 
-def test_matching_bands_are_accepted_with_the_ages() -> None:
-    assert _draft(age_min=16, age_max=24, age_band=["18_plus", "16_18"]).age_band == [
-        "16_18",
-        "18_plus",
-    ]
-    assert _draft(age_min=16, age_band=["16_18"]).age_band == ["16_18", "18_plus"]
+def test_without_bands_they_are_derived_from_the_ages() -> None:
+    assert _draft(age_min=16, age_max=24).age_band == ["16_18", "18_plus"]
+    assert _draft(age_min=16).age_band == ["16_18", "18_plus"]
+
+
+@pytest.mark.parametrize("field", ["age_min", "age_max"])
+def test_ages_above_25_are_invalid_naming_the_field(field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        _draft(**{field: 26})
+    assert caught.value.errors()[0]["loc"] == (field,)
+    assert _draft(age_min=18, age_max=25).age_band == ["18_plus"]
 
 
 @pytest.mark.parametrize(
