@@ -3,9 +3,9 @@
 Officers name columns as they think of them: singular or plural (`target_group`), with spaces
 or capitals (`LA code`), as the JSON API does, or by another unambiguous name (`email`).
 Those all read as the documented column. A header that is merely close to a column
-(`target_grp`), or a looser word for one (`url`, `council`), is a problem naming the column it
-probably means, not a guess, since its values would otherwise be dropped; a header unlike any
-column is only a warning.
+(`target_grp`) is a problem naming the column it probably means, not a guess, since its values
+would otherwise be dropped. Any other header is a warning, as the issue asks: a looser word
+for a column (`url`, `council`) gets a "did you mean" in it.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ _OTHER_NAMES: Final = {
     "homepage": "website",
 }
 #: Words people use for a column that are too loose to read as it, but worth naming: a header
-#: that is one of these (or close to one) is a problem suggesting the column(s), as a typo is,
-#: since its values would otherwise be dropped. The first column listed is the likeliest.
+#: that is one of these (or close to one) is warned about with the column(s) it may mean, the
+#: likeliest first.
 _HINTS: Final[dict[str, tuple[str, ...]]] = {
     "url": ("website", "source_url"),
     "web": ("website",),
@@ -124,21 +124,26 @@ def _alias_table() -> dict[str, str]:
 
 
 ALIASES: Final = _alias_table()
-#: Compact name -> the columns to suggest, for headers read as no column.
-SUGGESTIONS: Final[dict[str, tuple[str, ...]]] = {
-    **{_compact(name): columns for name, columns in _HINTS.items()},
-    **{name: (column,) for name, column in ALIASES.items()},
+#: Compact word -> the columns it may mean, for headers read as no column.
+_HINT_TABLE: Final[dict[str, tuple[str, ...]]] = {
+    _compact(name): columns for name, columns in _HINTS.items()
 }
 
 
-def suggest(header: str) -> tuple[str, ...]:
-    """The columns an unknown header probably means: a known word for one, or close to a
-    column's name or such a word (difflib); () when nothing is close."""
+def typo_of(header: str) -> str | None:
+    """The column a header is a near miss of (`target_grp`), by difflib; None if none."""
+    close = difflib.get_close_matches(_compact(header), list(ALIASES), n=1, cutoff=_CLOSE)
+    return ALIASES[close[0]] if close else None
+
+
+def hint_for(header: str) -> tuple[str, ...]:
+    """The columns a loose word for one (`url`, `council`), or a near miss of such a word,
+    may mean; () when it is no such word."""
     name = _compact(header)
-    if name in SUGGESTIONS:
-        return SUGGESTIONS[name]
-    close = difflib.get_close_matches(name, list(SUGGESTIONS), n=1, cutoff=_CLOSE)
-    return SUGGESTIONS[close[0]] if close else ()
+    if name in _HINT_TABLE:
+        return _HINT_TABLE[name]
+    close = difflib.get_close_matches(name, list(_HINT_TABLE), n=1, cutoff=_CLOSE)
+    return _HINT_TABLE[close[0]] if close else ()
 
 
 def _did_you_mean(columns: tuple[str, ...]) -> str:
@@ -162,31 +167,52 @@ class Header:
 
 
 def read_header(cells: list[str]) -> Header:
-    """Map header cells to columns; report missing, repeated and mistyped ones (row 1)."""
+    """Map header cells to columns; report missing, repeated and mistyped ones (row 1).
+
+    A near miss of a column is a problem, since its values would silently go unread. Any
+    other unknown column is a warning, as the partner spreadsheet may carry columns of its
+    own; a loose word for a column (`url`, `council`) gets a "did you mean" in its warning,
+    and names the column it may be when a required one is missing.
+    """
     header = Header(columns=[ALIASES.get(_compact(cell), "") for cell in cells])
-    suggested: set[str] = set()
+    typos: set[str] = set()
+    maybe: dict[str, list[str]] = {}  # a required column -> headers that may be it
     for raw, column in zip(cells, header.columns, strict=True):
-        if column or not raw.strip():
+        name = raw.strip()
+        if column or not name:
             continue
-        if columns := suggest(raw):
-            suggested.update(columns)
+        if (typo := typo_of(raw)) and _compact(raw) not in _HINT_TABLE:  # "Start" is no typo
+            typos.add(typo)
             header.problems.append(
                 FieldProblem(
-                    raw.strip(),
-                    f"The column '{raw.strip()}' is not one neetmap reads. Did you mean "
-                    f"{_did_you_mean(columns)}? Rename the column, or its values are not read.",
+                    name,
+                    f"The column '{name}' is not one neetmap reads. Did you mean '{typo}'? "
+                    "Rename the column, or its values are not read.",
                     1,
                 )
             )
+        elif hint := hint_for(raw):
+            for column_meant in hint:
+                maybe.setdefault(column_meant, []).append(name)
+            header.warnings.append(
+                f"The column '{name}' is not one neetmap reads, so it was ignored. Did you "
+                f"mean {_did_you_mean(hint)}? Rename it to have its values read."
+            )
         else:
             header.warnings.append(
-                f"The column '{raw.strip()}' is not one neetmap reads, so it was ignored. "
+                f"The column '{name}' is not one neetmap reads, so it was ignored. "
                 f"Known columns: {', '.join(COLUMNS)}."
             )
     for column in REQUIRED:
-        if column not in header.columns and column not in suggested:
+        if column not in header.columns and column not in typos:
+            candidates = " or ".join(f"'{c}'" for c in maybe.get(column, []))
             header.problems.append(
-                FieldProblem(column, f"The column '{column}' is missing; it is required.", 1)
+                FieldProblem(
+                    column,
+                    f"The column '{column}' is missing; it is required."
+                    + (f" Is it {candidates}? Rename it to '{column}'." if candidates else ""),
+                    1,
+                )
             )
     for column in dict.fromkeys(c for c in header.columns if c and header.columns.count(c) > 1):
         given = [raw.strip() for raw, c in zip(cells, header.columns, strict=True) if c == column]

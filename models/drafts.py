@@ -171,16 +171,16 @@ def _ages(age_min: int | None, age_max: int | None) -> str:
 
 
 def bands_against_ages(bands: list[str], data: Mapping[str, Any]) -> list[str]:
-    """The given bands, or those derived from the ages when none are given; an error only when
-    the given bands and the ages have no age in common.
+    """The bands derived from the ages, or an error naming each given band that shares no age
+    with them.
 
-    People write "16-18" for 16 and 17 year-olds and "up to 25" for 18_plus, so bands that
-    cover only part of the stated ages, or a year beyond them, are the submitter's reading of
-    the same group, kept as given. Bands that share no age at all with the ages (16_18 for
-    ages 19-24) cannot both be right, so that is the one contradiction refused, with each
-    band's ages in the message for the officer to see which is wrong. An open end reaches the
-    band limits. Bands are left as given when the ages are absent or themselves invalid (not
-    in `data`).
+    The brief derives bands from ages whenever ages are given. People write "16-18" for a
+    post-16 group that includes some 18 year-olds, so a given band that covers part of the
+    stated ages is the submitter's reading of the same group and the derived bands are stored.
+    A band with no age in common with the ages (pre_14 for ages 16-19) cannot be right beside
+    them: that is the contradiction refused, with each band's ages in the message so the
+    officer sees which is wrong. An open end reaches the band limits. Bands are left as given
+    when the ages are absent or themselves invalid (not in `data`).
     """
     if not {"age_min", "age_max"} <= data.keys():
         return bands
@@ -188,15 +188,14 @@ def bands_against_ages(bands: list[str], data: Mapping[str, Any]) -> list[str]:
     if age_min is None and age_max is None:
         return bands
     derived = list(bands_for_ages(age_min, age_max))
-    if not bands:
-        return derived
-    if not set(bands) & set(derived):
+    apart = [band for band in bands if band not in derived]
+    if apart:
         spans = " and ".join(
-            f"{b} covers ages {AGE_BAND_RANGES[b][0]}–{AGE_BAND_RANGES[b][1]}" for b in bands
+            f"{b} covers ages {AGE_BAND_RANGES[b][0]}–{AGE_BAND_RANGES[b][1]}" for b in apart
         )
         raise ValueError(
             f"age_band {spans}, but {_ages(age_min, age_max)}: they share no age. Give a band "
             f"that includes these ages ({', '.join(derived) or 'none fits'}), correct the ages, "
             "or leave age_band out to derive it from the ages."
         )
-    return [band for band in AGE_BAND_RANGES if band in bands]  # the typology's order
+    return derived

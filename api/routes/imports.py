@@ -81,8 +81,8 @@ def import_interventions(
     evidence_level, status, start_date, end_date, website, contact_email, source_url`; only
     `name` and `la_codes` are required. Headers may be singular or plural, use spaces or
     capitals, or the JSON field names (`target_group`, `LA code`). A header close to a column
-    but not one (`target_grp`), or a word for one (`url`, `contact`, `council`), is a problem
-    naming the column it probably means; other unknown columns are warnings. Separate
+    but not one (`target_grp`) is a problem naming the column; other unknown columns are
+    warnings, with a "did you mean" for a word people use for one (`url`, `council`). Separate
     several values in one cell with `;`. Labels (e.g. "Year 11 to post-16") are accepted as
     well as slugs. Comma- or tab-separated. An unknown query parameter (`dryrun`) is a 422.
 

@@ -536,11 +536,11 @@ def test_patch_bands_that_contradict_the_stored_ages_are_422(
     assert unchanged.json()["version"] == 1
 
 
-def test_bands_overlapping_the_ages_are_kept_and_ages_over_25_refused(
+def test_bands_overlapping_the_ages_are_accepted_and_ages_over_25_refused(
     geo_client: TestClient, keys: Keys
 ) -> None:
     record = submit(geo_client, keys.leeds, age_min=16, age_max=18, age_band=["16_18"])
-    assert record["age_band"] == ["16_18"]  # "16-18" as people say it is no contradiction
+    assert record["age_band"] == ["16_18", "18_plus"]  # "16-18" as people say it; derived
     too_old = geo_client.post(
         URL, json={"name": "X", "la_codes": [LEEDS], "age_max": 30}, headers=bearer(keys.leeds)
     )

@@ -52,21 +52,27 @@ def test_bands_and_ages_with_no_age_in_common_contradict_them_saying_each_range(
 
 
 @pytest.mark.parametrize(
-    ("ages", "bands"),
+    ("ages", "bands", "stored"),
     [
-        ({"age_min": 16, "age_max": 18}, ["16_18"]),  # "16-18" as people say it
-        ({"age_min": 16, "age_max": 24}, ["18_plus"]),  # the main band of a wider group
-        ({"age_min": 16}, ["18_plus"]),
-        ({"age_max": 15}, ["pre_14"]),
-        ({"age_min": 14, "age_max": 17}, ["16_18", "14_16"]),
+        ({"age_min": 16, "age_max": 18}, ["16_18"], ["16_18", "18_plus"]),  # "16-18" as said
+        ({"age_min": 16, "age_max": 24}, ["18_plus"], ["16_18", "18_plus"]),
+        ({"age_min": 16}, ["18_plus"], ["16_18", "18_plus"]),
+        ({"age_max": 15}, ["pre_14"], ["pre_14", "14_16"]),
+        ({"age_min": 14, "age_max": 17}, ["16_18", "14_16"], ["14_16", "16_18"]),
     ],
 )
-def test_bands_that_overlap_the_ages_are_kept_as_given(
-    ages: dict[str, int], bands: list[str]
+def test_bands_that_overlap_the_ages_are_accepted_and_derived_from_them(
+    ages: dict[str, int], bands: list[str], stored: list[str]
 ) -> None:
-    assert _draft(**ages, age_band=bands).age_band == sorted(
-        bands, key=["pre_14", "14_16", "16_18", "18_plus"].index
-    )
+    assert _draft(**ages, age_band=bands).age_band == stored
+
+
+def test_one_band_apart_from_the_ages_is_a_contradiction_beside_others_that_fit() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _draft(age_min=16, age_max=19, age_band=["pre_14", "16_18"])
+    message = caught.value.errors()[0]["msg"]
+    assert "pre_14 covers ages 11–13" in message
+    assert "16_18 covers" not in message
 
 
 def test_without_bands_they_are_derived_from_the_ages() -> None:
