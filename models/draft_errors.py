@@ -58,6 +58,8 @@ def plain_message(error: ErrorDetails) -> str:
     }
     if kind == "less_than_equal" and error["loc"] in (("age_min",), ("age_max",)):
         return f"must be at most {ctx.get('le')}, where the typology's age bands end (18_plus)"
+    if kind in ("greater_than_equal", "less_than_equal") and error["loc"][-1] in ("lat", "lon"):
+        return f"{words[kind]}: the venue must be in England (WGS84 degrees)"
     if kind in words:
         return words[kind]
     return str(error["msg"]).removeprefix("Value error, ")

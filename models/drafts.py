@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from models.typology import (
@@ -40,6 +47,10 @@ def web_address(value: str | None) -> str | None:
 
 
 Text = Annotated[str, Field(min_length=1)]
+#: England's extent in WGS84 with a small margin (the Isles of Scilly to Lowestoft, the Lizard
+#: to Berwick): a venue outside it is a slip (a sign lost, a point abroad), not a place served.
+ENGLAND_LAT: Final = (49.8, 55.9)
+ENGLAND_LON: Final = (-6.5, 1.8)
 #: The oldest age any band covers: the top of 18_plus.
 MAX_AGE: Final = max(high for _, high in AGE_BAND_RANGES.values())
 
@@ -66,8 +77,32 @@ class VenueDraft(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(None, max_length=300)
-    lat: float = Field(ge=-90, le=90, description="Latitude, WGS84 degrees.")
-    lon: float = Field(ge=-180, le=180, description="Longitude, WGS84 degrees.")
+    lat: float = Field(
+        ge=ENGLAND_LAT[0], le=ENGLAND_LAT[1], description="Latitude, WGS84 degrees, in England."
+    )
+    lon: float = Field(
+        ge=ENGLAND_LON[0], le=ENGLAND_LON[1], description="Longitude, WGS84 degrees, in England."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _swapped(cls, data: Any) -> Any:
+        """Latitude and longitude given the wrong way round is the usual slip (53.8, -1.5 as
+        -1.5, 53.8): say so, rather than only that each is out of range."""
+        if isinstance(data, Mapping):
+            lat, lon = data.get("lat"), data.get("lon")
+            if _in(lon, ENGLAND_LAT) and _in(lat, ENGLAND_LON) and not _in(lat, ENGLAND_LAT):
+                raise PydanticCustomError(
+                    "swapped_coordinates",
+                    "lat {lat} and lon {lon} look swapped: in England latitude is about 50 to "
+                    "56 and longitude about -6 to 2. Give lat first as latitude.",
+                    {"lat": lat, "lon": lon},
+                )
+        return data
+
+
+def _in(value: object, bounds: tuple[float, float]) -> bool:
+    return isinstance(value, int | float) and bounds[0] <= value <= bounds[1]
 
 
 class InterventionDraft(BaseModel):

@@ -610,3 +610,30 @@ def test_unknown_query_parameters_on_writes_are_422(geo_client: TestClient, keys
         "/api/v1/submissions", params={"colour": "red"}, headers=bearer(keys.leeds)
     )
     assert listed.status_code == 200  # reads ignore unknown parameters, as the public API does
+
+
+@pytest.mark.parametrize(
+    ("venue", "field", "words"),
+    [
+        ({"lat": 48.6, "lon": -1.5}, "venues.0.lat", "49.8"),  # Mont-Saint-Michel
+        ({"lat": 53.8, "lon": 6.0}, "venues.0.lon", "1.8"),  # the North Sea off Germany
+        ({"lat": -1.55, "lon": 53.8}, "venues.0", "look swapped"),  # Leeds, the wrong way round
+    ],
+)
+def test_a_venue_outside_england_is_refused_naming_it(
+    geo_client: TestClient, keys: Keys, venue: dict[str, float], field: str, words: str
+) -> None:
+    body = {"name": "Hub", "la_codes": [LEEDS], "venues": [{"name": "Hub", **venue}]}
+    response = geo_client.post(URL, json=body, headers=bearer(keys.leeds))
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["error"]["details"]
+    assert detail["field"] == field
+    assert words in detail["message"]
+    listed = geo_client.get("/api/v1/submissions", headers=bearer(keys.leeds)).json()
+    assert listed["total"] == 0
+
+
+def test_a_venue_in_england_is_kept(geo_client: TestClient, keys: Keys) -> None:
+    scilly = {"name": "St Mary's", "lat": 49.914, "lon": -6.31}
+    record = submit(geo_client, keys.leeds, venues=[scilly])
+    assert [(v["lat"], v["lon"]) for v in record["venues"]] == [(49.914, -6.31)]
