@@ -176,8 +176,25 @@ QUERY_TIMEOUT_MESSAGE = (
 )
 
 
+#: SQLSTATEs of a write that lost to a simultaneous one: serialization failure, deadlock.
+WRITE_RACES = frozenset({"40001", "40P01"})
+
+
 async def _on_database(request: Request, exc: Exception) -> JSONResponse:
-    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    if sqlstate in WRITE_RACES:
+        # PostgreSQL rolled this transaction back in favour of another writer; nothing was
+        # stored, and the same request sent again will very likely go through.
+        log.warning("write conflict (%s): %s", sqlstate, exc.__class__.__name__)
+        response = error_response(
+            409,
+            "write_conflict",
+            "Another change to the same records was being saved at the same moment, so "
+            "nothing of yours was stored. Send the same request again.",
+        )
+        response.headers["Retry-After"] = "1"
+        return response
+    if sqlstate == QUERY_CANCELED:
         # The database is fine; this request was too heavy. Retrying it as it is would only
         # time out again, so no Retry-After.
         log.warning("statement timeout: %s", exc.__class__.__name__)

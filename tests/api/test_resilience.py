@@ -241,6 +241,31 @@ def test_a_query_past_the_statement_timeout_says_so_without_retry_after(pg_url: 
         assert client.get("/api/v1/interventions").status_code == 200
 
 
+@pytest.mark.parametrize("sqlstate", ["serialization_failure", "deadlock_detected"])
+def test_a_lost_write_race_is_a_409_to_send_again(pg_url: str, sqlstate: str) -> None:
+    """PostgreSQL's own error (raised by the server, not faked in Python) reaches the client as
+    a conflict to retry, not as the database being down."""
+    app = create_app(Settings(database_url=pg_url))
+
+    def fail_instead(
+        _conn: Connection, _cursor: object, statement: str, parameters: Any, *_: object
+    ) -> tuple[str, Any]:
+        if "FROM intervention" in statement:
+            return f"DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '{sqlstate}'; END $$", {}
+        return statement, parameters
+
+    with TestClient(app) as client:
+        event.listen(app.state.engine, "before_cursor_execute", fail_instead, retval=True)
+        try:
+            response = client.get("/api/v1/interventions")
+        finally:
+            event.remove(app.state.engine, "before_cursor_execute", fail_instead)
+        assert response.status_code == 409, response.text
+        assert ErrorResponse.model_validate(response.json()).error.code == "write_conflict"
+        assert response.headers["retry-after"] == "1"
+        assert client.get("/api/v1/interventions").status_code == 200
+
+
 def test_a_connection_lost_before_the_session_closes_is_not_raised(pg_url: str) -> None:
     """Closing runs after the response has started: a database restarted in between must not
     turn a delivered answer into a server error or a dropped connection."""
