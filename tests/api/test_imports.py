@@ -23,7 +23,7 @@ from api.main import create_app
 from api.schemas.submissions import ImportReport
 from api.settings import Settings, get_settings
 from models.queries import new_submissions
-from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys
+from tests.api.partner_keys import BRADFORD, LEEDS, Keys, bearer, issue_keys
 
 URL = "/api/v1/imports"
 
@@ -268,6 +268,40 @@ def test_json_api_names_and_spaced_headers_are_stored_not_dropped(
     assert typo.status_code == 422
     assert typo.json()["report"]["problems"][0]["column"] == "target_grup"
     assert "Did you mean 'target_groups'?" in typo.json()["report"]["problems"][0]["message"]
+
+
+def test_la_cells_split_at_commas_and_line_breaks_but_keep_comma_names_whole(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = (
+        "name,la_codes,target_groups\n"
+        'Commas,"Leeds, Bradford","SEND, NEET"\n'
+        'Alt+Enter,"Bradford\nLeeds","young carers\nsend"\n'
+        'Comma names,"Bristol, City of;Kingston upon Hull, City of, Herefordshire, County of",\n'
+    )
+    before = _counts(engine)
+    typo = _upload(geo_client, keys.admin, csv + 'Typo,"Leeds, Bradfrd",\n')
+    assert typo.status_code == 422
+    (problem,) = typo.json()["report"]["problems"]
+    assert (problem["row"], problem["column"]) == (5, "la_codes")
+    assert problem["message"].startswith("No LA is called 'Bradfrd'.")
+    assert _counts(engine) == before
+
+    stored = _upload(geo_client, keys.admin, csv)
+    assert stored.status_code == 201, stored.text
+    records = [
+        geo_client.get(f"/api/v1/submissions/{i}", headers=bearer(keys.admin)).json()
+        for i in stored.json()["created_ids"]
+    ]
+    assert [sorted(a["code"] for a in r["areas"]) for r in records] == [
+        sorted([LEEDS, BRADFORD]),
+        sorted([LEEDS, BRADFORD]),
+        sorted(["E06000023", "E06000010", "E06000019"]),
+    ]
+    assert [sorted(r["target_group"]) for r in records[:2]] == [
+        ["neet", "send"],
+        ["send", "young_carers"],
+    ]
 
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(
