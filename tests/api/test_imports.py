@@ -248,6 +248,28 @@ def test_a_mistyped_dry_run_is_refused_before_anything_is_stored(
     assert _counts(engine)[0] == 0
 
 
+def test_a_parameter_given_twice_with_different_values_is_refused(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = HEADER + f"A,{LEEDS},,,,,\n"
+    headers = bearer(keys.leeds, **{"Content-Type": "text/csv"})
+    for order in (["true", "false"], ["false", "true"], ["false", "1", "false"]):
+        params = [("dry_run", value) for value in order]
+        response = geo_client.post(URL, content=csv, params=params, headers=headers)
+        assert response.status_code == 422, order
+        error = response.json()["error"]
+        (detail,) = error["details"]
+        assert (detail["field"], detail["location"]) == ("dry_run", "query")
+        assert detail["message"].startswith("dry_run was given ")
+        assert "with different values" in error["message"]
+    assert _counts(engine)[0] == 0
+    same = geo_client.post(
+        URL, content=csv, params=[("dry_run", "true"), ("dry_run", "true")], headers=headers
+    )
+    assert same.status_code == 200
+    assert _counts(engine)[0] == 0
+
+
 def test_json_api_names_and_spaced_headers_are_stored_not_dropped(
     geo_client: TestClient, keys: Keys
 ) -> None:
