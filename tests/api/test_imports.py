@@ -19,6 +19,7 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from api.cli import app as cli
+from api.commands.imports import idempotency_key
 from api.main import create_app
 from api.schemas.submissions import ImportReport
 from api.settings import Settings, get_settings
@@ -428,6 +429,19 @@ def test_cli_import_to_a_service_by_url(
     assert stored.exit_code == 0, stored.output
     assert "Stored 2 interventions" in stored.output
     assert _counts(engine)[0] == 2
+    # A retry (the first answer lost on the way back) is told apart by the file's hash.
+    retried = runner.invoke(cli, ["import", str(good)], env=env)
+    assert retried.exit_code == 0, retried.output
+    assert "imported before" in retried.output
+    assert "not stored again" in retried.output
+    assert _counts(engine)[0] == 2
+    checked_again = runner.invoke(cli, ["import", str(good), "--dry-run"], env=env)
+    assert "Dry run: nothing was stored" in checked_again.output
+    changed = tmp_path / "changed.csv"
+    changed.write_bytes(good.read_bytes() + f"C,{LEEDS},,,,,\n".encode())
+    more = runner.invoke(cli, ["import", str(changed)], env=env)
+    assert "Stored 3 interventions" in more.output
+    assert _counts(engine)[0] == 5
 
     outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield, "--url", live_url])
     assert outside.exit_code == 1
@@ -435,4 +449,15 @@ def test_cli_import_to_a_service_by_url(
     wrong_key = runner.invoke(cli, ["import", str(good), "--key", "nope", "--url", live_url])
     assert wrong_key.exit_code == 1
     assert "answered 401" in wrong_key.output
-    assert _counts(engine)[0] == 2
+    assert _counts(engine)[0] == 5
+
+
+def test_the_cli_idempotency_key_is_the_file_and_the_dry_run_flag() -> None:
+    keys = {
+        idempotency_key(data, dry_run=flag)
+        for data in (b"name,la_codes\nA,Leeds\n", b"name,la_codes\nA,Leeds \n")
+        for flag in (True, False)
+    }
+    assert len(keys) == 4
+    assert all(len(key) == 64 and int(key, 16) >= 0 for key in keys)
+    assert idempotency_key(b"x", dry_run=False) == idempotency_key(b"x", dry_run=False)
