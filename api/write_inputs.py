@@ -140,17 +140,19 @@ def check_write_query(request: Request) -> None:
                 location="query",
             )
         )
+    repeated = [
+        _repeated(name, values)
+        for name in dict.fromkeys(request.query_params.keys())
+        if name in params
+        and not params[name]
+        and len(set(values := request.query_params.getlist(name))) > 1
+    ]
     if problems:
         raise InvalidInputError(
             f"The query parameter '{problems[0].field}' is not one this request reads, so "
             f"nothing was done.{hints[0]} {accepted}",
-            problems,
+            problems + repeated,
         )
-    repeated = [
-        _repeated(name, values)
-        for name in dict.fromkeys(request.query_params.keys())
-        if not params[name] and len(set(values := request.query_params.getlist(name))) > 1
-    ]
     if repeated:
         raise InvalidInputError(f"{repeated[0].message}; nothing was done.", repeated)
 

@@ -268,6 +268,14 @@ def test_a_parameter_given_twice_with_different_values_is_refused(
         URL, content=csv, params=[("dry_run", "true"), ("dry_run", "true")], headers=headers
     )
     assert same.status_code == 200
+    both = geo_client.post(
+        URL,
+        content=csv,
+        params=[("dry_run", "1"), ("dryrun", "1"), ("dry_run", "0")],
+        headers=headers,
+    )
+    assert both.status_code == 422
+    assert [d["field"] for d in both.json()["error"]["details"]] == ["dryrun", "dry_run"]
     assert _counts(engine)[0] == 0
 
 
