@@ -6,17 +6,22 @@ arrives and cut off with 413 as soon as it passes the limit. So no request, auth
 not, JSON or file, makes the server hold more than the limit in memory.
 
 Uploads (`/api/v1/imports`) have their own, larger limit; everything else takes the JSON one.
+A client that disconnects while sending a body is logged in one line, not as a server error.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
+
+log = logging.getLogger("neetmap.api")
 
 
 class BodyTooLargeError(HTTPException):
@@ -80,6 +85,17 @@ class BodyLimitMiddleware:
             if started:
                 raise
             await error_response(413, "content_too_large", message)(scope, receive, send)
+        except ClientDisconnect:
+            # Nobody is left to answer, so, as Starlette does, end quietly: a traceback and a
+            # 500 would report a server fault for a client closing its connection. The
+            # session was rolled back on the way out, so nothing of the request was stored.
+            log.info(
+                "client disconnected while sending the body of %s %s after %d bytes; "
+                "request dropped",
+                scope["method"],
+                scope["path"],
+                received,
+            )
 
 
 def too_large(limit: int, *, upload: bool) -> str:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from typing import Annotated, Any
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from fastapi import Depends, Request
 from fastapi.dependencies.models import Dependant
@@ -112,16 +113,19 @@ async def _form_file(request: Request) -> bytes:
 UploadDep = Annotated[bytes, Depends(read_upload)]
 
 
-def reject_unknown_query(request: Request) -> None:
-    """422 for a query parameter a write route does not read, with the closest known one.
+def check_write_query(request: Request) -> None:
+    """422 for a query parameter a write route does not read, with the closest known one, and
+    for a single-valued one given more than once with different values.
 
     A write must not go ahead on a misread instruction: `?dryrun=true` would otherwise store
-    a file its sender meant only to check. Reads keep ignoring unknown parameters.
+    a file its sender meant only to check, and of `?dry_run=true&dry_run=false` FastAPI reads
+    one without a word. Reads keep ignoring unknown parameters, and may repeat list ones.
     """
     route = request.scope.get("route")
     if request.method in SAFE_METHODS or not isinstance(route, APIRoute):
         return
-    known = sorted(_query_names(route.dependant))
+    params = _query_params(route.dependant)
+    known = sorted(params)
     accepted = f"This request reads: {', '.join(known)}." if known else "This request reads none."
     problems, hints = [], []
     for name in dict.fromkeys(request.query_params.keys()):
@@ -136,17 +140,50 @@ def reject_unknown_query(request: Request) -> None:
                 location="query",
             )
         )
+    repeated = [
+        _repeated(name, values)
+        for name in dict.fromkeys(request.query_params.keys())
+        if name in params
+        and not params[name]
+        and len(set(values := request.query_params.getlist(name))) > 1
+    ]
     if problems:
         raise InvalidInputError(
             f"The query parameter '{problems[0].field}' is not one this request reads, so "
             f"nothing was done.{hints[0]} {accepted}",
-            problems,
+            problems + repeated,
         )
+    if repeated:
+        raise InvalidInputError(f"{repeated[0].message}; nothing was done.", repeated)
 
 
-def _query_names(dependant: Dependant) -> set[str]:
-    """The query parameters a route reads, its dependencies' included."""
-    names = {param.alias for param in dependant.query_params}
+def _repeated(name: str, values: list[str]) -> FieldProblem:
+    times = "twice" if len(values) == 2 else f"{len(values)} times"
+    given = ", ".join(repr(value) for value in dict.fromkeys(values))
+    return FieldProblem(
+        name,
+        f"{name} was given {times} with different values ({given}); give it once",
+        location="query",
+    )
+
+
+def _query_params(dependant: Dependant) -> dict[str, bool]:
+    """The query parameters a route reads, its dependencies' included, each with whether it
+    takes several values (a list, which may be repeated)."""
+    params = {
+        param.alias: _is_list(param.field_info.annotation) for param in dependant.query_params
+    }
     for dependency in dependant.dependencies:
-        names |= _query_names(dependency)
-    return names
+        params |= _query_params(dependency)
+    return params
+
+
+_LISTS = (list, tuple, set, frozenset)
+
+
+def _is_list(annotation: Any) -> bool:
+    """Whether a parameter's type takes several values (`list[str] | None` does)."""
+    origin = get_origin(annotation)
+    if origin in (Union, UnionType):
+        return any(_is_list(arg) for arg in get_args(annotation))
+    return origin in _LISTS or annotation in _LISTS

@@ -22,7 +22,7 @@ from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
-from models.typology import normalise_value
+from models.typology import Dimension, normalise_value
 
 __all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv"]
 
@@ -34,6 +34,7 @@ _TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
 #: Memoised: a 10,000-row file repeats the same few labels, and matching a label folds every
 #: label of the vocabulary. Failures are not cached (they raise), so they stay rare and cheap.
 _normalised = lru_cache(maxsize=4096)(normalise_value)
+_SEPARATORS = re.compile(r"[;\r\n]+")
 _WHOLE_FLOAT = re.compile(r"^\d+\.0+$")
 _UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 SEMICOLONS: Final = (
@@ -144,10 +145,11 @@ def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
     if column in TYPOLOGY_COLUMNS:
         slugs, wrong = [], []
         for item in _split(value):
-            try:
-                slugs.append(_normalised(TYPOLOGY_COLUMNS[column], item))
-            except ValueError as exc:
-                wrong.append(str(exc))
+            for piece in _typology_pieces(TYPOLOGY_COLUMNS[column], item):
+                if isinstance(piece, ValueError):
+                    wrong.append(str(piece))
+                else:
+                    slugs.append(piece)
         yield from wrong
         if not wrong:  # a partial list would be checked against the ages as if complete
             data[target] = slugs
@@ -167,7 +169,31 @@ def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
 
 
 def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
+    """A multi-valued cell's parts: `;` is the documented separator, and a line break (Alt+Enter
+    in Excel) separates too, since no value holds one. Commas are left to each column's reader:
+    some LA names contain one ("Bristol, City of")."""
+    return [part.strip() for part in _SEPARATORS.split(value) if part.strip()]
+
+
+def _typology_pieces(dimension: Dimension, item: str) -> list[str | ValueError]:
+    """The slugs in one part of a typology cell, split at commas unless the part is one value.
+
+    No slug or label holds a comma today, but the whole part is tried first, as for LA names,
+    so a future label with a comma still reads whole; a piece that is no value is reported on
+    its own, quoting the piece rather than the whole part.
+    """
+    try:
+        return [_normalised(dimension, item)]
+    except ValueError as exc:
+        if "," not in item:
+            return [exc]
+    pieces: list[str | ValueError] = []
+    for piece in (p.strip() for p in item.split(",") if p.strip()):
+        try:
+            pieces.append(_normalised(dimension, piece))
+        except ValueError as exc:
+            pieces.append(exc)
+    return pieces
 
 
 def _parse_date(value: str) -> date:

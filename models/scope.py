@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from geodata.codes import Resolution
 from geodata.errors import GeodataError
+from geodata.la_lists import read_la_cell
 from models.catalogue import AreaCatalogue
 from models.errors import FieldProblem, InvalidInputError
 
@@ -49,11 +51,14 @@ def resolve_las(
     field: str = "la_codes",
     row: int | None = None,
     location: str | None = None,
+    lists: bool = False,
 ) -> ResolvedLAs:
     """Read every LA reference; an area now split between several LAs is a problem, not a guess.
 
     With a `location` (a JSON body) each problem names its item (`la_codes.1`); a CSV cell's
-    problems name the column and row instead.
+    problems name the column and row instead. With `lists` (a CSV cell, whose `;` parts may
+    hold several LAs separated by commas or line breaks) each text is read by `read_la_cell`;
+    a JSON item is always one LA, as its array already separates them.
     """
     codes: list[str] = []
     warnings: list[str] = []
@@ -61,29 +66,37 @@ def resolve_las(
     ambiguous: list[FieldProblem] = []
     for index, text in enumerate(texts):
         at = f"{field}.{index}" if location else field
-        try:
-            resolution = catalogue.resolve_la(text)
-        except GeodataError as exc:
-            problems.append(FieldProblem(at, exc.message, row, location))
-            continue
-        if resolution.ambiguous:
-            successors = ", ".join(_label(catalogue, code) for code in resolution.codes)
-            ambiguous.append(
-                FieldProblem(
-                    at,
-                    f"'{text.strip()}' is now split between {successors}; give the LA or LAs "
-                    "this intervention serves.",
-                    row,
-                    location,
+        for resolution in _read(catalogue, text, lists):
+            if isinstance(resolution, GeodataError):
+                problems.append(FieldProblem(at, resolution.message, row, location))
+                continue
+            if resolution.ambiguous:
+                successors = ", ".join(_label(catalogue, code) for code in resolution.codes)
+                ambiguous.append(
+                    FieldProblem(
+                        at,
+                        f"'{resolution.input.strip()}' is now split between {successors}; give "
+                        "the LA or LAs this intervention serves.",
+                        row,
+                        location,
+                    )
                 )
-            )
-            continue
-        codes.extend(resolution.codes)
-        if resolution.warning:
-            warnings.append(resolution.warning)
+                continue
+            codes.extend(resolution.codes)
+            if resolution.warning:
+                warnings.append(resolution.warning)
     return ResolvedLAs(
         tuple(dict.fromkeys(codes)), tuple(warnings), tuple(problems), tuple(ambiguous)
     )
+
+
+def _read(catalogue: AreaCatalogue, text: str, lists: bool) -> list[Resolution | GeodataError]:
+    if lists:
+        return read_la_cell(text, catalogue.resolve_la)
+    try:
+        return [catalogue.resolve_la(text)]
+    except GeodataError as exc:
+        return [exc]
 
 
 def scope_codes(catalogue: AreaCatalogue, stored: Iterable[str]) -> frozenset[str]:

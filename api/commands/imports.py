@@ -9,6 +9,7 @@ and the same report is printed, and problems end in exit code 1.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,12 +49,12 @@ def import_file(
         data = file.read_bytes()
     except OSError as exc:
         fail(f"Could not read {file}: {exc.strerror or exc}.")
-    report = (
-        _remote_import(url, key.strip(), data, file.name, dry_run=dry_run)
-        if url
-        else _local_import(key.strip(), data, dry_run=dry_run)
-    )
-    _print_report(file, report)
+    replayed = False
+    if url:
+        report, replayed = _remote_import(url, key.strip(), data, file.name, dry_run=dry_run)
+    else:
+        report = _local_import(key.strip(), data, dry_run=dry_run)
+    _print_report(file, report, replayed=replayed)
     if report.problems:
         raise typer.Exit(1)
 
@@ -66,25 +67,41 @@ def imports_url(url: str) -> str:
     return f"{base}/api/v1/imports"
 
 
-def _remote_import(url: str, key: str, data: bytes, name: str, *, dry_run: bool) -> ImportReport:
-    """Send the file to the service and read its report, from a success or from the refusal."""
+def idempotency_key(data: bytes, *, dry_run: bool) -> str:
+    """The `Idempotency-Key` of an upload: the same file, sent again with the same flag, is
+    the same request, so a retry after a lost answer (a timeout, a dropped connection) gets
+    the first import's report back instead of storing every row a second time."""
+    digest = hashlib.sha256(f"neetmap import dry_run={str(dry_run).lower()}\n".encode())
+    digest.update(data)
+    return digest.hexdigest()
+
+
+def _remote_import(
+    url: str, key: str, data: bytes, name: str, *, dry_run: bool
+) -> tuple[ImportReport, bool]:
+    """Send the file to the service and read its report, from a success or from the refusal;
+    also whether the service answered with the report of an earlier, identical import."""
     endpoint = imports_url(url)
     try:
         response = httpx.post(
             endpoint,
             params={"dry_run": "true"} if dry_run else None,
             files={"file": (name, data, "text/csv")},
-            headers={"Authorization": f"Bearer {key}"},
+            headers={
+                "Authorization": f"Bearer {key}",
+                "Idempotency-Key": idempotency_key(data, dry_run=dry_run),
+            },
             timeout=httpx.Timeout(600, connect=15),
         )
     except httpx.HTTPError as exc:
         fail(f"Could not send the file to {endpoint}: {str(exc).rstrip('.')}.")
     body = _json(response)
+    replayed = response.headers.get("Idempotent-Replayed") == "true"
     try:
         if "report" in body:  # refused as a whole (422, or 403 for LAs outside the key)
-            return ImportReport.model_validate(body["report"])
+            return ImportReport.model_validate(body["report"]), replayed
         if response.is_success:
-            return ImportReport.model_validate(body)
+            return ImportReport.model_validate(body), replayed
     except ValidationError:
         pass
     error = body.get("error")
@@ -135,7 +152,7 @@ def _local_import(key: str, data: bytes, *, dry_run: bool) -> ImportReport:
     return outcome.report
 
 
-def _print_report(file: Path, report: ImportReport) -> None:
+def _print_report(file: Path, report: ImportReport, *, replayed: bool = False) -> None:
     for warning in report.warnings:
         warn(warning)
     if report.problems:
@@ -143,10 +160,21 @@ def _print_report(file: Path, report: ImportReport) -> None:
         for problem in report.problems:
             table.add_row(str(problem.row), problem.column, problem.message)
         console.print(table)
-    if report.stored:
+    if report.stored and replayed:
+        outcome = (
+            f"This very file was imported before with this key, as interventions "
+            f"{_ids(report.created_ids)}; they were not stored again. To import its rows "
+            "once more, change the file."
+        )
+    elif report.stored:
         outcome = f"Stored {len(report.created_ids)} interventions as submissions for moderation."
     elif report.dry_run:
         outcome = "Dry run: nothing was stored."
     else:
         outcome = "Nothing was stored: fix the problems above and import the file again."
     say(f"{file.name}: {report.rows_read} rows read, {report.rows_valid} valid. {outcome}")
+
+
+def _ids(ids: list[int]) -> str:
+    shown = ", ".join(str(i) for i in ids[:10])
+    return shown + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")

@@ -38,7 +38,7 @@ from api.services.submissions import (
     version_public,
 )
 from api.write_errors import responses
-from api.write_inputs import JsonObjectDep, reject_unknown_query
+from api.write_inputs import JsonObjectDep, check_write_query
 from models.drafts import InterventionDraft
 from models.filters import InterventionFilter
 from models.intervention import PUBLICATION_STATES
@@ -55,9 +55,9 @@ from models.queries.submissions import (
 from models.versioning import etag_for
 
 # Every write under this router (moderation and imports included) refuses unknown query
-# parameters; reads ignore them, like the public API.
+# parameters and conflicting repeats of one; reads ignore them, like the public API.
 router = APIRouter(
-    prefix="/api/v1", tags=["submissions"], dependencies=[Depends(reject_unknown_query)]
+    prefix="/api/v1", tags=["submissions"], dependencies=[Depends(check_write_query)]
 )
 router.include_router(moderation.router)
 router.include_router(imports.router)

@@ -50,7 +50,7 @@ def run_import(
     by_warning: dict[str, list[int]] = defaultdict(list)
     forbidden = False
     for done, item in enumerate(parsed.rows, start=1):
-        resolved = resolve_las(catalogue, item.la_codes, row=item.row)
+        resolved = resolve_las(catalogue, item.la_codes, row=item.row, lists=True)
         row_problems = [*resolved.problems, *resolved.ambiguous]
         if scope is not None:
             outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)

@@ -8,7 +8,7 @@ from typing import Any
 import anyio
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
@@ -136,3 +136,67 @@ def test_bodies_within_the_limit_pass_through() -> None:
         BodyLimitMiddleware(_echo_body, default_limit=LIMIT, limits={}), scope, two_chunks, collect
     )
     assert (sent[0]["status"], sent[1]["body"]) == (200, b"1000")
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "start"),
+    [
+        ("/api/v1/imports", "text/csv", b"name,la_codes\nA,E08000035\n"),
+        (
+            "/api/v1/imports",
+            "multipart/form-data; boundary=xyz",
+            b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\nname,la_codes\nA,E0800",
+        ),
+        ("/api/v1/interventions", "application/json", b'{"name": "Half'),
+    ],
+)
+def test_a_client_gone_mid_upload_is_one_quiet_log_line(
+    geo_client: TestClient,
+    keys: Keys,
+    engine: Engine,
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    content_type: str,
+    start: bytes,
+) -> None:
+    """The body starts, then the client disconnects: no traceback, no 500, nothing stored."""
+    events = iter(
+        [
+            {"type": "http.request", "body": start, "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return next(events, {"type": "http.disconnect"})
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    headers = bearer(keys.leeds, **{"Content-Type": content_type, "Content-Length": "5000"})
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    caplog.set_level("INFO")
+    anyio.run(geo_client.app, scope, receive, send)  # raises nothing
+    assert [r for r in caplog.records if r.levelno >= 40] == []
+    gone = [r for r in caplog.records if "disconnected" in r.getMessage()]
+    assert len(gone) == 1
+    assert gone[0].exc_info is None
+    assert path in gone[0].getMessage()
+    assert not any(m["type"] == "http.response.start" and m["status"] >= 500 for m in sent)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM intervention")).scalar_one() == 0

@@ -19,11 +19,12 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from api.cli import app as cli
+from api.commands.imports import idempotency_key
 from api.main import create_app
 from api.schemas.submissions import ImportReport
 from api.settings import Settings, get_settings
 from models.queries import new_submissions
-from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys
+from tests.api.partner_keys import BRADFORD, LEEDS, Keys, bearer, issue_keys
 
 URL = "/api/v1/imports"
 
@@ -248,6 +249,36 @@ def test_a_mistyped_dry_run_is_refused_before_anything_is_stored(
     assert _counts(engine)[0] == 0
 
 
+def test_a_parameter_given_twice_with_different_values_is_refused(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = HEADER + f"A,{LEEDS},,,,,\n"
+    headers = bearer(keys.leeds, **{"Content-Type": "text/csv"})
+    for order in (["true", "false"], ["false", "true"], ["false", "1", "false"]):
+        params = [("dry_run", value) for value in order]
+        response = geo_client.post(URL, content=csv, params=params, headers=headers)
+        assert response.status_code == 422, order
+        error = response.json()["error"]
+        (detail,) = error["details"]
+        assert (detail["field"], detail["location"]) == ("dry_run", "query")
+        assert detail["message"].startswith("dry_run was given ")
+        assert "with different values" in error["message"]
+    assert _counts(engine)[0] == 0
+    same = geo_client.post(
+        URL, content=csv, params=[("dry_run", "true"), ("dry_run", "true")], headers=headers
+    )
+    assert same.status_code == 200
+    both = geo_client.post(
+        URL,
+        content=csv,
+        params=[("dry_run", "1"), ("dryrun", "1"), ("dry_run", "0")],
+        headers=headers,
+    )
+    assert both.status_code == 422
+    assert [d["field"] for d in both.json()["error"]["details"]] == ["dryrun", "dry_run"]
+    assert _counts(engine)[0] == 0
+
+
 def test_json_api_names_and_spaced_headers_are_stored_not_dropped(
     geo_client: TestClient, keys: Keys
 ) -> None:
@@ -268,6 +299,40 @@ def test_json_api_names_and_spaced_headers_are_stored_not_dropped(
     assert typo.status_code == 422
     assert typo.json()["report"]["problems"][0]["column"] == "target_grup"
     assert "Did you mean 'target_groups'?" in typo.json()["report"]["problems"][0]["message"]
+
+
+def test_la_cells_split_at_commas_and_line_breaks_but_keep_comma_names_whole(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    csv = (
+        "name,la_codes,target_groups\n"
+        'Commas,"Leeds, Bradford","SEND, NEET"\n'
+        'Alt+Enter,"Bradford\nLeeds","young carers\nsend"\n'
+        'Comma names,"Bristol, City of;Kingston upon Hull, City of, Herefordshire, County of",\n'
+    )
+    before = _counts(engine)
+    typo = _upload(geo_client, keys.admin, csv + 'Typo,"Leeds, Bradfrd",\n')
+    assert typo.status_code == 422
+    (problem,) = typo.json()["report"]["problems"]
+    assert (problem["row"], problem["column"]) == (5, "la_codes")
+    assert problem["message"].startswith("No LA is called 'Bradfrd'.")
+    assert _counts(engine) == before
+
+    stored = _upload(geo_client, keys.admin, csv)
+    assert stored.status_code == 201, stored.text
+    records = [
+        geo_client.get(f"/api/v1/submissions/{i}", headers=bearer(keys.admin)).json()
+        for i in stored.json()["created_ids"]
+    ]
+    assert [sorted(a["code"] for a in r["areas"]) for r in records] == [
+        sorted([LEEDS, BRADFORD]),
+        sorted([LEEDS, BRADFORD]),
+        sorted(["E06000023", "E06000010", "E06000019"]),
+    ]
+    assert [sorted(r["target_group"]) for r in records[:2]] == [
+        ["neet", "send"],
+        ["send", "young_carers"],
+    ]
 
 
 def test_a_failure_half_way_leaves_the_database_as_it_was(
@@ -372,6 +437,19 @@ def test_cli_import_to_a_service_by_url(
     assert stored.exit_code == 0, stored.output
     assert "Stored 2 interventions" in stored.output
     assert _counts(engine)[0] == 2
+    # A retry (the first answer lost on the way back) is told apart by the file's hash.
+    retried = runner.invoke(cli, ["import", str(good)], env=env)
+    assert retried.exit_code == 0, retried.output
+    assert "imported before" in retried.output
+    assert "not stored again" in retried.output
+    assert _counts(engine)[0] == 2
+    checked_again = runner.invoke(cli, ["import", str(good), "--dry-run"], env=env)
+    assert "Dry run: nothing was stored" in checked_again.output
+    changed = tmp_path / "changed.csv"
+    changed.write_bytes(good.read_bytes() + f"C,{LEEDS},,,,,\n".encode())
+    more = runner.invoke(cli, ["import", str(changed)], env=env)
+    assert "Stored 3 interventions" in more.output
+    assert _counts(engine)[0] == 5
 
     outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield, "--url", live_url])
     assert outside.exit_code == 1
@@ -379,4 +457,15 @@ def test_cli_import_to_a_service_by_url(
     wrong_key = runner.invoke(cli, ["import", str(good), "--key", "nope", "--url", live_url])
     assert wrong_key.exit_code == 1
     assert "answered 401" in wrong_key.output
-    assert _counts(engine)[0] == 2
+    assert _counts(engine)[0] == 5
+
+
+def test_the_cli_idempotency_key_is_the_file_and_the_dry_run_flag() -> None:
+    keys = {
+        idempotency_key(data, dry_run=flag)
+        for data in (b"name,la_codes\nA,Leeds\n", b"name,la_codes\nA,Leeds \n")
+        for flag in (True, False)
+    }
+    assert len(keys) == 4
+    assert all(len(key) == 64 and int(key, 16) >= 0 for key in keys)
+    assert idempotency_key(b"x", dry_run=False) == idempotency_key(b"x", dry_run=False)

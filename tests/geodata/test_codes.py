@@ -13,6 +13,8 @@ from geodata.codes import (
     load_dfe_la_codes,
     normalise_name,
 )
+from geodata.errors import GeodataError
+from geodata.la_lists import read_la_cell
 from geodata.reorganisations import REORGANISATIONS
 
 LOOKUPS = Path(__file__).resolve().parents[2].parent / "shared" / "geodata" / "lookups"
@@ -245,3 +247,39 @@ def test_unknown_region(registry: LACodeRegistry) -> None:
 def test_normalise_name() -> None:
     assert normalise_name("  Bristol,  City of ") == normalise_name("city of bristol")
     assert normalise_name("Telford & Wrekin") == "telford and wrekin"
+
+
+def _cell(registry: LACodeRegistry, text: str) -> list[tuple[str, ...] | str]:
+    return [
+        found.message if isinstance(found, GeodataError) else found.codes
+        for found in read_la_cell(text, registry.resolve)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("Bristol, City of", [("E06000023",)]),
+        ("Kingston upon Hull, City of", [("E06000010",)]),
+        ("Herefordshire, County of", [("E06000019",)]),
+        ("Bournemouth, Christchurch and Poole", [("E06000058",)]),
+        ("Leeds, Bradford", [("E08000035",), ("E08000032",)]),
+        ("Leeds\nBradford", [("E08000035",), ("E08000032",)]),
+        ("Leeds\r\nE08000032,", [("E08000035",), ("E08000032",)]),
+        ("Bristol, City of, Leeds", [("E06000023",), ("E08000035",)]),
+        ("Leeds, Herefordshire, County of", [("E08000035",), ("E06000019",)]),
+        ("Bristol, City of\nKingston upon Hull, City of", [("E06000023",), ("E06000010",)]),
+    ],
+)
+def test_a_csv_cell_part_splits_at_commas_and_line_breaks_but_keeps_names_whole(
+    registry: LACodeRegistry, text: str, codes: list[tuple[str, ...]]
+) -> None:
+    assert _cell(registry, text) == codes
+
+
+def test_a_piece_of_a_cell_that_is_no_la_is_reported_by_itself(registry: LACodeRegistry) -> None:
+    leeds, typo, wakefield = _cell(registry, "Leeds, Bradfrd\nWakefield")
+    assert (leeds, wakefield) == (("E08000035",), ("E08000036",))
+    assert isinstance(typo, str)
+    assert typo.startswith("No LA is called 'Bradfrd'.")
+    assert _cell(registry, "Atlantis")[0] == _cell(registry, "Atlantis, ")[0]

@@ -313,3 +313,27 @@ def test_a_workbook_is_one_file_problem_not_garbled_columns(start: bytes, kind: 
     assert "not a CSV file" in message
     assert "CSV UTF-8" in message
     assert parsed.warnings == []
+
+
+def test_line_breaks_and_commas_separate_values_like_semicolons() -> None:
+    csv = (
+        "name,la_codes,target_groups,funding_sources,intervention_types\n"
+        'A,"Leeds\nBradford;Bristol, City of","SEND\nAt risk of NEET","esf, UKSPF;dfe",'
+        '"mentoring;\r\nPersonal adviser"\n'
+    )
+    parsed = parse_csv(csv.encode())
+    assert parsed.problems == []
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    # LA parts keep their commas: only the boundaries can tell "Bristol, City of" from a list.
+    assert draft.la_codes == ["Leeds", "Bradford", "Bristol, City of"]
+    assert draft.target_group == ["send", "at_risk"]
+    assert draft.funding_source == ["esf", "ukspf", "dfe"]
+    assert draft.intervention_type == ["mentoring", "personal_adviser"]
+
+
+def test_a_wrong_value_among_commas_is_named_by_itself() -> None:
+    problems = _problems('name,la_codes,target_groups\nA,Leeds,"SEND, young carer"\n')
+    message = problems[(2, "target_groups")]
+    assert message.startswith("'young carer' is not one of the target_group values")
+    assert "young carers" in message.lower()
