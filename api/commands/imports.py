@@ -162,9 +162,8 @@ def _print_report(file: Path, report: ImportReport, *, replayed: bool = False) -
         console.print(table)
     if report.stored and replayed:
         outcome = (
-            f"This very file was imported before with this key, as interventions "
-            f"{_ids(report.created_ids)}; they were not stored again. To import its rows "
-            "once more, change the file."
+            f"This very file was imported with this key in the last 24 hours, as "
+            f"interventions {_ids(report.created_ids)}; they were not stored again."
         )
     elif report.stored:
         outcome = f"Stored {len(report.created_ids)} interventions as submissions for moderation."

@@ -8,9 +8,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping, Sequence
+from datetime import timedelta
 from typing import Any, Final, TypeVar
 
-from sqlalchemy import exc
+from sqlalchemy import delete, exc
 from sqlmodel import Session
 
 from api.auth import Caller, Record
@@ -24,6 +25,7 @@ from api.schemas.submissions import (
 )
 from models.account import IdempotencyRecord
 from models.area import Area
+from models.base import table_of, utcnow
 from models.catalogue import AreaCatalogue
 from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
@@ -251,10 +253,26 @@ def request_hash(*parts: str | bytes) -> str:
     return digest.hexdigest()
 
 
+#: How long the first answer to an Idempotency-Key is kept and replayed.
+IDEMPOTENCY_HOURS: Final = 24
+
+
 def find_replay(
     session: Session, caller: Caller, idempotency_key: str, fingerprint: str
 ) -> IdempotencyRecord | None:
-    """The stored first answer to this key, or None; 422 if the key came with another request."""
+    """The stored first answer to this key, or None; 422 if the key came with another request.
+
+    Answers are kept for IDEMPOTENCY_HOURS, long enough for any retry: after that the same
+    key is a new request (an officer importing the same file again next week means it), and
+    this key's older answers are deleted, so the table stays small.
+    """
+    table = table_of(IdempotencyRecord)
+    session.exec(
+        delete(table).where(
+            table.c.key_id == caller.key.id,
+            table.c.created_at < utcnow() - timedelta(hours=IDEMPOTENCY_HOURS),
+        )
+    )
     stored = session.get(IdempotencyRecord, (caller.key.id, idempotency_key))
     if stored is not None and stored.request_hash != fingerprint:
         raise InvalidInputError(

@@ -440,7 +440,7 @@ def test_cli_import_to_a_service_by_url(
     # A retry (the first answer lost on the way back) is told apart by the file's hash.
     retried = runner.invoke(cli, ["import", str(good)], env=env)
     assert retried.exit_code == 0, retried.output
-    assert "imported before" in retried.output
+    assert "imported with this key in the last 24 hours" in retried.output
     assert "not stored again" in retried.output
     assert _counts(engine)[0] == 2
     checked_again = runner.invoke(cli, ["import", str(good), "--dry-run"], env=env)

@@ -8,12 +8,13 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends, FastAPI, Query
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text, update
 from sqlmodel import Session
 
 from api.errors import install_error_handlers
@@ -21,7 +22,10 @@ from api.schemas.submissions import (
     SubmissionPage,
     SubmissionPublic,
 )
+from api.services.submissions import IDEMPOTENCY_HOURS
 from api.write_inputs import check_write_query
+from models.account import IdempotencyRecord
+from models.base import table_of, utcnow
 from models.queries import moderation as moderation_queries
 from models.queries import submissions as submission_queries
 from models.versioning import StaleVersionError, etag_for
@@ -257,6 +261,27 @@ def test_idempotency_key_makes_a_retry_return_the_first_result(
         URL, json=body, headers=bearer(keys.west_yorkshire, **{"Idempotency-Key": "abc-123"})
     )
     assert other_key.json()["id"] != first.json()["id"]
+
+
+def test_an_idempotency_key_is_kept_a_day_then_is_new_again(
+    geo_client: TestClient, keys: Keys, engine: Engine
+) -> None:
+    body = {"name": "Weekly", "la_codes": [LEEDS]}
+    headers = bearer(keys.leeds, **{"Idempotency-Key": "same-file"})
+    first = geo_client.post(URL, json=body, headers=headers).json()["id"]
+    with engine.begin() as conn:  # a day and an hour on
+        stored = table_of(IdempotencyRecord)  # through the column's type, as the app writes
+        conn.execute(
+            update(stored).values(created_at=utcnow() - timedelta(hours=IDEMPOTENCY_HOURS + 1))
+        )
+    later = geo_client.post(URL, json=body, headers=headers)
+    assert later.status_code == 201
+    assert "Idempotent-Replayed" not in later.headers
+    assert later.json()["id"] != first
+    retried = geo_client.post(URL, json=body, headers=headers)  # the new answer is kept
+    assert retried.json()["id"] == later.json()["id"]
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM idempotency_record")).scalar_one() == 1
 
 
 def test_concurrent_edits_of_one_version_exactly_one_wins(
