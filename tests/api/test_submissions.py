@@ -288,35 +288,18 @@ def test_concurrent_edits_of_one_version_exactly_one_wins(
     geo_client: TestClient, keys: Keys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     record = submit(geo_client, keys.leeds)
+
     # On PostgreSQL both requests pass the If-Match check before either claims the next
-    # version, so only the conditional UPDATE can tell them apart. SQLite queues writing
-    # requests whole (BEGIN IMMEDIATE), so there the second waits and finds the new version.
-    barrier = threading.Barrier(2, timeout=3)
-    claim = submission_queries.claim_version
+    # version, so only the conditional UPDATE can tell them apart.
+    def edit_to(name: str) -> Callable[[], Any]:
+        return lambda: edit(geo_client, keys.leeds, record["id"], record["etag"], name=name)
 
-    def claim_together(*args: Any, **kwargs: Any) -> int:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait()
-        return claim(*args, **kwargs)
-
-    monkeypatch.setattr(submission_queries, "claim_version", claim_together)
-    results: dict[str, Any] = {}
-
-    def edit_as(name: str) -> None:
-        results[name] = edit(geo_client, keys.leeds, record["id"], record["etag"], name=name)
-
-    threads = [threading.Thread(target=edit_as, args=(name,)) for name in ("Alpha", "Beta")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    results = _race(monkeypatch, {name: edit_to(name) for name in ("Alpha", "Beta")})
     statuses = sorted(r.status_code for r in results.values())
     assert statuses == [200, 412]
     winner = next(name for name, r in results.items() if r.status_code == 200)
     loser = next(r for r in results.values() if r.status_code == 412)
     assert loser.headers["ETag"] == results[winner].headers["ETag"] == f'"{record["id"]}-2"'
-    monkeypatch.undo()
     versions = read_history(geo_client, keys.leeds, record["id"]).versions
     assert [v.action for v in versions] == ["created", "edited"]
     assert versions[-1].snapshot["name"] == winner
