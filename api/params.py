@@ -32,11 +32,10 @@ def _values_param(dimension: Dimension) -> object:
     )
 
 
-#: Place parameters narrow which interventions match. On `/api/v1/areas` they narrow which
-#: interventions are counted, not which areas are listed (every LA or region is).
+#: Place parameters narrow which interventions match and, on the area-by-area answers, which
+#: areas are listed.
 _PLACE_NOTE = (
-    " On /api/v1/areas this narrows the interventions counted, not the areas listed; "
-    "/api/v1/stats and /api/v1/coverage list only the areas inside it."
+    " On /api/v1/areas, /api/v1/stats and /api/v1/coverage only the areas inside it are listed."
 )
 
 

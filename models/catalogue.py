@@ -84,6 +84,17 @@ class AreaCatalogue:
     def las_in_region(self, region_code: str) -> list[str]:
         return sorted(code for code, info in self.las.items() if info.region_code == region_code)
 
+    def codes_within(self, level: str, places: frozenset[str] | None) -> list[str]:
+        """The LA (`la`) or region codes a table or layer lists, sorted: all of them, or with
+        a place filter (`places`, the LAs it allows) only those LAs and their regions, so the
+        map, the cross-tabs and the coverage of one filter list the same areas."""
+        las = sorted(self.las if places is None else places & self.las.keys())
+        if level == "la":
+            return las
+        if places is None:
+            return sorted(self.regions)
+        return sorted({region.code for code in las if (region := self.region_of(code))})
+
 
 def boundary_version(session: Session) -> int | None:
     """The id of the newest boundary load, or None when no boundaries were ever loaded."""

@@ -81,7 +81,11 @@ def list_areas(
     """Every LA or region as a GeoJSON Feature with `intervention_count`: the number of
     published interventions serving it that match the filters (the same filters as
     `/api/v1/interventions`). An intervention serving several LAs counts once in each LA and
-    once in each region it serves."""
+    once in each region it serves.
+
+    With a place filter (`la`, `region`, `bbox`, `lat`+`lon`) only the LAs inside it (or
+    their regions) are listed, as in /api/v1/stats and /api/v1/coverage: `bbox` of the map's
+    view gives the visible LAs' counts."""
     layers: RenderedLayers = request.app.state.rendered_layers
     key = (
         catalogue.version,
@@ -115,7 +119,8 @@ def _render_layer(
     snapshot = context_snapshot(request, session) if include_context else None
     sources: dict[str, str] = {}
     features = []
-    for code, info in sorted(areas.items()):
+    for code in catalogue.codes_within(level, query.filter.place_las()):
+        info = areas[code]
         props = area_properties(catalogue, info, counts.get(code, 0))
         if snapshot is not None:
             props["context"] = compact_context(snapshot.for_area(code), sources)

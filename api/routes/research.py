@@ -82,12 +82,7 @@ def _values(
     if dimension in DIMENSIONS:
         return list(slugs(dimension))
     assert catalogue is not None
-    las = sorted(catalogue.las if places is None else places & catalogue.las.keys())
-    if dimension == "la":
-        return las
-    if places is None:
-        return sorted(catalogue.regions)
-    return sorted({region.code for code in las if (region := catalogue.region_of(code))})
+    return catalogue.codes_within(dimension, places)
 
 
 def _table(
@@ -252,7 +247,7 @@ def read_coverage(
     snapshot = _snapshot(request, session) if with_context else None
     counts = count_by_area(session, query.filter, "la", _facets(request))
     places = query.filter.place_las()
-    las = sorted(catalogue.las if places is None else places & catalogue.las.keys())
+    las = catalogue.codes_within("la", places)
     items = []
     for code in las:
         info = catalogue.las[code]

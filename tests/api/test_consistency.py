@@ -24,6 +24,7 @@ FILTERS = [
     {"funding_source": "ukspf", "age": "17"},
     {"region": YORKSHIRE},
     {"la": "Leeds"},
+    {"bbox": "-1.6,53.7,-1.5,53.9"},  # a view of Leeds: the LAs it touches
 ]
 
 
@@ -79,38 +80,47 @@ def test_list_areas_and_stats_follow_the_counting_rule(
         for f in geo_client.get("/api/v1/areas", params={"geometry": "none"}).json()["features"]
     }
 
-    expected_la = Counter(area["code"] for item in items for area in item["areas"])
+    # A place filter lists only the LAs inside it and their regions, on every area answer.
+    inside = set(region_of)
+    if "la" in params:
+        inside = {LEEDS}
+    if "region" in params:
+        inside = {code for code, region in region_of.items() if region == params["region"]}
+    if "bbox" in params:
+        inside = set(la_counts)
+        assert LEEDS in inside
+        assert SEFTON not in inside
+    regions_inside = {region_of[code] for code in inside}
+    assert set(la_counts) == inside
+    assert set(region_counts) == regions_inside
+
+    expected_la = Counter(
+        area["code"] for item in items for area in item["areas"] if area["code"] in inside
+    )
     expected_region = Counter(
-        region for item in items for region in {region_of[a["code"]] for a in item["areas"]}
+        region
+        for item in items
+        for region in {region_of[a["code"]] for a in item["areas"]}
+        if region in regions_inside
     )
     assert {code: n for code, n in la_counts.items() if n} == dict(expected_la)
     assert {code: n for code, n in region_counts.items() if n} == dict(expected_region)
 
     # The same count again as a list total: the filters plus "serves this area" (a parameter
     # already in use would be replaced rather than combined, so that case is left out).
-    for code in (LEEDS, CALDERDALE, SEFTON, CAMDEN) if "la" not in params else ():
+    for code in {LEEDS, CALDERDALE, SEFTON, CAMDEN} & inside if "la" not in params else ():
         assert la_counts[code] == len(_items(geo_client, {**params, "la": code})), code
-    for code in {region_of[c] for c in (LEEDS, SEFTON, CAMDEN)} if "region" not in params else ():
+    regions = {region_of[c] for c in (LEEDS, SEFTON, CAMDEN)} & regions_inside
+    for code in regions if "region" not in params else ():
         assert region_counts[code] == len(_items(geo_client, {**params, "region": code})), code
 
-    # /stats and /coverage count the same, listing only the areas inside a place filter.
-    inside = set(region_of)
-    if "la" in params:
-        inside = {LEEDS}
-    if "region" in params:
-        inside = {code for code, region in region_of.items() if region == params["region"]}
-    regions_inside = {region_of[code] for code in inside}
-    for level, counts, listed in (("la", la_counts, inside), ("region", region_counts, None)):
+    # /stats and /coverage count the same and list the same areas.
+    for level, counts in (("la", la_counts), ("region", region_counts)):
         stats = geo_client.get("/api/v1/stats", params={**params, "group_by": level}).json()
         assert stats["total"] == len(items)
-        wanted = listed if listed is not None else regions_inside
-        assert {row[level]: row["count"] for row in stats["rows"]} == {
-            code: n for code, n in counts.items() if code in wanted
-        }
+        assert {row[level]: row["count"] for row in stats["rows"]} == counts
     coverage = geo_client.get("/api/v1/coverage", params=params).json()
-    assert {item["code"]: item["count"] for item in coverage["items"]} == {
-        code: n for code, n in la_counts.items() if code in inside
-    }
+    assert {item["code"]: item["count"] for item in coverage["items"]} == la_counts
 
 
 def test_unpublished_records_count_nowhere(geo_client: TestClient, dataset: None) -> None:
