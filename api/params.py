@@ -19,7 +19,7 @@ from api.errors import query_problem
 from api.place_params import bbox_las, la_codes, point_las, region_las
 from models.catalogue import AreaCatalogue, CatalogueCache
 from models.errors import FieldProblem, InvalidInputError
-from models.filters import InterventionFilter
+from models.filters import MAX_WORDS, InterventionFilter
 from models.typology import MULTI_VALUED, Dimension, normalise_value
 
 
@@ -99,7 +99,15 @@ class InterventionQuery:
         ] = None,
         age: Annotated[
             int | None,
-            Query(ge=0, le=30, description="An age in years the intervention serves."),
+            Query(
+                ge=0,
+                le=30,
+                description=(
+                    "An age in years the intervention serves: within age_min..age_max when "
+                    "given, else within one of its age bands. Records stating neither do not "
+                    "match."
+                ),
+            ),
         ] = None,
         la: Annotated[
             list[str] | None,
@@ -148,8 +156,8 @@ class InterventionQuery:
             Query(
                 max_length=200,
                 description=(
-                    "Words that must all appear in the name, description or provider (up to "
-                    "10; parts of words match too). Case-insensitive for every alphabet, "
+                    "Words that must all appear in the name, description or provider (at "
+                    "most 10, more is a 422; parts of words match too). Case-insensitive for every alphabet, "
                     "and a straight ' matches a curly one."
                 ),
             ),
@@ -220,6 +228,13 @@ class InterventionQuery:
         problems: list[FieldProblem] = []
         if self.q and any(ord(ch) < 32 for ch in self.q):
             problems.append(query_problem("q", "must not contain control characters"))
+        if self.q and len(words := self.q.split()) > MAX_WORDS:
+            problems.append(
+                query_problem(
+                    "q",
+                    f"has {len(words)} words; give at most {MAX_WORDS}, all of which must match",
+                )
+            )
         if self._bad_since:
             problems.append(
                 query_problem("updated_since", "is outside the range of dates this service handles")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import reduce
+from typing import Final
 
 import numpy as np
 from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
@@ -28,6 +29,9 @@ from models.textfold import fold
 from models.typology import AGE_BAND_RANGES
 
 PUBLIC_STATES: tuple[str, ...] = ("published",)
+
+#: Most words a free-text query may hold: each is a LIKE over three columns.
+MAX_WORDS: Final = 10
 
 
 @dataclass(frozen=True)
@@ -140,28 +144,23 @@ def _serves_any(codes: tuple[str, ...]) -> ColumnElement[bool]:
 
 
 def _serves_age(age: int) -> ColumnElement[bool]:
-    """Ages decide when given; otherwise the age bands do; a record with neither serves any age."""
+    """Ages decide when given; otherwise the age bands do. A record stating neither is not
+    known to serve the age, so it does not match: a researcher asking who serves 17 year-olds
+    must not count records that say nothing about age."""
     bands = tuple(b for b, (low, high) in AGE_BAND_RANGES.items() if low <= age <= high)
     has_ages = or_(col(Intervention.age_min).is_not(None), col(Intervention.age_max).is_not(None))
     in_ages = and_(
         func.coalesce(col(Intervention.age_min), 0) <= age,
         func.coalesce(col(Intervention.age_max), 200) >= age,
     )
-    term = table_of(InterventionTerm).c
-    has_bands = col(Intervention.id).in_(
-        select(term.intervention_id).where(term.dimension == "age_band")
-    )
-    return or_(
-        and_(has_ages, in_ages),
-        and_(~has_ages, _has_term("age_band", bands)),
-        and_(~has_ages, ~has_bands),
-    )
+    return or_(and_(has_ages, in_ages), and_(~has_ages, _has_term("age_band", bands)))
 
 
 def _matches_text(text: str) -> ColumnElement[bool]:
-    """Every word (up to ten) inside the name, description or provider, compared by `fold`
-    on both sides so that case and apostrophes match alike on SQLite and PostgreSQL."""
-    words = text.split()[:10]
+    """Every word inside the name, description or provider, compared by `fold` on both sides
+    so that case and apostrophes match alike on SQLite and PostgreSQL. The query layer refuses
+    more than MAX_WORDS words, so none is ever dropped unseen."""
+    words = text.split()[:MAX_WORDS]
     haystack = fold(
         func.coalesce(col(Intervention.name), "")
         + " "

@@ -188,3 +188,28 @@ def test_fold_text_is_postgresql_lower_with_straight_apostrophes() -> None:
     assert fold_text("PLAIN ascii") == "plain ascii"
     assert fold_text("Straße ὁδός") == fold_text("STRASSE ὉΔΌΣ") == "strasse ὁδόσ"
     assert fold_text(None) is None
+
+
+def test_age_matches_stated_ages_else_bands_and_never_a_record_silent_on_age(
+    client: TestClient, session: Session
+) -> None:
+    aged = _add(session, "Sixteen to eighteen", [LEEDS], age_min=16, age_max=18)
+    banded = _add(session, "Post-16 band", [LEEDS], age_band=["16_18"])
+    _add(session, "Says nothing of age", [LEEDS])
+    _add(session, "Younger", [LEEDS], age_min=11, age_max=13)
+    assert _ids(client, age=17) == [aged, banded]
+    assert _ids(client, age=18) == [aged]
+    assert _ids(client, age=30) == []
+
+
+def test_more_words_than_are_searched_is_a_422_not_a_silent_cut(
+    client: TestClient, session: Session
+) -> None:
+    _add(session, "Young people support service", [LEEDS])
+    words = "young people support service " * 2 + "and more zzz"
+    response = client.get(LIST, params={"q": words})
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert detail["field"] == "q"
+    assert "has 11 words" in detail["message"]
+    assert _ids(client, q="young people support service young people support service") != []
