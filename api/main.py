@@ -13,6 +13,7 @@ from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.http_methods import CORSMiddleware, HeadMiddleware
+from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
 from api.routes.exports import router as exports_router
@@ -68,8 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     # Innermost first: bounded request bodies, ETags from identity bytes, then gzip (by
-    # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, and HEAD
-    # run as GET outermost.
+    # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
+    # parameters dropped, and HEAD run as GET outermost.
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_json_bytes,
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
     app.add_middleware(VaryMiddleware)
+    app.add_middleware(BlankQueryMiddleware)
     app.add_middleware(HeadMiddleware)
     app.include_router(meta.router)
     app.include_router(interventions.router)

@@ -67,6 +67,10 @@ class Resolution:
         return len(self.codes) > 1
 
 
+def _either(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
+
+
 def normalise_name(text: str) -> str:
     """Fold case, '&', punctuation, spacing and "X, City of" so spellings compare equal."""
     text = unicodedata.normalize("NFKC", text).strip()
@@ -294,7 +298,24 @@ class LACodeRegistry:
 
     @staticmethod
     def _suggest(raw: str, index: Mapping[str, list[str]], names: Mapping[str, str]) -> str:
+        """The closest names, in the order people make the slips: the start of a longer name
+        ("Newcastle"), names inside the text ("E06000047 County Durham", "Sunderland and
+        Gateshead"), then spelling (difflib); letters alone would suggest Doncaster for
+        Newcastle."""
         if not re.search(r"[^\W\d_]", raw):
             return ""
-        close = difflib.get_close_matches(normalise_name(raw), list(index), n=1, cutoff=0.6)
+        key = normalise_name(raw)
+
+        def named(keys: Iterable[str]) -> list[str]:
+            return list(dict.fromkeys(names[index[k][0]] for k in sorted(keys)))
+
+        if longer := named(k for k in index if k.startswith(f"{key} ")):
+            return f" Did you mean {_either(longer[:3])}?"
+        inside = [k for k in index if len(k) > 3 and f" {k} " in f" {key} "]
+        inside = [k for k in inside if not any(k != o and f" {k} " in f" {o} " for o in inside)]
+        if len(found := named(inside)) == 1:
+            return f" Did you mean {found[0]}?"
+        if found:
+            return f" It names {' and '.join(found[:4])}: give each LA as its own value."
+        close = difflib.get_close_matches(key, list(index), n=1, cutoff=0.6)
         return f" Did you mean {names[index[close[0]][0]]}?" if close else ""

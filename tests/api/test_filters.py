@@ -213,3 +213,19 @@ def test_more_words_than_are_searched_is_a_422_not_a_silent_cut(
     assert detail["field"] == "q"
     assert "has 11 words" in detail["message"]
     assert _ids(client, q="young people support service young people support service") != []
+
+
+def test_blank_parameters_of_a_read_mean_not_given(
+    geo_client: TestClient, session: Session
+) -> None:
+    """As a search form sends them: typed fields (dates, sort, format) too, not only text."""
+    ids = [_add(session, name, [LEEDS]) for name in ("One", "Two")]
+    blank = "q=&active_on=&updated_since=&sort=&format=&target_group=&age=+&la="
+    response = geo_client.get(f"{LIST}?{blank}&limit=500")
+    assert response.status_code == 200, response.text
+    assert [item["id"] for item in response.json()["items"]] == ids
+    assert "active_on" not in (response.json()["links"]["next"] or "")
+    layer = geo_client.get("/api/v1/areas?level=&geometry=none&precision=")
+    assert layer.status_code == 200, layer.text
+    assert layer.json()["features"][0]["properties"]["level"] == "la"
+    assert geo_client.get(f"{LIST}?active_on=yesterday").status_code == 422  # filled and wrong

@@ -283,3 +283,20 @@ def test_a_piece_of_a_cell_that_is_no_la_is_reported_by_itself(registry: LACodeR
     assert isinstance(typo, str)
     assert typo.startswith("No LA is called 'Bradfrd'.")
     assert _cell(registry, "Atlantis")[0] == _cell(registry, "Atlantis, ")[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("Newcastle", "Did you mean Newcastle upon Tyne?"),  # not Doncaster, by letters
+        ("E06000047 County Durham", "Did you mean County Durham?"),
+        ("Sunderland and Gateshead", "It names Gateshead and Sunderland: give each LA"),
+        ("Camdn", "Did you mean Camden?"),
+    ],
+)
+def test_an_unknown_name_suggests_the_la_people_meant(
+    registry: LACodeRegistry, typed: str, hint: str
+) -> None:
+    with pytest.raises(UnknownAreaCodeError) as caught:
+        registry.resolve(typed)
+    assert hint in caught.value.message
