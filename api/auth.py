@@ -52,12 +52,19 @@ class Caller:
         """Current LA codes this key may write to; None means every LA (moderators, admins)."""
         return None if self.moderates else scope_codes(catalogue, self.key.la_codes)
 
-    def require_scope(self, catalogue: AreaCatalogue, codes: tuple[str, ...] | list[str]) -> None:
-        """AccessDeniedError naming every LA outside the key's scope."""
+    def require_scope(
+        self,
+        catalogue: AreaCatalogue,
+        codes: tuple[str, ...] | list[str],
+        *,
+        location: str | None = None,
+    ) -> None:
+        """AccessDeniedError naming every LA outside the key's scope (`location`: where the
+        codes were sent, when they were)."""
         scope = self.scope(catalogue)
         if scope is None:
             return
-        problems = outside_scope(catalogue, codes, scope)
+        problems = outside_scope(catalogue, codes, scope, location=location)
         if problems:
             raise AccessDeniedError(problems[0].message, problems)
 
@@ -70,13 +77,21 @@ def get_caller(
     if credentials is None:
         raise NotAuthenticatedError(
             "This needs an API key: send the header `Authorization: Bearer <key>`.",
-            [FieldProblem("Authorization", "is missing or is not `Bearer <key>`")],
+            [
+                FieldProblem(
+                    "Authorization", "is missing or is not `Bearer <key>`", location="header"
+                )
+            ],
         )
     key = authenticate(session, credentials.credentials)
     if key is None:
         raise NotAuthenticatedError(
             "The API key is not valid: it is wrong or has been revoked.",
-            [FieldProblem("Authorization", "holds a key that is wrong or revoked")],
+            [
+                FieldProblem(
+                    "Authorization", "holds a key that is wrong or revoked", location="header"
+                )
+            ],
         )
     return Caller(key)
 
@@ -86,7 +101,7 @@ def get_moderator(caller: Annotated[Caller, Depends(get_caller)]) -> Caller:
     if not caller.moderates:
         raise AccessDeniedError(
             "Only a moderator or admin key may do this.",
-            [FieldProblem("Authorization", f"holds a {caller.key.role} key")],
+            [FieldProblem("Authorization", f"holds a {caller.key.role} key", location="header")],
         )
     return caller
 

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_response
+from api.errors import ErrorDetail, error_response
 
 log = logging.getLogger("neetmap.api")
 
@@ -31,8 +31,9 @@ class BodyTooLargeError(HTTPException):
     into a 400; this one reaches the API's handler and leaves as a 413 in the standard shape.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, details: list[ErrorDetail]) -> None:
         super().__init__(status_code=413, detail=message)
+        self.details = details
 
 
 class BodyLimitMiddleware:
@@ -57,10 +58,17 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         limit = self._limit(scope["path"])
-        message = too_large(limit, upload=limit != self.default_limit)
+        upload = limit != self.default_limit
+        message = too_large(limit, upload=upload)
+        # The detail names what was too large, as every error names its field.
+        detail = ErrorDetail(
+            field="file" if upload else "body",
+            message=f"is larger than {limit:,} bytes",
+            location="body",
+        )
         declared = Headers(scope=scope).get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            await error_response(413, "content_too_large", message)(scope, receive, send)
+            await error_response(413, "content_too_large", message, [detail])(scope, receive, send)
             return
         received = 0
         started = False
@@ -71,7 +79,7 @@ class BodyLimitMiddleware:
             if event["type"] == "http.request":
                 received += len(event.get("body", b""))
                 if received > limit:
-                    raise BodyTooLargeError(message)
+                    raise BodyTooLargeError(message, [detail])
             return event
 
         async def watched_send(event: Message) -> None:
@@ -84,7 +92,7 @@ class BodyLimitMiddleware:
         except BodyTooLargeError:
             if started:
                 raise
-            await error_response(413, "content_too_large", message)(scope, receive, send)
+            await error_response(413, "content_too_large", message, [detail])(scope, receive, send)
         except ClientDisconnect:
             # Nobody is left to answer, so, as Starlette does, end quietly: a traceback and a
             # 500 would report a server fault for a client closing its connection. The

@@ -114,7 +114,8 @@ async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = "There is nothing at this address. See /docs for the API's routes."
     if status == 405:
         message = "This address does not accept that method. See /docs for the API's routes."
-    response = error_response(status, _code_for_status(status), message)
+    details = getattr(exc, "details", None)  # what the raiser knows of the field at fault
+    response = error_response(status, _code_for_status(status), message, details)
     if exc.headers:
         response.headers.update(exc.headers)
     return response

@@ -117,6 +117,7 @@ def outside_scope(
     *,
     field: str = "la_codes",
     row: int | None = None,
+    location: str | None = None,
 ) -> list[FieldProblem]:
     """One problem per LA the key may not write to, naming the LA."""
     return [
@@ -124,6 +125,7 @@ def outside_scope(
             field,
             f"{_label(catalogue, code)} is not one of the LAs this API key may write to.",
             row,
+            location,
         )
         for code in codes
         if code not in scope

@@ -65,7 +65,7 @@ def check_if_match(if_match: str | None, record: Record, *, required: bool) -> N
                 "Send the record's ETag in If-Match, so that an edit made since you read it is "
                 f"not overwritten. The current ETag is {current}; GET "
                 f"/api/v1/submissions/{record.id} gives it too.",
-                [FieldProblem("If-Match", "is required")],
+                [FieldProblem("If-Match", "is required", location="header")],
             )
         return
     tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",") if tag.strip()]
@@ -84,7 +84,13 @@ def check_if_match(if_match: str | None, record: Record, *, required: bool) -> N
         f"ETag of GET /api/v1/submissions/{record.id}, or the ETag header of this response: "
         f"the current one is {current}.",
         current,
-        [FieldProblem("If-Match", f"is not a version ETag of this record; use {current}")],
+        [
+            FieldProblem(
+                "If-Match",
+                f"is not a version ETag of this record; use {current}",
+                location="header",
+            )
+        ],
     )
 
 
@@ -155,7 +161,7 @@ def resolved_draft(
     """The draft with current GSS codes, its Area rows and the warnings; 403 outside the scope."""
     resolved = resolve_las(catalogue, draft.la_codes, location="body")
     resolved.raise_problems()
-    caller.require_scope(catalogue, resolved.codes)
+    caller.require_scope(catalogue, resolved.codes, location="body")
     current = draft.model_copy(update={"la_codes": list(resolved.codes)})
     return current, ensure_areas(session, resolved.codes), resolved.warnings
 
@@ -277,7 +283,13 @@ def find_replay(
     if stored is not None and stored.request_hash != fingerprint:
         raise InvalidInputError(
             "This Idempotency-Key was already used for a different request; use a new key.",
-            [FieldProblem("Idempotency-Key", "was already used with a different request body")],
+            [
+                FieldProblem(
+                    "Idempotency-Key",
+                    "was already used with a different request body",
+                    location="header",
+                )
+            ],
         )
     return stored
 

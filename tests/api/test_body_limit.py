@@ -45,6 +45,7 @@ def test_a_declared_body_over_the_limit_is_413_before_the_key_is_checked(
     error = response.json()["error"]
     assert error["code"] == "content_too_large"
     assert "1,000 bytes" in error["message"]
+    assert [(d["field"], d["location"]) for d in error["details"]] == [("body", "body")]
 
 
 @pytest.fixture
@@ -69,6 +70,8 @@ def test_a_streamed_body_over_the_limit_is_413(
     )
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "content_too_large"
+    (detail,) = response.json()["error"]["details"]
+    assert detail["field"] == ("file" if path.endswith("imports") else "body")
 
 
 def test_uploads_have_their_own_larger_limit(small_client: TestClient) -> None:

@@ -63,7 +63,8 @@ def test_no_key_wrong_key_and_revoked_key_are_401(
         response = _call(geo_client, method, url, body, **headers)
         assert response.status_code == 401, (headers, response.text)
         assert response.headers["WWW-Authenticate"] == "Bearer"
-        assert response.json()["error"]["details"][0]["field"] == "Authorization"
+        detail = response.json()["error"]["details"][0]
+        assert (detail["field"], detail["location"]) == ("Authorization", "header")
     with engine.begin() as conn:
         conn.execute(text("UPDATE api_key SET revoked_at = CURRENT_TIMESTAMP"))
     revoked = _call(geo_client, method, url, body, **bearer(keys.leeds))
@@ -76,7 +77,8 @@ def test_partners_cannot_write_outside_their_las(geo_client: TestClient, keys: K
     )
     assert created.status_code == 403
     assert "E08000036 Wakefield" in created.json()["error"]["message"]
-    assert created.json()["error"]["details"][0]["field"] == "la_codes"
+    detail = created.json()["error"]["details"][0]
+    assert (detail["field"], detail["location"]) == ("la_codes", "body")
 
     theirs = submit(geo_client, keys.wakefield, la_codes=[WAKEFIELD])
     live = publish(geo_client, keys.moderator, theirs["id"])
