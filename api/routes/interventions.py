@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 
@@ -12,6 +13,7 @@ from api.errors import ERROR_RESPONSES
 from api.paging import page_links
 from api.params import FilterDep, get_catalogue
 from api.responses import GeoJSONResponse
+from api.schemas.areas import ATTRIBUTION
 from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
 from api.schemas.intervention_geojson import (
     GEOMETRY_HELP,
@@ -137,12 +139,33 @@ def _geojson_links(links: PageLinks) -> list[dict[str, str]]:
     ]
 
 
-@router.get("/{intervention_id}", response_model=InterventionPublic, responses=ERROR_RESPONSES)
+@router.get(
+    "/{intervention_id}",
+    response_model=InterventionPublic,
+    responses={200: {"content": {"application/geo+json": {}}}, **ERROR_RESPONSES},
+)
 def read_intervention(
+    request: Request,
     session: SessionDep,
     intervention_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Intervention id.")],
-) -> InterventionPublic:
+    format: Annotated[
+        Literal["json", "geojson"],
+        Query(
+            description=(
+                "`json` (default) or `geojson`: one Feature, as in the list's GeoJSON, for a "
+                "map that shows the intervention someone clicked."
+            )
+        ),
+    ] = "json",
+    geometry: Annotated[GeometryChoice, Query(description=GEOMETRY_HELP)] = "areas",
+) -> InterventionPublic | Response:
     """One published intervention by id."""
-    return InterventionPublic.from_row(
-        get_intervention(session, intervention_id, InterventionFilter())
+    row = get_intervention(session, intervention_id, InterventionFilter())
+    if format == "json":
+        return InterventionPublic.from_row(row)
+    warnings: list[str] = []
+    catalogue = catalogue_for(geometry, lambda: get_catalogue(request, session), warnings)
+    (feature,) = features([row], geometry, catalogue, request.app.state.union_cache)
+    return GeoJSONResponse(
+        orjson.dumps({**feature, "attribution": ATTRIBUTION, "warnings": warnings})
     )

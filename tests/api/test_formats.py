@@ -279,3 +279,30 @@ def _leaves(value: Any) -> list[Any]:
     if isinstance(value, list):
         return [leaf for item in value for leaf in _leaves(item)]
     return [] if value is None else [value]
+
+
+def test_one_intervention_as_a_feature_matches_its_feature_in_the_list(
+    geo_client: TestClient, two_records: dict[str, int]
+) -> None:
+    listed = geo_client.get("/api/v1/interventions", params={"format": "geojson"}).json()
+    for record in ("both", "sefton"):
+        url = f"/api/v1/interventions/{two_records[record]}"
+        for geometry in ("areas", "venues", "none"):
+            one = geo_client.get(url, params={"format": "geojson", "geometry": geometry})
+            assert one.status_code == 200, one.text
+            assert one.headers["content-type"].startswith("application/geo+json")
+            body = one.json()
+            assert body["type"] == "Feature"
+            in_list = geo_client.get(
+                "/api/v1/interventions", params={"format": "geojson", "geometry": geometry}
+            ).json()
+            wanted = next(f for f in in_list["features"] if f["id"] == two_records[record])
+            assert (body["geometry"], body["properties"]) == (
+                wanted["geometry"],
+                wanted["properties"],
+            )
+        assert geo_client.get(url).json() == next(
+            f["properties"] for f in listed["features"] if f["id"] == two_records[record]
+        )
+    hidden = f"/api/v1/interventions/{two_records['hidden']}"
+    assert geo_client.get(hidden, params={"format": "geojson"}).status_code == 404
