@@ -99,7 +99,13 @@ COMMANDS = {
 }
 FAILURES = {
     "unmigrated": ("sqlite:///{tmp}/empty.db", "run `neetmap db upgrade` first"),
-    "bad scheme": ("foo://bar", "is not a database URL neetmap can use"),
+    "bad scheme": ("foo://bar", "NEETMAP_DATABASE_URL is for foo, which neetmap does not use"),
+    "not a url": ("not a url", "is not a database URL neetmap can use"),
+    "asyncpg": ("postgresql+asyncpg://u@h/x", "uses the driver asyncpg, which neetmap does not"),
+    "mysql": ("mysql://x@y/z", "is for mysql, which neetmap does not use"),
+    "oracle": ("oracle://u@h/x", "is for oracle, which neetmap does not use"),
+    # psycopg2 URLs are rewritten to psycopg 3: they get as far as connecting.
+    "psycopg2": ("postgresql+psycopg2://postgres@127.0.0.1:{port}/x", "Could not connect"),
     "no folder": ("sqlite:////nonexistent/dir/x.db", "Could not open the SQLite database"),
     "no server": ("postgresql://postgres@127.0.0.1:{port}/x", "Could not connect to the database"),
 }
