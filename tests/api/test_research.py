@@ -366,3 +366,26 @@ def test_changes_are_counted_at_once(api: TestClient, session: Session) -> None:
     session.commit()
     assert (cell("send"), cell("neet")) == (1, 1)
     assert second.id is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/stats?group_by=region&lat=48.8&lon=2.3",
+        "/api/v1/coverage?target_group=care_experienced&lat=48.8&lon=2.3",
+    ],
+)
+def test_csv_answers_carry_the_json_answers_warnings(api: TestClient, path: str) -> None:
+    """A point outside England is a warning in JSON; the CSV, which has no place for it,
+    carries it in a `Warning` header, as the CSV export does."""
+    warnings = api.get(path).json()["warnings"]
+    assert warnings
+    answer = api.get(f"{path}&format=csv")
+    assert answer.status_code == 200
+    header = answer.headers["warning"]
+    assert header.startswith('299 neetmap "')
+    assert header.count("299 neetmap") == len(warnings)
+    for warning in warnings:
+        assert f'299 neetmap "{warning}"' in header
+    plain = api.get(path.replace("&lat=48.8&lon=2.3", "") + "&format=csv")
+    assert "warning" not in plain.headers
