@@ -21,7 +21,7 @@ from geodata.codes import LACodeRegistry
 from geodata.context import Figure
 from geodata.context_keying import is_filled_gap, key_to_areas
 from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.context import AreaIndicator, ContextLoad
+from models.context import AreaIndicator, ContextLoad, indicator_value
 from models.errors import ServiceUnavailableError
 
 SOURCE_MAX = 2000
@@ -39,7 +39,7 @@ class IndicatorFigure:
 
     indicator: str
     period: str
-    value: float | None
+    value: float | int | None
     missing: str | None
     source: str
     note: str | None
@@ -106,6 +106,11 @@ def latest_figures(session: Session) -> dict[str, dict[str, IndicatorFigure]]:
     out: dict[str, dict[str, IndicatorFigure]] = {}
     for (code, indicator), (_, row) in best.items():
         out.setdefault(code, {})[indicator] = IndicatorFigure(
-            indicator, row.period, row.value, row.missing, row.source, row.note
+            indicator,
+            row.period,
+            indicator_value(indicator, row.value),
+            row.missing,
+            row.source,
+            row.note,
         )
     return out

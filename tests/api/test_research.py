@@ -389,3 +389,30 @@ def test_csv_answers_carry_the_json_answers_warnings(api: TestClient, path: str)
         assert f'299 neetmap "{warning}"' in header
     plain = api.get(path.replace("&lat=48.8&lon=2.3", "") + "&format=csv")
     assert "warning" not in plain.headers
+
+
+def test_counts_and_ranks_are_integers_in_every_format(api: TestClient, shared_dir: Path) -> None:
+    """A cohort or a rank is a whole number: `2441`, never `2441.0`, in JSON, GeoJSON and CSV."""
+    cohort = _sefton_2025(shared_dir, "Cohort_DJFavg")
+    assert cohort.is_integer()
+    area = api.get("/api/v1/areas/Sefton", params={"geometry": "none"}).json()
+    context = area["properties"]["context"]
+    assert type(context["cohort"]["value"]) is int
+    assert context["cohort"]["value"] == int(cohort)
+    assert type(context["imd_rank"]["value"]) is int
+    assert type(context["neet_pct"]["value"]) is float  # rates stay as published
+    layer = api.get("/api/v1/areas", params={"geometry": "none"}).json()
+    ranks = [f["properties"]["context"]["imd_rank"]["value"] for f in layer["features"]]
+    assert all(type(rank) is int for rank in ranks)
+    stats = api.get(
+        "/api/v1/stats", params={"group_by": "la", "with_context": "true", "format": "csv"}
+    )
+    rows = {r["la"]: r for r in csv.DictReader(io.StringIO(stats.text))}
+    assert rows[SEFTON]["cohort"] == str(int(cohort))
+    assert rows[SEFTON]["imd_rank"].isdigit()
+    coverage = api.get(
+        "/api/v1/coverage", params={"with_context": "true", "format": "csv", "la": "Sefton"}
+    )
+    (row,) = csv.DictReader(io.StringIO(coverage.text))
+    assert row["cohort"] == str(int(cohort))
+    assert row["imd_rank"].isdigit()
