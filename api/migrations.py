@@ -7,7 +7,12 @@ from typing import Any, Final
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.util.exc import CommandError
 from geoalchemy2 import alembic_helpers
+
+from models.engine import create_db_engine
+from models.errors import DomainError
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,7 +63,34 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 
 def downgrade(database_url: str, revision: str) -> None:
-    command.downgrade(alembic_config(database_url), revision)
+    """Step the schema back to `revision`; a relative step past the first migration is a
+    DomainError in plain words (alembic says "Relative revision -1 didn't produce 1
+    migrations")."""
+    try:
+        command.downgrade(alembic_config(database_url), revision)
+    except CommandError as exc:
+        if not str(exc).startswith("Relative revision"):
+            raise
+        at = current(database_url)
+        if at == "base":
+            raise DomainError(
+                "The database is already at the base: nothing to downgrade."
+            ) from None
+        raise DomainError(
+            f"The database is at {at}: there are not {revision.lstrip('-')} migrations below "
+            "it to step back."
+        ) from None
+
+
+def current(database_url: str) -> str:
+    """The revision the database is at ("base" before the first migration), for messages."""
+    engine = create_db_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            heads = MigrationContext.configure(connection).get_current_heads()
+    finally:
+        engine.dispose()
+    return ", ".join(sorted(heads)) or "base"
 
 
 def check(database_url: str) -> None:
