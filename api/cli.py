@@ -97,7 +97,8 @@ def db_upgrade(
     with writing_engine(migrated=False), reported_errors(url):
         with console.status("Migrating the database..."):
             migrations.upgrade(url, revision)
-    say(f"Database at {revision}: {safe_url(url)}")
+        reached = migrations.current(url)
+    say(f"Database at {reached}: {safe_url(url)}")
 
 
 # "-1" is a revision, not an option.
@@ -109,7 +110,8 @@ def db_downgrade(
     url = settings().database_url
     with writing_engine(migrated=False), reported_errors(url):
         migrations.downgrade(url, revision)
-    say(f"Database at {revision}: {safe_url(url)}")
+        reached = migrations.current(url)
+    say(f"Database at {reached}: {safe_url(url)}")
 
 
 @app.command()

@@ -22,7 +22,7 @@ from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
-from models.engine import create_db_engine, for_writing
+from models.engine import create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
 
 DESCRIPTION = """
@@ -36,8 +36,13 @@ Source: Office for National Statistics.
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the application; the engine is created in the lifespan from these settings."""
+    """Build the application; the engine is created in the lifespan from these settings.
+
+    The database URL is checked here (without connecting), so a driver neetmap does not ship
+    stops the start in one sentence rather than in a traceback from the lifespan.
+    """
     settings = settings or get_settings()
+    usable_url(settings.database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

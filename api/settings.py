@@ -8,6 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.exc import ArgumentError
+
+from models.engine import usable_url
 
 
 class Settings(BaseSettings):
@@ -42,11 +45,13 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _driver(cls, url: str) -> str:
-        """Accept the URLs people paste (postgres://, postgresql://) and use the psycopg 3 driver."""
-        for prefix in ("postgres://", "postgresql://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url
+        """Accept the URLs people paste (postgres://, postgresql://, postgresql+psycopg2://) and
+        use the psycopg 3 driver. Other drivers are refused when an engine is made (one sentence
+        from the command line), not here, so settings stay readable for `--help` and messages."""
+        try:
+            return usable_url(url)
+        except ArgumentError:
+            return url
 
     @field_validator("cors_origins", mode="before")
     @classmethod

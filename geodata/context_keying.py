@@ -23,6 +23,8 @@ from geodata.reorganisations import REORGANISATIONS, predecessors
 NOTE_MAX: Final = 300
 _BACK: Final = predecessors()
 NO_FIGURE_NOTE: Final = "The source publishes no figure for this area."
+#: How the note of a gap `_fill` made for a reorganised area begins.
+OTHER_AREA_NOTE_START: Final = "No figure of its own for "
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,18 @@ def key_to_areas(
     return KeyedContext(filled, warnings if unknown else [])
 
 
+def is_filled_gap(missing: str | None, note: str | None) -> bool:
+    """Whether a stored figure is a gap `_fill` made (the source has no row for the area that
+    period), as opposed to the source's own word for the period (a number, `c`, `z`, `x`).
+    A filled gap says nothing about that year beyond "not published here", so a reader may
+    show the area's latest published figure instead; the source's own `x` for a year stands."""
+    return (
+        missing == NO_DATA
+        and note is not None
+        and (note == NO_FIGURE_NOTE or note.startswith(OTHER_AREA_NOTE_START))
+    )
+
+
 def _fill(
     keyed: dict[tuple[str, str, str], Figure],
     registry: LACodeRegistry,
@@ -131,7 +145,7 @@ def _fill(
                 continue
             if others := other_area.get((code, period)):
                 note = (
-                    f"No figure of its own for {period}: the source gives one only for "
+                    f"{OTHER_AREA_NOTE_START}{period}: the source gives one only for "
                     f"{', '.join(sorted(others))}, a different area (LA reorganisation)."
                 )
             else:

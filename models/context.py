@@ -64,3 +64,14 @@ INDICATORS: dict[str, str] = {
     "imd_avg_score": "IMD 2019 average score (higher is more deprived)",
     "imd_rank": "IMD 2019 rank of average score (1 is the most deprived)",
 }
+
+#: Indicators that are whole numbers by definition (a head count, a rank). Stored as floats
+#: beside the percentages, they are served as integers, so `2441` never reads `2441.0`.
+INTEGER_INDICATORS: frozenset[str] = frozenset({"cohort", "imd_rank"})
+
+
+def indicator_value(indicator: str, value: float | None) -> float | int | None:
+    """A stored value as served: an integer for `INTEGER_INDICATORS` when it is whole."""
+    if value is not None and indicator in INTEGER_INDICATORS and float(value).is_integer():
+        return int(value)
+    return value

@@ -6,12 +6,49 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from models.textfold import SQLITE_FUNCTION, fold_text
 
 #: Execution option marking an engine whose transactions write (see `for_writing`).
 WRITE_OPTION = "neetmap_write"
+
+#: URL schemes for PostgreSQL that mean the psycopg 3 driver neetmap ships. psycopg2 URLs are
+#: common in existing deployments (and `postgres://` in hosting dashboards); psycopg 3 speaks
+#: the same protocol with the same connection options, so they are rewritten, not refused.
+_POSTGRES_SCHEMES = frozenset(
+    {"postgres", "postgresql", "postgresql+psycopg2", "postgresql+psycopg"}
+)
+_SQLITE_SCHEMES = frozenset({"sqlite", "sqlite+pysqlite"})
+_HOW_TO_WRITE = "write postgresql+psycopg://… (or postgresql://…) or sqlite:///path"
+
+
+class UnsupportedDatabaseUrl(ArgumentError):
+    """A database URL naming a driver or database neetmap does not ship; `reason` says which,
+    so the caller can name the setting it came from without a traceback from a missing module."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}: {_HOW_TO_WRITE}")
+        self.reason = reason
+        self.fix = _HOW_TO_WRITE
+
+
+def usable_url(url: str) -> str:
+    """`url` with neetmap's own PostgreSQL driver (psycopg 3) in place of the aliases people
+    paste; UnsupportedDatabaseUrl for any other driver or database, ArgumentError for text
+    that is not a URL. Checked before an engine exists, because SQLAlchemy only notices a
+    driver that is not installed when it imports it, deep in a traceback."""
+    scheme, separator, rest = url.partition("://")
+    if separator and scheme.lower() in _POSTGRES_SCHEMES:
+        return "postgresql+psycopg://" + rest
+    if separator and scheme.lower() in _SQLITE_SCHEMES:
+        return url
+    make_url(url)  # raises ArgumentError when this is not a URL at all
+    backend, _, driver = scheme.lower().partition("+")
+    if backend in {"postgres", "postgresql", "sqlite"} and driver:
+        raise UnsupportedDatabaseUrl(f"uses the driver {driver}, which neetmap does not use")
+    raise UnsupportedDatabaseUrl(f"is for {backend}, which neetmap does not use")
 
 
 def create_db_engine(
@@ -24,6 +61,7 @@ def create_db_engine(
     """An engine tuned per backend: SQLite in WAL with foreign keys, PostgreSQL pooled with
     timeouts. `statement_timeout_ms` bounds each PostgreSQL statement (the API sets it; the
     command line, which runs bulk loads and migrations, does not)."""
+    url = usable_url(url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         engine = create_engine(

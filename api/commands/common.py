@@ -26,7 +26,7 @@ from sqlmodel import Session
 from api import migrations
 from api.settings import Settings, get_settings
 from geodata.errors import GeodataError
-from models.engine import create_db_engine, for_writing
+from models.engine import UnsupportedDatabaseUrl, create_db_engine, for_writing
 from models.errors import DomainError
 
 console = Console(stderr=True)
@@ -104,6 +104,8 @@ def reported_errors(url: str | None = None) -> Iterator[None]:
         fail(exc.message)
     except CommandError as exc:  # alembic: e.g. a revision that does not exist
         fail(f"{str(exc).strip().rstrip('.')}.")
+    except UnsupportedDatabaseUrl as exc:
+        fail(f"NEETMAP_DATABASE_URL {exc.reason}: {exc.fix}.")
     except (NoSuchModuleError, ArgumentError):
         fail(
             f"NEETMAP_DATABASE_URL {shown} is not a database URL neetmap can use: give "

@@ -96,7 +96,11 @@ def export_interventions(
     geometry: Annotated[GeometryChoice, Query(description=GEOMETRY_HELP)] = "areas",
 ) -> Response:
     """Every published intervention matching the filters (the same records as
-    `/api/v1/interventions`, in id order), as one file, read in one database snapshot.
+    `/api/v1/interventions`), as one file, read in one database snapshot.
+
+    Records are always in id order: `sort` (of `/api/v1/interventions`) is not applied here,
+    because the file is read from the snapshot in pages keyed on id, which keeps it
+    consistent however large it is. Sort the file afterwards if you need another order.
 
     The file carries the dataset version (`<newest change to a published record>.<digest of
     the data's change stamp>.typology-<n>`: it changes whenever the exported content can,

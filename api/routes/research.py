@@ -13,7 +13,7 @@ from fastapi.responses import Response
 
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES, query_problem
-from api.params import CatalogueDep, FilterDep, get_catalogue, split_values
+from api.params import CatalogueDep, FilterDep, ResolvedQuery, get_catalogue, split_values
 from api.responses import GeoJSONResponse
 from api.schemas.areas import GeometryCache, GeometryDetail, feature, feature_collection
 from api.schemas.context import ContextSnapshot, context_snapshot
@@ -145,8 +145,12 @@ def _facets(request: Request) -> FacetCache:
     return cache
 
 
-def _csv(text: str, name: str) -> Response:
+def _csv(text: str, name: str, query: ResolvedQuery) -> Response:
+    """A CSV answer; the filter warnings the JSON answer carries go in `Warning` headers, as
+    on the CSV export, since a CSV has no place of its own for them."""
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    if warning := query.warning_header():
+        headers["Warning"] = warning
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 
 
@@ -207,7 +211,7 @@ def read_stats(
         warnings=list(query.warnings),
     )
     if output_format == "csv":
-        return _csv(stats_csv(result), "neetmap-stats")
+        return _csv(stats_csv(result), "neetmap-stats", query)
     return result
 
 
@@ -278,7 +282,7 @@ def read_coverage(
         warnings=list(query.warnings),
     )
     if output_format == "csv":
-        return _csv(coverage_csv(report, with_context), "neetmap-coverage")
+        return _csv(coverage_csv(report, with_context), "neetmap-coverage", query)
     if output_format == "geojson":
         cache: GeometryCache = request.app.state.geometry_cache
         features = [

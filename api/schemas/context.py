@@ -25,7 +25,9 @@ NOT_LOADED_NOTE = "No figures were loaded for this area; run `neetmap context lo
 class IndicatorPublic(BaseModel):
     """One figure; when `value` is null, `missing` says why (never read a gap as zero)."""
 
-    value: float | None = Field(description="The figure, or null when it is missing.")
+    value: int | float | None = Field(
+        description="The figure (an integer for counts and ranks), or null when it is missing."
+    )
     year: str | None = Field(description="The year the figure is for (DfE's time period).")
     missing: str | None = Field(
         description="Why there is no value: suppressed (DfE `c`), not_applicable (`z`) or no_data."

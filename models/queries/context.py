@@ -1,9 +1,12 @@
 """Writing and reading LA context indicators.
 
 A load replaces every figure in one transaction and records a `context_load`, whose id is the
-context version that API workers cache the figures on. Reading returns, for each area, the
-latest period of each indicator that any area has, so a map shows one year for everyone and an
-area without that year's figure says so instead of showing an older one.
+context version that API workers cache the figures on. Reading returns, for each area and
+indicator, the latest period the source published for that area, each figure saying its year:
+an area that no longer exists in the files (Cumbria on pre-2023 boundaries) keeps its last
+published figures instead of showing only gaps. A year the source did publish for the area
+stands even without a value (`c` suppressed, `z`, `x`): it never falls back to an older number.
+Only when the source never published the area is its latest gap shown.
 """
 
 from __future__ import annotations
@@ -16,9 +19,9 @@ from sqlmodel import Session, col
 
 from geodata.codes import LACodeRegistry
 from geodata.context import Figure
-from geodata.context_keying import key_to_areas
+from geodata.context_keying import is_filled_gap, key_to_areas
 from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.context import AreaIndicator, ContextLoad
+from models.context import AreaIndicator, ContextLoad, indicator_value
 from models.errors import ServiceUnavailableError
 
 SOURCE_MAX = 2000
@@ -36,7 +39,7 @@ class IndicatorFigure:
 
     indicator: str
     period: str
-    value: float | None
+    value: float | int | None
     missing: str | None
     source: str
     note: str | None
@@ -91,16 +94,23 @@ def context_version(session: Session) -> int | None:
 
 
 def latest_figures(session: Session) -> dict[str, dict[str, IndicatorFigure]]:
-    """Area code -> indicator -> its figure for the indicator's latest period, in one query."""
+    """Area code -> indicator -> its latest published figure (see the module), in one query."""
     rows = session.exec(select(AreaIndicator)).scalars().all()  # type: ignore[call-overload]
-    latest: dict[str, str] = {}
+    best: dict[tuple[str, str], tuple[tuple[bool, str], AreaIndicator]] = {}
     for row in rows:
-        if row.period > latest.get(row.indicator, ""):
-            latest[row.indicator] = row.period
+        # Any period the source published beats any gap we filled; then the latest period.
+        rank = (not is_filled_gap(row.missing, row.note), row.period)
+        key = (row.area_code, row.indicator)
+        if key not in best or rank > best[key][0]:
+            best[key] = (rank, row)
     out: dict[str, dict[str, IndicatorFigure]] = {}
-    for row in rows:
-        if row.period == latest[row.indicator]:
-            out.setdefault(row.area_code, {})[row.indicator] = IndicatorFigure(
-                row.indicator, row.period, row.value, row.missing, row.source, row.note
-            )
+    for (code, indicator), (_, row) in best.items():
+        out.setdefault(code, {})[indicator] = IndicatorFigure(
+            indicator,
+            row.period,
+            indicator_value(indicator, row.value),
+            row.missing,
+            row.source,
+            row.note,
+        )
     return out

@@ -5,11 +5,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, select
 from sqlmodel import Session
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.migrations import alembic_config
 from api.settings import get_settings
 from models.engine import create_db_engine
 from models.intervention import Intervention
@@ -53,6 +55,23 @@ def test_downgrade_takes_a_relative_revision(sqlite_env: str) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     result = runner.invoke(app, ["db", "downgrade", "-1"])
     assert result.exit_code == 0, result.output
+    scripts = ScriptDirectory.from_config(alembic_config(sqlite_env))
+    head = scripts.get_revision("head")
+    below = head.down_revision
+    assert f"Database at {below}:" in result.output  # the revision reached, not "-1"
+    too_far = runner.invoke(app, ["db", "downgrade", "-9"])
+    assert too_far.exit_code == 1
+    assert _one_red_line(too_far.output) == (
+        f"The database is at {below}: there are not 9 migrations below it to step back."
+    )
+    assert runner.invoke(app, ["db", "downgrade", "base"]).exit_code == 0
+    at_base = runner.invoke(app, ["db", "downgrade", "-1"])
+    assert at_base.exit_code == 1
+    assert _one_red_line(at_base.output) == (
+        "The database is already at the base: nothing to downgrade."
+    )
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    assert f"Database at {head.revision}:" in upgraded.output
     unknown = runner.invoke(app, ["db", "downgrade", "nonsense"])
     assert unknown.exit_code == 1
     assert "nonsense" in _one_red_line(unknown.output)
@@ -99,7 +118,13 @@ COMMANDS = {
 }
 FAILURES = {
     "unmigrated": ("sqlite:///{tmp}/empty.db", "run `neetmap db upgrade` first"),
-    "bad scheme": ("foo://bar", "is not a database URL neetmap can use"),
+    "bad scheme": ("foo://bar", "NEETMAP_DATABASE_URL is for foo, which neetmap does not use"),
+    "not a url": ("not a url", "is not a database URL neetmap can use"),
+    "asyncpg": ("postgresql+asyncpg://u@h/x", "uses the driver asyncpg, which neetmap does not"),
+    "mysql": ("mysql://x@y/z", "is for mysql, which neetmap does not use"),
+    "oracle": ("oracle://u@h/x", "is for oracle, which neetmap does not use"),
+    # psycopg2 URLs are rewritten to psycopg 3: they get as far as connecting.
+    "psycopg2": ("postgresql+psycopg2://postgres@127.0.0.1:{port}/x", "Could not connect"),
     "no folder": ("sqlite:////nonexistent/dir/x.db", "Could not open the SQLite database"),
     "no server": ("postgresql://postgres@127.0.0.1:{port}/x", "Could not connect to the database"),
 }

@@ -74,6 +74,21 @@ def test_csv_export_has_the_lists_records_in_id_order(
     assert len(ids) == len(set(ids))
 
 
+def test_an_export_ignores_sort_and_says_so(
+    geo_client: TestClient, records: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sort` belongs to the list; an export stays in id order (its pages are keyed on id),
+    and the OpenAPI description says so."""
+    monkeypatch.setattr(exports, "PAGE_SIZE", 3)
+    response = geo_client.get("/api/v1/export", params={"format": "csv", "sort": "-name"})
+    ids = [int(row["id"]) for row in csv.DictReader(io.StringIO(response.text))]
+    assert len(ids) > 1
+    assert ids == sorted(ids)
+    assert _list_ids(geo_client, sort="-name") != ids  # the list does honour it
+    described = geo_client.get("/openapi.json").json()["paths"]["/api/v1/export"]["get"]
+    assert "always in id order" in described["description"]
+
+
 def test_csv_is_written_a_page_at_a_time() -> None:
     pages = [[], [], []]
     chunks = list(csv_chunks(pages))

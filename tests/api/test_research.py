@@ -366,3 +366,53 @@ def test_changes_are_counted_at_once(api: TestClient, session: Session) -> None:
     session.commit()
     assert (cell("send"), cell("neet")) == (1, 1)
     assert second.id is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/stats?group_by=region&lat=48.8&lon=2.3",
+        "/api/v1/coverage?target_group=care_experienced&lat=48.8&lon=2.3",
+    ],
+)
+def test_csv_answers_carry_the_json_answers_warnings(api: TestClient, path: str) -> None:
+    """A point outside England is a warning in JSON; the CSV, which has no place for it,
+    carries it in a `Warning` header, as the CSV export does."""
+    warnings = api.get(path).json()["warnings"]
+    assert warnings
+    answer = api.get(f"{path}&format=csv")
+    assert answer.status_code == 200
+    header = answer.headers["warning"]
+    assert header.startswith('299 neetmap "')
+    assert header.count("299 neetmap") == len(warnings)
+    for warning in warnings:
+        assert f'299 neetmap "{warning}"' in header
+    plain = api.get(path.replace("&lat=48.8&lon=2.3", "") + "&format=csv")
+    assert "warning" not in plain.headers
+
+
+def test_counts_and_ranks_are_integers_in_every_format(api: TestClient, shared_dir: Path) -> None:
+    """A cohort or a rank is a whole number: `2441`, never `2441.0`, in JSON, GeoJSON and CSV."""
+    cohort = _sefton_2025(shared_dir, "Cohort_DJFavg")
+    assert cohort.is_integer()
+    area = api.get("/api/v1/areas/Sefton", params={"geometry": "none"}).json()
+    context = area["properties"]["context"]
+    assert type(context["cohort"]["value"]) is int
+    assert context["cohort"]["value"] == int(cohort)
+    assert type(context["imd_rank"]["value"]) is int
+    assert type(context["neet_pct"]["value"]) is float  # rates stay as published
+    layer = api.get("/api/v1/areas", params={"geometry": "none"}).json()
+    ranks = [f["properties"]["context"]["imd_rank"]["value"] for f in layer["features"]]
+    assert all(type(rank) is int for rank in ranks)
+    stats = api.get(
+        "/api/v1/stats", params={"group_by": "la", "with_context": "true", "format": "csv"}
+    )
+    rows = {r["la"]: r for r in csv.DictReader(io.StringIO(stats.text))}
+    assert rows[SEFTON]["cohort"] == str(int(cohort))
+    assert rows[SEFTON]["imd_rank"].isdigit()
+    coverage = api.get(
+        "/api/v1/coverage", params={"with_context": "true", "format": "csv", "la": "Sefton"}
+    )
+    (row,) = csv.DictReader(io.StringIO(coverage.text))
+    assert row["cohort"] == str(int(cohort))
+    assert row["imd_rank"].isdigit()

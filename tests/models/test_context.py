@@ -1,18 +1,25 @@
 """Storing and reading context indicators on both backends, from the real files."""
 
 import csv
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from api.migrations import upgrade
 from geodata.context import read_context_paths
+from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
 from models.context import INDICATORS, AreaIndicator
+from models.engine import create_db_engine
 from models.queries.context import context_version, latest_figures, load_context_on_boundaries
+from tests.conftest import DFE_LAS, REGIONS_2023, discard_database, empty_database_url
 
 NEET_2025 = "geodata/context/neet/UD_NEETNK_LA_dashboard_final_2025.csv"
+NEET_2023 = "geodata/context/neet/UD_NEETNK_LA_dashboard_2023_final.csv"
+LA_2021 = "geodata/boundaries/ctyua_2021_buc/CTYUA_DEC_2021_UK_BUC.shp"
 
 
 def load_real_context(engine: Engine, shared_dir: Path) -> int:
@@ -99,3 +106,72 @@ def test_the_database_rejects_a_value_with_a_reason_or_neither(
     }
     with context.connect() as conn, pytest.raises(IntegrityError):
         conn.execute(insert(AreaIndicator), [row])
+
+
+@pytest.fixture
+def on_2021_boundaries(backend: str, tmp_path: Path, shared_dir: Path) -> Iterator[Engine]:
+    """A new database with the December 2021 LAs (Cumbria still one county) and every context
+    file loaded on them."""
+    url = empty_database_url(backend, tmp_path)
+    upgrade(url)
+    engine = create_db_engine(url)
+    inputs = read_boundary_inputs(
+        shared_dir / LA_2021, regions=shared_dir / REGIONS_2023, la_codes=shared_dir / DFE_LAS
+    )
+    with Session(engine) as session:
+        load_boundary_inputs(session, inputs)
+        session.commit()
+    load_real_context(engine, shared_dir)
+    yield engine
+    engine.dispose()
+    discard_database(url)
+
+
+def _dashboard_row(shared_dir: Path, path: str, code: str) -> dict[str, str]:
+    with (shared_dir / path).open(newline="", encoding="utf-8-sig") as file:
+        return next(r for r in csv.DictReader(file) if r["new_la_code"] == code)
+
+
+def test_an_area_gone_from_later_files_keeps_its_last_published_figures(
+    on_2021_boundaries: Engine, shared_dir: Path
+) -> None:
+    cumbria_2023 = _dashboard_row(shared_dir, NEET_2023, "E10000006")
+    sefton_2025 = _dashboard_row(shared_dir, NEET_2025, "E08000014")
+    with Session(on_2021_boundaries) as session:
+        stored = session.exec(
+            select(func.count()).where(
+                AreaIndicator.area_code == "E10000006", AreaIndicator.period == "2025"
+            )  # type: ignore[arg-type]
+        ).one()
+        latest = latest_figures(session)
+    assert stored[0] > 0  # the later years are stored for Cumbria, as gaps
+    cumbria = latest["E10000006"]["neet_pct"]
+    assert (cumbria.period, cumbria.value, cumbria.missing) == ("2023", 2.2, None)
+    assert cumbria.value == float(cumbria_2023["NEET_percent"])
+    sefton = latest["E08000014"]["neet_pct"]
+    assert (sefton.period, sefton.value) == ("2025", float(sefton_2025["NEET_percent"]))
+    # City of London: never published, so its latest gap shows, not nothing.
+    assert latest["E09000001"]["neet_pct"].period == "2025"
+    assert latest["E09000001"]["neet_pct"].missing == "no_data"
+
+
+def test_a_year_the_source_marked_missing_does_not_fall_back(
+    on_2021_boundaries: Engine,
+) -> None:
+    """DfE's own `x` or `c` for the latest year is that year's answer: no older number."""
+    with on_2021_boundaries.begin() as conn:
+        for indicator, missing in (("neet_pct", "no_data"), ("not_known_pct", "suppressed")):
+            conn.execute(
+                update(AreaIndicator)
+                .where(
+                    col(AreaIndicator.area_code) == "E08000014",
+                    col(AreaIndicator.indicator) == indicator,
+                    col(AreaIndicator.period) == "2025",
+                )
+                .values(value=None, missing=missing, note=None)
+            )
+    with Session(on_2021_boundaries) as session:
+        latest = latest_figures(session)
+    for indicator, missing in (("neet_pct", "no_data"), ("not_known_pct", "suppressed")):
+        figure = latest["E08000014"][indicator]
+        assert (figure.period, figure.value, figure.missing) == ("2025", None, missing)
