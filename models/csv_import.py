@@ -74,6 +74,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
     result = ParsedCsv(warnings=warnings)
     found = records(text)
     first = next(found, None)
+    if first is not None and first.error:
+        result.problems.append(_unreadable(first))
+        return result
     if first is None or not any(cell.strip() for cell in first.cells):
         result.problems.append(FieldProblem("file", "The file is empty: it has no header row.", 1))
         return result
@@ -85,6 +88,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
     result.problems += header.problems
     result.warnings += header.warnings
     for record in found:
+        if record.error:
+            result.problems.append(_unreadable(record))
+            break
         if not _filled(record):
             continue
         result.rows_read += 1
@@ -107,6 +113,17 @@ def _unclosed(record: Record) -> FieldProblem:
         "row",
         'A double quote (") opens a cell in this row and is never closed, so the rest of the '
         f"file ({record.lines} lines) was read as that one cell. Close the quote, or remove it.",
+        record.number,
+    )
+
+
+def _unreadable(record: Record) -> FieldProblem:
+    """The problem for a row the csv module gave up on: it and the rows after it are unread,
+    which the officer must know, rather than a 500 with nothing to act on."""
+    return FieldProblem(
+        "row",
+        f"This row could not be read as CSV ({record.error}), so neither it nor the rows after "
+        'it were read. A double quote (") left open in or above it is the usual cause.',
         record.number,
     )
 

@@ -132,6 +132,22 @@ def test_a_missing_required_column_is_reported_on_row_1(geo_client: TestClient, 
     assert report["rows_read"] == 1
 
 
+def test_a_cell_over_the_csv_modules_limit_is_a_report_not_a_500(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    big = f'name,la_codes,description\nA,{LEEDS},"' + "x" * 200_000 + '"\n'
+    report = _upload(geo_client, keys.leeds, big, dry_run="true")
+    assert report.status_code == 200
+    assert [(p["row"], p["column"]) for p in report.json()["problems"]] == [(2, "description")]
+
+    unclosed = f'name,la_codes\nA,"{LEEDS}\n' + f"B,{LEEDS}\n" * 20_000
+    refused = _upload(geo_client, keys.leeds, unclosed)
+    assert refused.status_code == 422
+    ((problem,),) = [refused.json()["report"]["problems"]]
+    assert (problem["row"], problem["column"]) == (2, "row")
+    assert "never closed" in problem["message"]
+
+
 @pytest.fixture
 def small_upload_client(settings: Settings, keys: Keys) -> Iterator[TestClient]:
     limited = settings.model_copy(update={"max_upload_bytes": 200})

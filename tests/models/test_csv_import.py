@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 import pytest
@@ -337,3 +338,34 @@ def test_a_wrong_value_among_commas_is_named_by_itself() -> None:
     message = problems[(2, "target_groups")]
     assert message.startswith("'young carer' is not one of the target_group values")
     assert "young carers" in message.lower()
+
+
+def test_an_unclosed_quote_before_a_cell_longer_than_the_csv_default_is_still_found() -> None:
+    """The csv module's default field limit (131,072) raised `_csv.Error`, a 500 in the API."""
+    body = b"".join(b"B,E08000035,row %d\n" % n for n in range(10_000))
+    parsed = parse_csv(b'name,la_codes,description\nA,E08000035,"never closed\n' + body)
+    assert len(body) > 131_072
+    assert [(p.row, p.field) for p in parsed.problems] == [(2, "row")]
+    assert "never closed" in parsed.problems[0].message
+    assert "(10001 lines)" in parsed.problems[0].message
+
+
+def test_a_closed_cell_longer_than_the_csv_default_is_read_and_checked() -> None:
+    parsed = parse_csv(b'name,la_codes,description\nA,E08000035,"' + b"x" * 200_000 + b'"\n')
+    assert [(p.row, p.field) for p in parsed.problems] == [(2, "description")]
+    assert "too long" in parsed.problems[0].message
+
+
+def test_any_other_csv_error_is_a_problem_on_its_row() -> None:
+    """Whatever the csv module refuses, the rows before it are read and it is reported."""
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(50)
+        parsed = parse_csv(b"name,la_codes,description\nA,E08000035,short\nB,Leeds," + b"y" * 60)
+    finally:
+        csv.field_size_limit(limit)
+    assert parsed.rows_read == 1
+    assert parsed.rows[0].draft is not None
+    ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
+    assert (row, field) == (3, "row")
+    assert message.startswith("This row could not be read as CSV (field larger than field limit")
