@@ -80,9 +80,10 @@ def import_interventions(
     target_groups, funding_sources, transition_points, intervention_types, delivery_model,
     evidence_level, status, start_date, end_date, website, contact_email, source_url`; only
     `name` and `la_codes` are required. Headers may be singular or plural, use spaces or
-    capitals, or the JSON field names (`target_group`, `LA code`). A header close to a column
-    but not one (`target_grp`) is a problem naming the column; other unknown columns are
-    warnings, with a "did you mean" for a word people use for one (`url`, `council`). Separate
+    capitals, the JSON field names, or common phrasings (`target_group`, `LA code`,
+    `Funding source(s)`, `Type of intervention`). A header close to a column but not one
+    (`target_grp`) is a problem naming the column; other unknown columns are warnings, with
+    a "did you mean" for a word people use for one (`url`, `council`). Separate
     several values in one cell with `;`, line breaks or commas; an LA name with a comma
     (`Bristol, City of`) is read whole. Labels (e.g. "Year 11 to post-16") are accepted as
     well as slugs. Comma- or tab-separated. An unknown query parameter (`dryrun`), or

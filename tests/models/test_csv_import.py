@@ -208,12 +208,49 @@ def test_unambiguous_other_names_are_read_as_the_column(headers: str) -> None:
 
 @pytest.mark.parametrize(
     ("header", "column"),
-    [("Funding source(s)", "funding_sources"), ("Contact e-mail address", "contact_email")],
+    [("Funding sorces", "funding_sources"), ("Contact e-mail address", "contact_email")],
 )
 def test_a_near_miss_of_a_column_name_is_a_problem(header: str, column: str) -> None:
     parsed = parse_csv(f"name,la_codes,{header}\nA,E08000035,x\n".encode())
     assert [(p.row, p.field) for p in parsed.problems] == [(1, header)]
     assert f"Did you mean '{column}'?" in parsed.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "field", "slugs"),
+    [
+        ("Type of intervention", "Mentoring", "intervention_type", ["mentoring"]),
+        ("Types of intervention", "mentoring", "intervention_type", ["mentoring"]),
+        ("Type(s) of intervention", "mentoring", "intervention_type", ["mentoring"]),
+        ("Target group(s)", "NEET", "target_group", ["neet"]),
+        ("Funding source(s)", "ESF", "funding_source", ["esf"]),
+        ("Transition point(s)", "re_engagement", "transition_point", ["re_engagement"]),
+        ("Age band(s)", "16_18", "age_band", ["16_18"]),
+        ("Sources of funding", "dfe", "funding_source", ["dfe"]),
+        ("Level of evidence", "monitoring", "evidence_level", ["monitoring"]),
+    ],
+)
+def test_common_phrasings_of_typology_columns_are_read(
+    header: str, value: str, field: str, slugs: list[str]
+) -> None:
+    parsed = parse_csv(f"name,la_codes,{header}\nA,E08000035,{value}\n".encode())
+    assert (parsed.problems, parsed.warnings) == ([], [])
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert getattr(draft, field) == slugs
+
+
+@pytest.mark.parametrize("header", ["Kind of intervention", "Send", "Lead organisation notes"])
+def test_a_phrase_containing_a_loose_word_gets_no_did_you_mean(header: str) -> None:
+    """`Kind of intervention` is close to `intervention` (a word for name) but not about names;
+    `Send` is one letter from `end` but means SEND. Wrong advice is worse than none."""
+    parsed = parse_csv(f"la_codes,{header}\nE08000035,x\n".encode())
+    (warning,) = parsed.warnings
+    assert "Did you mean" not in warning
+    assert "Known columns:" in warning
+    ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
+    assert (row, field) == (1, "name")
+    assert message == "The column 'name' is missing; it is required."
 
 
 def test_a_missing_required_column_names_the_header_that_may_be_it() -> None:
