@@ -87,6 +87,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
     header = read_header(first.cells)
     result.problems += header.problems
     result.warnings += header.warnings
+    unnamed: dict[int, list[int]] = {
+        index: [] for index, cell in enumerate(first.cells) if not cell.strip()
+    }
     for record in found:
         if record.error:
             result.problems.append(_unreadable(record))
@@ -94,6 +97,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
         if not _filled(record):
             continue
         result.rows_read += 1
+        for index, rows in unnamed.items():
+            if index < len(record.cells) and record.cells[index].strip():
+                rows.append(record.number)
         if not header.complete:
             continue
         if record.unclosed_quote:
@@ -101,7 +107,30 @@ def parse_csv(data: bytes) -> ParsedCsv:
             result.rows.append(CsvRow(record.number, None, ()))
         else:
             _read_row(record.number, header.columns, record.cells, result)
+    result.warnings += [_unnamed(index, rows) for index, rows in unnamed.items() if rows]
     return result
+
+
+def _unnamed(index: int, rows: list[int]) -> str:
+    """The warning for a column with no header over values: they are not read, and the
+    officer must hear so rather than find them missing later."""
+    shown = ", ".join(str(row) for row in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return (
+        f"Column {index + 1} ({_letter(index)}) has no header but holds values on "
+        f"row{'s' if len(rows) > 1 else ''} {shown}{more}; they were ignored. Give it a "
+        "column name neetmap reads, or delete the column."
+    )
+
+
+def _letter(index: int) -> str:
+    """A column's letters as a spreadsheet shows them: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _filled(record: Record) -> bool:

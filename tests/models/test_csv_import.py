@@ -406,3 +406,24 @@ def test_any_other_csv_error_is_a_problem_on_its_row() -> None:
     ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
     assert (row, field) == (3, "row")
     assert message.startswith("This row could not be read as CSV (field larger than field limit")
+
+
+def test_values_under_a_blank_header_are_a_warning_naming_the_column() -> None:
+    parsed = parse_csv(
+        b"name,la_codes,,description,\n"
+        b"A,E08000035,x,d,\n"
+        b"B,E08000035,,d,\n" + b"".join(b"C,E08000035,y,d,\n" for _ in range(6))
+    )
+    assert parsed.problems == []
+    assert parsed.rows_read == 8
+    (warning,) = parsed.warnings  # the last column is blank throughout: nothing to say
+    assert warning == (
+        "Column 3 (C) has no header but holds values on rows 2, 4, 5, 6, 7 and 2 more; they "
+        "were ignored. Give it a column name neetmap reads, or delete the column."
+    )
+
+
+def test_column_letters_go_past_z() -> None:
+    parsed = parse_csv(b"name,la_codes" + b"," * 26 + b"\nA,E08000035" + b"," * 26 + b"z\n")
+    (warning,) = parsed.warnings
+    assert warning.startswith("Column 28 (AB) has no header but holds values on row 2;")
