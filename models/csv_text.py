@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -70,6 +71,18 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("cp1252", errors="replace"), [NOT_UTF8]
 
 
+#: Excel's separator directive, `sep=,` (or `;`, a tab, `|`), as the first line: European
+#: Excel writes it, and consumes it on opening, so the sheet shows the header as row 1. It may
+#: come quoted, or padded with the separator as empty cells by a program that re-saved it.
+_SEP_LINE: Final = re.compile(r'^"?sep=([^"\r\n])"?(?:\1)*[ \t]*\r?\n?$', re.IGNORECASE)
+
+
+def sep_directive(line: str) -> str | None:
+    """The separator a `sep=` first line names, or None when the line is no such directive."""
+    match = _SEP_LINE.match(line)
+    return match.group(1) if match else None
+
+
 def delimiter_of(text: str) -> str:
     """Tab when the header row has more tabs than commas (Excel's 'Unicode Text'), else comma."""
     first = text.split("\n", 1)[0]
@@ -93,10 +106,14 @@ def records(text: str) -> Iterator[Record]:
     """Every record of the text, the header first, numbered as a spreadsheet shows them.
 
     A `csv.Error` ends the records with one carrying the error, numbered as the row it
-    happened in, so the caller reports it there instead of failing with a 500.
+    happened in, so the caller reports it there instead of failing with a 500. A `sep=` first
+    line sets the separator and is no record: Excel hides it, so the rows after it keep the
+    numbers the sheet shows.
     """
     lines = io.StringIO(text, newline="").readlines()
     delimiter = delimiter_of(text)
+    if lines and (declared := sep_directive(lines[0])):
+        lines, delimiter = lines[1:], declared
     reader = csv.reader(lines, delimiter=delimiter)
     start = 0
     number = 0

@@ -83,11 +83,11 @@ def import_interventions(
     capitals, the JSON field names, or common phrasings (`target_group`, `LA code`,
     `Funding source(s)`, `Type of intervention`). A header close to a column but not one
     (`target_grp`) is a problem naming the column; other unknown columns are warnings, with
-    a "did you mean" for a word people use for one (`url`, `council`). Separate
-    several values in one cell with `;`, line breaks or commas; an LA name with a comma
+    a "did you mean" for a word people use for one (`url`, `council`). Separate several
+    values in one cell with `;`, line breaks or commas; an LA name with a comma
     (`Bristol, City of`) is read whole. Labels (e.g. "Year 11 to post-16") are accepted as
-    well as slugs. Comma- or tab-separated. An unknown query parameter (`dryrun`), or
-    `dry_run` given twice with different values, is a 422.
+    well as slugs. Comma- or tab-separated, or as a `sep=` first line says. An unknown query
+    parameter (`dryrun`), or `dry_run` given twice with different values, is a 422.
 
     With `dry_run=true` nothing is stored and the report (200) lists every problem by row
     (the header is row 1) and column. Otherwise either every row is stored (201) or none is,

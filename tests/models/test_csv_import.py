@@ -427,3 +427,30 @@ def test_column_letters_go_past_z() -> None:
     parsed = parse_csv(b"name,la_codes" + b"," * 26 + b"\nA,E08000035" + b"," * 26 + b"z\n")
     (warning,) = parsed.warnings
     assert warning.startswith("Column 28 (AB) has no header but holds values on row 2;")
+
+
+@pytest.mark.parametrize(
+    ("sep_line", "sep"),
+    [("sep=,", ","), ("sep=;", ";"), ("SEP=\t", "\t"), ('"sep=;";;', ";"), ("sep=|", "|")],
+)
+def test_an_excel_sep_line_sets_the_separator_and_rows_keep_the_sheets_numbers(
+    sep_line: str, sep: str
+) -> None:
+    """Excel hides its `sep=` line on opening, so the header is row 1 in the sheet and the
+    problems must say so; `;` in a cell is still a value separator when the cell is quoted."""
+    rows = ["name,la_codes,target_groups", 'A,E08000035,"neet;send"', "B,,x"]
+    text = sep_line + "\r\n" + "\r\n".join(row.replace(",", sep) for row in rows) + "\r\n"
+    parsed = parse_csv(("\ufeff" + text).encode())
+    assert parsed.warnings == []
+    assert {(p.row, p.field) for p in parsed.problems} == {(3, "la_codes"), (3, "target_groups")}
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert (parsed.rows[0].row, draft.target_group) == (2, ["neet", "send"])
+
+
+def test_a_sep_line_alone_is_an_empty_file() -> None:
+    assert _problems(b"sep=,\r\n") == {(1, "file"): "The file is empty: it has no header row."}
+
+
+def test_a_semicolon_file_without_a_sep_line_is_still_refused_clearly() -> None:
+    assert "separated by semicolons" in _problems(b"name;la_codes\nA;Leeds\n")[(1, "file")]
