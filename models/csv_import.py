@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final
 
 from pydantic import ValidationError
 
 from models.csv_columns import COLUMNS, TYPOLOGY_COLUMNS, read_header
+from models.csv_dates import parse_date
 from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
@@ -36,7 +36,6 @@ _TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
 _normalised = lru_cache(maxsize=4096)(normalise_value)
 _SEPARATORS = re.compile(r"[;\r\n]+")
 _WHOLE_FLOAT = re.compile(r"^\d+\.0+$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 SEMICOLONS: Final = (
     "The columns are separated by semicolons; save the sheet as "
     "'CSV (comma delimited)' or 'CSV UTF-8'."
@@ -203,7 +202,7 @@ def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
         data[target] = _split(value)
     elif column in _DATES:
         try:
-            data[target] = _parse_date(value)
+            data[target] = parse_date(value)
         except ValueError:
             yield f"{column} must be a date such as 2025-09-01 or 01/09/2025 (got '{value[:40]}')"
     elif column == "source_url":
@@ -240,15 +239,3 @@ def _typology_pieces(dimension: Dimension, item: str) -> list[str | ValueError]:
         except ValueError as exc:
             pieces.append(exc)
     return pieces
-
-
-def _parse_date(value: str) -> date:
-    """ISO dates (2025-09-01, also with a time) and UK spreadsheet dates (01/09/2025)."""
-    if match := _UK_DATE.match(value):
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
-    return (
-        datetime.fromisoformat(value).date()
-        if " " in value or "T" in value
-        else date.fromisoformat(value)
-    )

@@ -454,3 +454,39 @@ def test_a_sep_line_alone_is_an_empty_file() -> None:
 
 def test_a_semicolon_file_without_a_sep_line_is_still_refused_clearly() -> None:
     assert "separated by semicolons" in _problems(b"name;la_codes\nA;Leeds\n")[(1, "file")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "01/09/2024",
+        "1/9/2024",
+        "01/09/24",
+        "1-Sep-2024",
+        "1-Sep-24",
+        "1 September 2024",
+        "1 Sep 2024",
+        "1st Sept 2024",
+        "2024/09/01",
+        "01.09.2024",
+        "2024-09-01",
+        "2024-09-01 00:00:00",
+    ],
+)
+def test_dates_in_the_forms_uk_excel_writes_are_read_day_first(written: str) -> None:
+    parsed = parse_csv(f"name,la_codes,start_date\nA,E08000035,{written}\n".encode())
+    assert parsed.problems == []
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert draft.start_date == date(2024, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "written", ["31/02/2024", "09/2024", "1 Sepember 2024", "01/09/2024/1", "2024/31/01", "1/9/202"]
+)
+def test_impossible_or_unknown_dates_are_refused_with_the_forms_to_use(written: str) -> None:
+    problems = _problems(f"name,la_codes,start_date\nA,E08000035,{written}\n")
+    assert problems == {
+        (2, "start_date"): "start_date must be a date such as 2025-09-01 or 01/09/2025 "
+        f"(got '{written}')"
+    }
