@@ -67,6 +67,21 @@ async def read_upload(request: Request) -> bytes:
     A browser-style form (`curl -F file=@x.csv`) is read as well as a raw body
     (`curl --data-binary @x.csv`); the size limit covers both, as it covers the whole body.
     """
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        # Nothing decompresses request bodies, so a gzipped file would be read as garbage
+        # bytes (garbled "columns", or a Windows-1252 warning) instead of being named.
+        raise UnsupportedUploadError(
+            f"The upload is compressed (Content-Encoding: {encoding[:40]}), which neetmap does "
+            "not read; send the CSV file uncompressed.",
+            [
+                FieldProblem(
+                    "Content-Encoding",
+                    "must be absent or 'identity': send the file uncompressed",
+                    location="header",
+                )
+            ],
+        )
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
         data = await _form_file(request)

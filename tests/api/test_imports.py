@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import threading
 import time
@@ -251,6 +252,32 @@ def test_other_multipart_bodies_are_415(geo_client: TestClient, keys: Keys) -> N
     empty_form = geo_client.post(URL, content=b"--x--\r\n", headers=headers)
     assert empty_form.status_code == 422
     assert "no file" in empty_form.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "GZIP, identity"])
+def test_a_compressed_upload_is_415_naming_content_encoding(
+    geo_client: TestClient, keys: Keys, engine: Engine, encoding: str
+) -> None:
+    before = _counts(engine)
+    body = gzip.compress((HEADER + f"A,{LEEDS},,,,,\n").encode())
+    headers = bearer(keys.leeds, **{"Content-Type": "text/csv", "Content-Encoding": encoding})
+    response = geo_client.post(URL, content=body, headers=headers)
+    assert response.status_code == 415, response.text
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_media_type", error
+    assert "Content-Encoding" in error["message"]
+    assert error["details"] == [
+        {
+            "field": "Content-Encoding",
+            "message": "must be absent or 'identity': send the file uncompressed",
+            "location": "header",
+            "row": None,
+        }
+    ]
+    assert _counts(engine) == before
+    identity = dict(headers, **{"Content-Encoding": "identity"})
+    plain = geo_client.post(URL, content=gzip.decompress(body), headers=identity)
+    assert plain.status_code == 201, plain.text
 
 
 def test_a_mistyped_dry_run_is_refused_before_anything_is_stored(
