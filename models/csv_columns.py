@@ -110,6 +110,15 @@ _HINTS: Final[dict[str, tuple[str, ...]]] = {
     "ages": ("age_min", "age_max", "age_bands"),
     "age": ("age_min", "age_max", "age_bands"),
 }
+#: Headers of a record id, as in neetmap's own CSV export: an import never updates records,
+#: so re-importing an edited export adds copies unless the officer is told so.
+_ID_HEADERS: Final = frozenset({"id", "interventionid", "recordid"})
+ID_WARNING: Final = (
+    "The column '{name}' is not read: an import only adds records, so every row becomes a "
+    "NEW record, even one whose id is already stored. To change an existing record, send "
+    "PATCH /api/v1/interventions/{{id}} with the fields to change; to add these rows as new "
+    "records, delete the column."
+)
 #: How close (difflib ratio) an unknown header must be to a column to be taken for a typo.
 _CLOSE: Final = 0.8
 #: Hint words shorter than this match only as written or with an `s`: a near miss of a short
@@ -207,7 +216,9 @@ def read_header(cells: list[str]) -> Header:
         name = raw.strip()
         if column or not name:
             continue
-        if (typo := typo_of(raw)) and _compact(raw) not in _HINT_TABLE:  # "Start" is no typo
+        if _compact(raw) in _ID_HEADERS:
+            header.warnings.append(ID_WARNING.format(name=name))
+        elif (typo := typo_of(raw)) and _compact(raw) not in _HINT_TABLE:  # "Start" is no typo
             typos.add(typo)
             header.problems.append(
                 FieldProblem(

@@ -490,3 +490,15 @@ def test_impossible_or_unknown_dates_are_refused_with_the_forms_to_use(written: 
         (2, "start_date"): "start_date must be a date such as 2025-09-01 or 01/09/2025 "
         f"(got '{written}')"
     }
+
+
+@pytest.mark.parametrize("header", ["id", "ID", "Intervention ID"])
+def test_an_id_column_warns_that_rows_become_new_records(header: str) -> None:
+    """Re-importing an edited export must not look like an update: it adds copies."""
+    parsed = parse_csv(f"{header},name,la_codes\n12,A,E08000035\n".encode())
+    assert parsed.problems == []
+    assert parsed.rows[0].draft is not None
+    (warning,) = parsed.warnings
+    assert warning.startswith(f"The column '{header}' is not read: an import only adds records")
+    assert "every row becomes a NEW record" in warning
+    assert "PATCH /api/v1/interventions/{id}" in warning
