@@ -207,6 +207,42 @@ def test_a_form_must_hold_exactly_one_file_and_nothing_else(
     assert _counts(engine)[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("encoding", "warned"), [("utf-8", False), ("utf-8-sig", False), ("cp1252", True)]
+)
+def test_a_text_field_named_file_is_read_as_the_file(
+    geo_client: TestClient, keys: Keys, encoding: str, warned: bool
+) -> None:
+    """`curl -F "file=<x.csv"` sends the content as a text field (no filename); its bytes
+    are read as a file's, so Excel's Windows-1252 CSV still gets its warning and its ’."""
+    csv = (HEADER + f"Café ’club’,{LEEDS},,,,,\n").encode(encoding)
+    checked = geo_client.post(
+        URL, params={"dry_run": "true"}, files={"file": (None, csv)}, headers=bearer(keys.leeds)
+    )
+    assert checked.status_code == 200, checked.text
+    report = checked.json()
+    assert (report["rows_valid"], report["problems"]) == (1, [])
+    assert any("Windows-1252" in w for w in report["warnings"]) is warned
+    stored = geo_client.post(URL, files={"file": (None, csv)}, headers=bearer(keys.leeds))
+    assert stored.status_code == 201, stored.text
+    record_id = stored.json()["created_ids"][0]
+    record = geo_client.get(f"/api/v1/submissions/{record_id}", headers=bearer(keys.leeds))
+    assert record.json()["name"] == "Café ’club’"
+
+
+def test_a_text_field_over_a_megabyte_is_read(geo_client: TestClient, keys: Keys) -> None:
+    """Starlette's own 1 MB cap on a text field would answer 400; the upload limit governs."""
+    rows = "".join(f"Row {i} {'x' * 100},{LEEDS},,,,,\n" for i in range(10_000))
+    response = geo_client.post(
+        URL,
+        params={"dry_run": "true"},
+        files={"file": (None, (HEADER + rows).encode())},
+        headers=bearer(keys.leeds),
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["rows_valid"], response.json()["problems"]) == (10_000, [])
+
+
 def _xlsx() -> bytes:
     """A workbook as Excel writes it: a zip of XML parts (enough of one to be recognised)."""
     buffer = io.BytesIO()
