@@ -109,8 +109,9 @@ def import_interventions(
         problems = len(report.problems)
         error = ErrorBody(
             code=code,
-            message=f"Nothing was stored: the file has {problems} problem"
-            f"{'s' if problems != 1 else ''}. Fix them and upload the file again.",
+            message="Nothing was stored: the file has "
+            + ("1 problem. Fix it" if problems == 1 else f"{problems} problems. Fix them")
+            + " and upload the file again.",
             details=[
                 ErrorDetail(field=p.column, message=p.message, location="file", row=p.row)
                 for p in report.problems

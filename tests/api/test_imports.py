@@ -93,6 +93,9 @@ def test_an_import_is_all_or_nothing(geo_client: TestClient, keys: Keys, engine:
     assert bad.status_code == 422
     body = bad.json()
     assert body["error"]["code"] == "invalid_file"
+    assert body["error"]["message"] == (
+        "Nothing was stored: the file has 1 problem. Fix it and upload the file again."
+    )
     assert body["error"]["details"][0] == {
         "field": "target_groups",
         "message": body["report"]["problems"][0]["message"],
@@ -460,17 +463,25 @@ def test_cli_import_with_dry_run_then_for_real(
     checked = runner.invoke(cli, ["import", str(bad), "--key", keys.leeds, "--dry-run"])
     assert checked.exit_code == 1
     assert "target_groups" in checked.output
-    assert "Dry run" in checked.output
+    assert "bad.csv: 1 row read, 0 valid. Dry run" in checked.output
+
+    one = tmp_path / "one.csv"
+    one.write_text(HEADER + f"A,{LEEDS},,,neet,,\n", encoding="utf-8")
+    single = runner.invoke(cli, ["import", str(one), "--key", keys.leeds])
+    assert single.exit_code == 0, single.output
+    assert "one.csv: 1 row read, 1 valid." in single.output
+    assert "Stored 1 intervention as a submission for moderation." in single.output
+    assert _counts(engine)[0] == 1
 
     good = tmp_path / "good.csv"
     good.write_text(HEADER + f"A,{LEEDS},,,neet,,\nB,Leeds,,,,,\n", encoding="utf-8")
     stored = runner.invoke(cli, ["import", str(good)], env={"NEETMAP_API_KEY": keys.leeds})
     assert stored.exit_code == 0, stored.output
     assert "Stored 2 interventions" in stored.output
-    assert _counts(engine)[0] == 2
+    assert _counts(engine)[0] == 3
     outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield])
     assert outside.exit_code == 1
-    assert _counts(engine)[0] == 2
+    assert _counts(engine)[0] == 3
     get_settings.cache_clear()
 
 
