@@ -22,7 +22,7 @@ from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
-from models.typology import Dimension, normalise_value
+from models.typology import Dimension, UnknownValueError, normalise_value
 
 __all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv"]
 
@@ -31,9 +31,19 @@ _DATES: Final = ("start_date", "end_date")
 _TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
     "source.url": "source_url"
 }
-#: Memoised: a 10,000-row file repeats the same few labels, and matching a label folds every
-#: label of the vocabulary. Failures are not cached (they raise), so they stay rare and cheap.
-_normalised = lru_cache(maxsize=4096)(normalise_value)
+
+
+@lru_cache(maxsize=4096)
+def _normalised(dimension: Dimension, item: str) -> str | ValueError:
+    """The slug of a value, or why it is none. Memoised, failures too: a 10,000-row file
+    repeats the same few labels (and mistakes), and matching one folds every label of the
+    vocabulary, and a failure also looks for the closest value."""
+    try:
+        return normalise_value(dimension, item)
+    except ValueError as exc:
+        return exc
+
+
 _SEPARATORS = re.compile(r"[;\r\n]+")
 _WHOLE_FLOAT = re.compile(r"^\d+\.0+$")
 SEMICOLONS: Final = (
@@ -63,6 +73,9 @@ class ParsedCsv:
     rows: list[CsvRow] = field(default_factory=list)
     problems: list[FieldProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Column -> the row whose problem lists the column's allowed values: a 10,000-row file
+    #: with wrong values on every row made a report of many megabytes by repeating them.
+    values_listed: dict[str, int] = field(default_factory=dict)
 
 
 def parse_csv(data: bytes) -> ParsedCsv:
@@ -174,7 +187,9 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
             problems.append(FieldProblem(column, f"{column} holds a NUL character", number))
         elif column and value:
             for problem in _put(column, value, data):
-                problems.append(FieldProblem(column, problem, number))
+                problems.append(
+                    FieldProblem(column, _worded(problem, column, number, result), number)
+                )
     draft: InterventionDraft | None = None
     try:
         draft = InterventionDraft.model_validate(data)
@@ -184,15 +199,30 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
     result.problems.extend(problems)
 
 
-def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
+def _worded(problem: str | ValueError, column: str, row: int, result: ParsedCsv) -> str:
+    """A problem's message; a wrong typology value lists the allowed values only the first
+    time for its column, and points back to that row after, keeping the closest match."""
+    if not isinstance(problem, UnknownValueError):
+        return str(problem)
+    if column not in result.values_listed:
+        result.values_listed[column] = row
+        return str(problem)
+    return (
+        f"'{problem.text}' is not one of the {problem.dimension} values (allowed values listed "
+        f"at row {result.values_listed[column]}).{problem.suggestion}"
+    )
+
+
+def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str | ValueError]:
     """Put one cell into the draft's data, yielding problems the draft cannot word as well."""
     target = COLUMNS[column]
     if column in TYPOLOGY_COLUMNS:
-        slugs, wrong = [], []
+        slugs: list[str] = []
+        wrong: list[ValueError] = []
         for item in _split(value):
             for piece in _typology_pieces(TYPOLOGY_COLUMNS[column], item):
                 if isinstance(piece, ValueError):
-                    wrong.append(str(piece))
+                    wrong.append(piece)
                 else:
                     slugs.append(piece)
         yield from wrong
@@ -227,15 +257,9 @@ def _typology_pieces(dimension: Dimension, item: str) -> list[str | ValueError]:
     so a future label with a comma still reads whole; a piece that is no value is reported on
     its own, quoting the piece rather than the whole part.
     """
-    try:
-        return [_normalised(dimension, item)]
-    except ValueError as exc:
-        if "," not in item:
-            return [exc]
-    pieces: list[str | ValueError] = []
-    for piece in (p.strip() for p in item.split(",") if p.strip()):
-        try:
-            pieces.append(_normalised(dimension, piece))
-        except ValueError as exc:
-            pieces.append(exc)
-    return pieces
+    whole = _normalised(dimension, item)
+    if isinstance(whole, str) or "," not in item:
+        return [whole]
+    return [
+        _normalised(dimension, piece) for piece in (p.strip() for p in item.split(",")) if piece
+    ]
