@@ -67,6 +67,21 @@ async def read_upload(request: Request) -> bytes:
     A browser-style form (`curl -F file=@x.csv`) is read as well as a raw body
     (`curl --data-binary @x.csv`); the size limit covers both, as it covers the whole body.
     """
+    encoding = request.headers.get("content-encoding", "").strip().lower()
+    if encoding not in ("", "identity"):
+        # Nothing decompresses request bodies, so a gzipped file would be read as garbage
+        # bytes (garbled "columns", or a Windows-1252 warning) instead of being named.
+        raise UnsupportedUploadError(
+            f"The upload is compressed (Content-Encoding: {encoding[:40]}), which neetmap does "
+            "not read; send the CSV file uncompressed.",
+            [
+                FieldProblem(
+                    "Content-Encoding",
+                    "must be absent or 'identity': send the file uncompressed",
+                    location="header",
+                )
+            ],
+        )
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith("multipart/form-data"):
         data = await _form_file(request)
@@ -84,12 +99,29 @@ async def read_upload(request: Request) -> bytes:
     return data
 
 
+#: The form field a file is sent in; as text, it is the file itself (`curl -F "file=<x.csv"`).
+_FILE_FIELD = "file"
+
+
 async def _form_file(request: Request) -> bytes:
-    """The form's one file; other fields are refused, since none of them would be read."""
-    form = await request.form()
+    """The form's one file; other fields are refused, since none of them would be read.
+
+    `curl -F "file=<x.csv"` (with `<`, not `@`) sends the file's content as a text field named
+    `file`, not as a file; that is read as the file too, rather than refused as a stray field.
+    Starlette caps a text field at 1 MB unless told otherwise; the whole body is capped by
+    `api.body_limit` already, so that cap is lifted here.
+    """
+    form = await request.form(max_part_size=_NO_PART_LIMIT)
     try:
-        files = [value for _, value in form.multi_items() if isinstance(value, UploadFile)]
-        fields = [name for name, value in form.multi_items() if not isinstance(value, UploadFile)]
+        items = form.multi_items()
+        files: list[UploadFile | str] = [
+            value for name, value in items if isinstance(value, UploadFile) or name == _FILE_FIELD
+        ]
+        fields = [
+            name
+            for name, value in items
+            if not isinstance(value, UploadFile) and name != _FILE_FIELD
+        ]
         if fields:
             raise InvalidInputError(
                 f"The form field '{fields[0]}' is not read: send options such as dry_run in "
@@ -105,9 +137,32 @@ async def _form_file(request: Request) -> bytes:
                 f"The form holds {found}; send exactly one CSV file (`curl -F file=@file.csv`).",
                 [FieldProblem("file", f"must be one file, not {found}", location="body")],
             )
-        return await files[0].read()
+        (file,) = files
+        return await file.read() if isinstance(file, UploadFile) else _text_field_bytes(file)
     finally:
         await form.close()
+
+
+#: No cap of Starlette's on one part: `api.body_limit` caps the whole body before this.
+_NO_PART_LIMIT = 2**63 - 1
+
+
+def _text_field_bytes(value: str) -> bytes:
+    """The bytes a text field was sent as, so the file's encoding is detected as for a file.
+
+    Starlette decodes a text field as UTF-8, and as Latin-1 when that fails; Latin-1 maps
+    every byte to one character, so those bytes come back exactly. Text that encodes to
+    Latin-1 bytes which are valid UTF-8 cannot have come from that fallback (UTF-8 would
+    have succeeded), so it was UTF-8; so was text Latin-1 cannot encode.
+    """
+    try:
+        raw = value.encode("latin-1")
+        raw.decode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8")
+    except UnicodeDecodeError:
+        return raw  # the Latin-1 fallback: these are the bytes sent (e.g. Excel's CSV)
+    return value.encode("utf-8")
 
 
 UploadDep = Annotated[bytes, Depends(read_upload)]

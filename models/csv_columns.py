@@ -60,6 +60,12 @@ _OTHER_NAMES: Final = {
     "web_address": "website",
     "webpage": "website",
     "homepage": "website",
+    # Phrasings of the typology columns as survey forms and sheets title them.
+    "type_of_intervention": "intervention_types",
+    "types_of_intervention": "intervention_types",
+    "level_of_evidence": "evidence_level",
+    "source_of_funding": "funding_sources",
+    "sources_of_funding": "funding_sources",
 }
 #: Words people use for a column that are too loose to read as it, but worth naming: a header
 #: that is one of these (or close to one) is warned about with the column(s) it may mean, the
@@ -104,13 +110,29 @@ _HINTS: Final[dict[str, tuple[str, ...]]] = {
     "ages": ("age_min", "age_max", "age_bands"),
     "age": ("age_min", "age_max", "age_bands"),
 }
+#: Headers of a record id, as in neetmap's own CSV export: an import never updates records,
+#: so re-importing an edited export adds copies unless the officer is told so.
+_ID_HEADERS: Final = frozenset({"id", "interventionid", "recordid"})
+ID_WARNING: Final = (
+    "The column '{name}' is not read: an import only adds records, so every row becomes a "
+    "NEW record, even one whose id is already stored. To change an existing record, send "
+    "PATCH /api/v1/interventions/{{id}} with the fields to change; to add these rows as new "
+    "records, delete the column."
+)
 #: How close (difflib ratio) an unknown header must be to a column to be taken for a typo.
 _CLOSE: Final = 0.8
+#: Hint words shorter than this match only as written or with an `s`: a near miss of a short
+#: word is mostly another word ("Send" is one letter from "end", and means SEND).
+_NEAR_MISS_MIN: Final = 5
+#: How many letters longer or shorter than a hint word a misspelling of it may be.
+_NEAR_MISS_SLACK: Final = 2
+_WORD_BREAKS: Final = re.compile(r"[\s_\-.]+")
 
 
 def _compact(name: str) -> str:
-    """A header with case, spaces, hyphens, underscores and dots folded away."""
-    return re.sub(r"[\s_\-.]+", "", name).lower()
+    """A header with case, spaces, hyphens, underscores and dots folded away, and a plural
+    written as "(s)" (`Funding source(s)`) read as the plural."""
+    return _WORD_BREAKS.sub("", name.replace("(s)", "s").replace("(S)", "s")).lower()
 
 
 def _alias_table() -> dict[str, str]:
@@ -137,12 +159,25 @@ def typo_of(header: str) -> str | None:
 
 
 def hint_for(header: str) -> tuple[str, ...]:
-    """The columns a loose word for one (`url`, `council`), or a near miss of such a word,
-    may mean; () when it is no such word."""
+    """The columns a loose word for one (`url`, `council`), or a misspelling of such a word,
+    may mean; () when it is no such word.
+
+    A misspelling is close (difflib) to a hint word of five letters or more and within two
+    letters of its length. A longer header that merely contains the word is a phrase about
+    something else: "Type of intervention" holds types, and advising to rename it to `name`
+    (for `intervention`) would have put its values in the wrong column.
+    """
     name = _compact(header)
     if name in _HINT_TABLE:
         return _HINT_TABLE[name]
-    close = difflib.get_close_matches(name, list(_HINT_TABLE), n=1, cutoff=_CLOSE)
+    if name.endswith("s") and name[:-1] in _HINT_TABLE:
+        return _HINT_TABLE[name[:-1]]
+    near = [
+        word
+        for word in _HINT_TABLE
+        if len(word) >= _NEAR_MISS_MIN and abs(len(word) - len(name)) <= _NEAR_MISS_SLACK
+    ]
+    close = difflib.get_close_matches(name, near, n=1, cutoff=_CLOSE)
     return _HINT_TABLE[close[0]] if close else ()
 
 
@@ -181,7 +216,9 @@ def read_header(cells: list[str]) -> Header:
         name = raw.strip()
         if column or not name:
             continue
-        if (typo := typo_of(raw)) and _compact(raw) not in _HINT_TABLE:  # "Start" is no typo
+        if _compact(raw) in _ID_HEADERS:
+            header.warnings.append(ID_WARNING.format(name=name))
+        elif (typo := typo_of(raw)) and _compact(raw) not in _HINT_TABLE:  # "Start" is no typo
             typos.add(typo)
             header.problems.append(
                 FieldProblem(

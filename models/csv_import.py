@@ -11,18 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final
 
 from pydantic import ValidationError
 
 from models.csv_columns import COLUMNS, TYPOLOGY_COLUMNS, read_header
+from models.csv_dates import parse_date
 from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
-from models.typology import Dimension, normalise_value
+from models.typology import Dimension, UnknownValueError, normalise_value
 
 __all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv"]
 
@@ -31,12 +31,21 @@ _DATES: Final = ("start_date", "end_date")
 _TO_COLUMN: Final = {draft: column for column, draft in COLUMNS.items()} | {
     "source.url": "source_url"
 }
-#: Memoised: a 10,000-row file repeats the same few labels, and matching a label folds every
-#: label of the vocabulary. Failures are not cached (they raise), so they stay rare and cheap.
-_normalised = lru_cache(maxsize=4096)(normalise_value)
+
+
+@lru_cache(maxsize=4096)
+def _normalised(dimension: Dimension, item: str) -> str | ValueError:
+    """The slug of a value, or why it is none. Memoised, failures too: a 10,000-row file
+    repeats the same few labels (and mistakes), and matching one folds every label of the
+    vocabulary, and a failure also looks for the closest value."""
+    try:
+        return normalise_value(dimension, item)
+    except ValueError as exc:
+        return exc
+
+
 _SEPARATORS = re.compile(r"[;\r\n]+")
 _WHOLE_FLOAT = re.compile(r"^\d+\.0+$")
-_UK_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 SEMICOLONS: Final = (
     "The columns are separated by semicolons; save the sheet as "
     "'CSV (comma delimited)' or 'CSV UTF-8'."
@@ -64,6 +73,9 @@ class ParsedCsv:
     rows: list[CsvRow] = field(default_factory=list)
     problems: list[FieldProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: Column -> the row whose problem lists the column's allowed values: a 10,000-row file
+    #: with wrong values on every row made a report of many megabytes by repeating them.
+    values_listed: dict[str, int] = field(default_factory=dict)
 
 
 def parse_csv(data: bytes) -> ParsedCsv:
@@ -74,6 +86,9 @@ def parse_csv(data: bytes) -> ParsedCsv:
     result = ParsedCsv(warnings=warnings)
     found = records(text)
     first = next(found, None)
+    if first is not None and first.error:
+        result.problems.append(_unreadable(first))
+        return result
     if first is None or not any(cell.strip() for cell in first.cells):
         result.problems.append(FieldProblem("file", "The file is empty: it has no header row.", 1))
         return result
@@ -84,10 +99,19 @@ def parse_csv(data: bytes) -> ParsedCsv:
     header = read_header(first.cells)
     result.problems += header.problems
     result.warnings += header.warnings
+    unnamed: dict[int, list[int]] = {
+        index: [] for index, cell in enumerate(first.cells) if not cell.strip()
+    }
     for record in found:
+        if record.error:
+            result.problems.append(_unreadable(record))
+            break
         if not _filled(record):
             continue
         result.rows_read += 1
+        for index, rows in unnamed.items():
+            if index < len(record.cells) and record.cells[index].strip():
+                rows.append(record.number)
         if not header.complete:
             continue
         if record.unclosed_quote:
@@ -95,7 +119,30 @@ def parse_csv(data: bytes) -> ParsedCsv:
             result.rows.append(CsvRow(record.number, None, ()))
         else:
             _read_row(record.number, header.columns, record.cells, result)
+    result.warnings += [_unnamed(index, rows) for index, rows in unnamed.items() if rows]
     return result
+
+
+def _unnamed(index: int, rows: list[int]) -> str:
+    """The warning for a column with no header over values: they are not read, and the
+    officer must hear so rather than find them missing later."""
+    shown = ", ".join(str(row) for row in rows[:5])
+    more = f" and {len(rows) - 5} more" if len(rows) > 5 else ""
+    return (
+        f"Column {index + 1} ({_letter(index)}) has no header but holds values on "
+        f"row{'s' if len(rows) > 1 else ''} {shown}{more}; they were ignored. Give it a "
+        "column name neetmap reads, or delete the column."
+    )
+
+
+def _letter(index: int) -> str:
+    """A column's letters as a spreadsheet shows them: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
 
 
 def _filled(record: Record) -> bool:
@@ -107,6 +154,17 @@ def _unclosed(record: Record) -> FieldProblem:
         "row",
         'A double quote (") opens a cell in this row and is never closed, so the rest of the '
         f"file ({record.lines} lines) was read as that one cell. Close the quote, or remove it.",
+        record.number,
+    )
+
+
+def _unreadable(record: Record) -> FieldProblem:
+    """The problem for a row the csv module gave up on: it and the rows after it are unread,
+    which the officer must know, rather than a 500 with nothing to act on."""
+    return FieldProblem(
+        "row",
+        f"This row could not be read as CSV ({record.error}), so neither it nor the rows after "
+        'it were read. A double quote (") left open in or above it is the usual cause.',
         record.number,
     )
 
@@ -129,7 +187,9 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
             problems.append(FieldProblem(column, f"{column} holds a NUL character", number))
         elif column and value:
             for problem in _put(column, value, data):
-                problems.append(FieldProblem(column, problem, number))
+                problems.append(
+                    FieldProblem(column, _worded(problem, column, number, result), number)
+                )
     draft: InterventionDraft | None = None
     try:
         draft = InterventionDraft.model_validate(data)
@@ -139,15 +199,30 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
     result.problems.extend(problems)
 
 
-def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
+def _worded(problem: str | ValueError, column: str, row: int, result: ParsedCsv) -> str:
+    """A problem's message; a wrong typology value lists the allowed values only the first
+    time for its column, and points back to that row after, keeping the closest match."""
+    if not isinstance(problem, UnknownValueError):
+        return str(problem)
+    if column not in result.values_listed:
+        result.values_listed[column] = row
+        return str(problem)
+    return (
+        f"'{problem.text}' is not one of the {problem.dimension} values (allowed values listed "
+        f"at row {result.values_listed[column]}).{problem.suggestion}"
+    )
+
+
+def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str | ValueError]:
     """Put one cell into the draft's data, yielding problems the draft cannot word as well."""
     target = COLUMNS[column]
     if column in TYPOLOGY_COLUMNS:
-        slugs, wrong = [], []
+        slugs: list[str] = []
+        wrong: list[ValueError] = []
         for item in _split(value):
             for piece in _typology_pieces(TYPOLOGY_COLUMNS[column], item):
                 if isinstance(piece, ValueError):
-                    wrong.append(str(piece))
+                    wrong.append(piece)
                 else:
                     slugs.append(piece)
         yield from wrong
@@ -157,7 +232,7 @@ def _put(column: str, value: str, data: dict[str, Any]) -> Iterator[str]:
         data[target] = _split(value)
     elif column in _DATES:
         try:
-            data[target] = _parse_date(value)
+            data[target] = parse_date(value)
         except ValueError:
             yield f"{column} must be a date such as 2025-09-01 or 01/09/2025 (got '{value[:40]}')"
     elif column == "source_url":
@@ -182,27 +257,9 @@ def _typology_pieces(dimension: Dimension, item: str) -> list[str | ValueError]:
     so a future label with a comma still reads whole; a piece that is no value is reported on
     its own, quoting the piece rather than the whole part.
     """
-    try:
-        return [_normalised(dimension, item)]
-    except ValueError as exc:
-        if "," not in item:
-            return [exc]
-    pieces: list[str | ValueError] = []
-    for piece in (p.strip() for p in item.split(",") if p.strip()):
-        try:
-            pieces.append(_normalised(dimension, piece))
-        except ValueError as exc:
-            pieces.append(exc)
-    return pieces
-
-
-def _parse_date(value: str) -> date:
-    """ISO dates (2025-09-01, also with a time) and UK spreadsheet dates (01/09/2025)."""
-    if match := _UK_DATE.match(value):
-        day, month, year = (int(part) for part in match.groups())
-        return date(year, month, day)
-    return (
-        datetime.fromisoformat(value).date()
-        if " " in value or "T" in value
-        else date.fromisoformat(value)
-    )
+    whole = _normalised(dimension, item)
+    if isinstance(whole, str) or "," not in item:
+        return [whole]
+    return [
+        _normalised(dimension, piece) for piece in (p.strip() for p in item.split(",")) if piece
+    ]

@@ -3,7 +3,8 @@
 Excel alone writes UTF-8 with a BOM ("CSV UTF-8"), Windows-1252 ("CSV"), and UTF-16 with a BOM
 and tabs ("Unicode Text"); each is read as what it is. A double quote that opens a cell and is
 never closed makes the csv module read the rest of the file as that one cell, so it is told
-apart and reported on the row where it opened, not as a missing value.
+apart and reported on the row where it opened, not as a missing value. Any other error of the
+csv module ends the reading with a problem on the row it happened in, never an exception.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final
@@ -33,6 +35,12 @@ _WORKBOOKS: Final = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx, or another zipped file such as .ods)"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style Excel workbook (.xls)"),
 )
+#: The longest cell the csv module will read. Its default (131,072 characters) is below the
+#: upload limit, so one unclosed quote early in a big file (the rest of the file becomes that
+#: cell) made it raise instead of reading on to where the quote is reported. The text is in
+#: memory already, so no cell can cost more than it; 2**31 - 1 fits a C long everywhere.
+FIELD_LIMIT: Final = 2**31 - 1
+csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
 _BOMS: Final = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -63,6 +71,18 @@ def decode(data: bytes) -> tuple[str, list[str]]:
         return data.decode("cp1252", errors="replace"), [NOT_UTF8]
 
 
+#: Excel's separator directive, `sep=,` (or `;`, a tab, `|`), as the first line: European
+#: Excel writes it, and consumes it on opening, so the sheet shows the header as row 1. It may
+#: come quoted, or padded with the separator as empty cells by a program that re-saved it.
+_SEP_LINE: Final = re.compile(r'^"?sep=([^"\r\n])"?(?:\1)*[ \t]*\r?\n?$', re.IGNORECASE)
+
+
+def sep_directive(line: str) -> str | None:
+    """The separator a `sep=` first line names, or None when the line is no such directive."""
+    match = _SEP_LINE.match(line)
+    return match.group(1) if match else None
+
+
 def delimiter_of(text: str) -> str:
     """Tab when the header row has more tabs than commas (Excel's 'Unicode Text'), else comma."""
     first = text.split("\n", 1)[0]
@@ -78,15 +98,34 @@ class Record:
     cells: list[str]
     unclosed_quote: bool = False
     lines: int = 1
+    #: Why the csv module could read no further, from this row on (then `cells` is empty).
+    error: str | None = None
 
 
 def records(text: str) -> Iterator[Record]:
-    """Every record of the text, the header first, numbered as a spreadsheet shows them."""
+    """Every record of the text, the header first, numbered as a spreadsheet shows them.
+
+    A `csv.Error` ends the records with one carrying the error, numbered as the row it
+    happened in, so the caller reports it there instead of failing with a 500. A `sep=` first
+    line sets the separator and is no record: Excel hides it, so the rows after it keep the
+    numbers the sheet shows.
+    """
     lines = io.StringIO(text, newline="").readlines()
     delimiter = delimiter_of(text)
+    if lines and (declared := sep_directive(lines[0])):
+        lines, delimiter = lines[1:], declared
     reader = csv.reader(lines, delimiter=delimiter)
     start = 0
-    for number, cells in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Record(number + 1, [], lines=reader.line_num - start, error=str(exc))
+            return
+        number += 1
         spanned = reader.line_num - start
         unclosed = (
             spanned > 1

@@ -276,6 +276,23 @@ def allowed_values(dimension: Dimension) -> str:
     return ", ".join(f"{t.slug} ({t.label})" for t in VOCABULARIES[dimension])
 
 
+class UnknownValueError(ValueError):
+    """A value that is no slug or label of its dimension, with the parts of its message kept
+    apart, so a long report can name the allowed values once instead of on every problem."""
+
+    def __init__(self, dimension: Dimension, text: str, hint: str | None) -> None:
+        self.dimension, self.text, self.hint = dimension, text, hint
+        super().__init__(
+            f"'{text}' is not one of the {dimension} values.{self.suggestion} "
+            f"Allowed values: {allowed_values(dimension)}."
+        )
+
+    @property
+    def suggestion(self) -> str:
+        """ " Did you mean 'x'?", or "" when nothing is close."""
+        return f" Did you mean '{self.hint}'?" if self.hint else ""
+
+
 def normalise_value(dimension: Dimension, raw: str) -> str:
     """Map a slug or an unambiguous label (any case) to its slug.
 
@@ -291,12 +308,7 @@ def normalise_value(dimension: Dimension, raw: str) -> str:
     matches = {t.slug for t in terms if folded in (_fold(t.slug), _fold(t.label))}
     if len(matches) == 1:
         return matches.pop()
-    hint = closest_value(dimension, text)
-    suggestion = f" Did you mean '{hint}'?" if hint else ""
-    raise ValueError(
-        f"'{text}' is not one of the {dimension} values.{suggestion} "
-        f"Allowed values: {allowed_values(dimension)}."
-    )
+    raise UnknownValueError(dimension, text, closest_value(dimension, text))
 
 
 def closest_value(dimension: Dimension, raw: str) -> str | None:

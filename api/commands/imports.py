@@ -166,12 +166,24 @@ def _print_report(file: Path, report: ImportReport, *, replayed: bool = False) -
             f"interventions {_ids(report.created_ids)}; they were not stored again."
         )
     elif report.stored:
-        outcome = f"Stored {len(report.created_ids)} interventions as submissions for moderation."
+        stored = len(report.created_ids)
+        outcome = (
+            "Stored 1 intervention as a submission for moderation."
+            if stored == 1
+            else f"Stored {stored} interventions as submissions for moderation."
+        )
     elif report.dry_run:
         outcome = "Dry run: nothing was stored."
     else:
         outcome = "Nothing was stored: fix the problems above and import the file again."
-    say(f"{file.name}: {report.rows_read} rows read, {report.rows_valid} valid. {outcome}")
+    say(
+        f"{file.name}: {_count(report.rows_read, 'row')} read, {report.rows_valid} valid. {outcome}"
+    )
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 row`, `2 rows`: the report is read by people, who notice "1 rows"."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _ids(ids: list[int]) -> str:

@@ -80,13 +80,14 @@ def import_interventions(
     target_groups, funding_sources, transition_points, intervention_types, delivery_model,
     evidence_level, status, start_date, end_date, website, contact_email, source_url`; only
     `name` and `la_codes` are required. Headers may be singular or plural, use spaces or
-    capitals, or the JSON field names (`target_group`, `LA code`). A header close to a column
-    but not one (`target_grp`) is a problem naming the column; other unknown columns are
-    warnings, with a "did you mean" for a word people use for one (`url`, `council`). Separate
-    several values in one cell with `;`, line breaks or commas; an LA name with a comma
+    capitals, the JSON field names, or common phrasings (`target_group`, `LA code`,
+    `Funding source(s)`, `Type of intervention`). A header close to a column but not one
+    (`target_grp`) is a problem naming the column; other unknown columns are warnings, with
+    a "did you mean" for a word people use for one (`url`, `council`). Separate several
+    values in one cell with `;`, line breaks or commas; an LA name with a comma
     (`Bristol, City of`) is read whole. Labels (e.g. "Year 11 to post-16") are accepted as
-    well as slugs. Comma- or tab-separated. An unknown query parameter (`dryrun`), or
-    `dry_run` given twice with different values, is a 422.
+    well as slugs. Comma- or tab-separated, or as a `sep=` first line says. An unknown query
+    parameter (`dryrun`), or `dry_run` given twice with different values, is a 422.
 
     With `dry_run=true` nothing is stored and the report (200) lists every problem by row
     (the header is row 1) and column. Otherwise either every row is stored (201) or none is,
@@ -108,8 +109,9 @@ def import_interventions(
         problems = len(report.problems)
         error = ErrorBody(
             code=code,
-            message=f"Nothing was stored: the file has {problems} problem"
-            f"{'s' if problems != 1 else ''}. Fix them and upload the file again.",
+            message="Nothing was stored: the file has "
+            + ("1 problem. Fix it" if problems == 1 else f"{problems} problems. Fix them")
+            + " and upload the file again.",
             details=[
                 ErrorDetail(field=p.column, message=p.message, location="file", row=p.row)
                 for p in report.problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import threading
 import time
@@ -92,6 +93,9 @@ def test_an_import_is_all_or_nothing(geo_client: TestClient, keys: Keys, engine:
     assert bad.status_code == 422
     body = bad.json()
     assert body["error"]["code"] == "invalid_file"
+    assert body["error"]["message"] == (
+        "Nothing was stored: the file has 1 problem. Fix it and upload the file again."
+    )
     assert body["error"]["details"][0] == {
         "field": "target_groups",
         "message": body["report"]["problems"][0]["message"],
@@ -130,6 +134,22 @@ def test_a_missing_required_column_is_reported_on_row_1(geo_client: TestClient, 
     report = response.json()
     assert [(p["row"], p["column"]) for p in report["problems"]] == [(1, "la_codes")]
     assert report["rows_read"] == 1
+
+
+def test_a_cell_over_the_csv_modules_limit_is_a_report_not_a_500(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    big = f'name,la_codes,description\nA,{LEEDS},"' + "x" * 200_000 + '"\n'
+    report = _upload(geo_client, keys.leeds, big, dry_run="true")
+    assert report.status_code == 200
+    assert [(p["row"], p["column"]) for p in report.json()["problems"]] == [(2, "description")]
+
+    unclosed = f'name,la_codes\nA,"{LEEDS}\n' + f"B,{LEEDS}\n" * 20_000
+    refused = _upload(geo_client, keys.leeds, unclosed)
+    assert refused.status_code == 422
+    ((problem,),) = [refused.json()["report"]["problems"]]
+    assert (problem["row"], problem["column"]) == (2, "row")
+    assert "never closed" in problem["message"]
 
 
 @pytest.fixture
@@ -190,6 +210,42 @@ def test_a_form_must_hold_exactly_one_file_and_nothing_else(
     assert _counts(engine)[0] == 0
 
 
+@pytest.mark.parametrize(
+    ("encoding", "warned"), [("utf-8", False), ("utf-8-sig", False), ("cp1252", True)]
+)
+def test_a_text_field_named_file_is_read_as_the_file(
+    geo_client: TestClient, keys: Keys, encoding: str, warned: bool
+) -> None:
+    """`curl -F "file=<x.csv"` sends the content as a text field (no filename); its bytes
+    are read as a file's, so Excel's Windows-1252 CSV still gets its warning and its ’."""
+    csv = (HEADER + f"Café ’club’,{LEEDS},,,,,\n").encode(encoding)
+    checked = geo_client.post(
+        URL, params={"dry_run": "true"}, files={"file": (None, csv)}, headers=bearer(keys.leeds)
+    )
+    assert checked.status_code == 200, checked.text
+    report = checked.json()
+    assert (report["rows_valid"], report["problems"]) == (1, [])
+    assert any("Windows-1252" in w for w in report["warnings"]) is warned
+    stored = geo_client.post(URL, files={"file": (None, csv)}, headers=bearer(keys.leeds))
+    assert stored.status_code == 201, stored.text
+    record_id = stored.json()["created_ids"][0]
+    record = geo_client.get(f"/api/v1/submissions/{record_id}", headers=bearer(keys.leeds))
+    assert record.json()["name"] == "Café ’club’"
+
+
+def test_a_text_field_over_a_megabyte_is_read(geo_client: TestClient, keys: Keys) -> None:
+    """Starlette's own 1 MB cap on a text field would answer 400; the upload limit governs."""
+    rows = "".join(f"Row {i} {'x' * 100},{LEEDS},,,,,\n" for i in range(10_000))
+    response = geo_client.post(
+        URL,
+        params={"dry_run": "true"},
+        files={"file": (None, (HEADER + rows).encode())},
+        headers=bearer(keys.leeds),
+    )
+    assert response.status_code == 200, response.text
+    assert (response.json()["rows_valid"], response.json()["problems"]) == (10_000, [])
+
+
 def _xlsx() -> bytes:
     """A workbook as Excel writes it: a zip of XML parts (enough of one to be recognised)."""
     buffer = io.BytesIO()
@@ -235,6 +291,32 @@ def test_other_multipart_bodies_are_415(geo_client: TestClient, keys: Keys) -> N
     empty_form = geo_client.post(URL, content=b"--x--\r\n", headers=headers)
     assert empty_form.status_code == 422
     assert "no file" in empty_form.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "GZIP, identity"])
+def test_a_compressed_upload_is_415_naming_content_encoding(
+    geo_client: TestClient, keys: Keys, engine: Engine, encoding: str
+) -> None:
+    before = _counts(engine)
+    body = gzip.compress((HEADER + f"A,{LEEDS},,,,,\n").encode())
+    headers = bearer(keys.leeds, **{"Content-Type": "text/csv", "Content-Encoding": encoding})
+    response = geo_client.post(URL, content=body, headers=headers)
+    assert response.status_code == 415, response.text
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_media_type", error
+    assert "Content-Encoding" in error["message"]
+    assert error["details"] == [
+        {
+            "field": "Content-Encoding",
+            "message": "must be absent or 'identity': send the file uncompressed",
+            "location": "header",
+            "row": None,
+        }
+    ]
+    assert _counts(engine) == before
+    identity = dict(headers, **{"Content-Encoding": "identity"})
+    plain = geo_client.post(URL, content=gzip.decompress(body), headers=identity)
+    assert plain.status_code == 201, plain.text
 
 
 def test_a_mistyped_dry_run_is_refused_before_anything_is_stored(
@@ -381,17 +463,25 @@ def test_cli_import_with_dry_run_then_for_real(
     checked = runner.invoke(cli, ["import", str(bad), "--key", keys.leeds, "--dry-run"])
     assert checked.exit_code == 1
     assert "target_groups" in checked.output
-    assert "Dry run" in checked.output
+    assert "bad.csv: 1 row read, 0 valid. Dry run" in checked.output
+
+    one = tmp_path / "one.csv"
+    one.write_text(HEADER + f"A,{LEEDS},,,neet,,\n", encoding="utf-8")
+    single = runner.invoke(cli, ["import", str(one), "--key", keys.leeds])
+    assert single.exit_code == 0, single.output
+    assert "one.csv: 1 row read, 1 valid." in single.output
+    assert "Stored 1 intervention as a submission for moderation." in single.output
+    assert _counts(engine)[0] == 1
 
     good = tmp_path / "good.csv"
     good.write_text(HEADER + f"A,{LEEDS},,,neet,,\nB,Leeds,,,,,\n", encoding="utf-8")
     stored = runner.invoke(cli, ["import", str(good)], env={"NEETMAP_API_KEY": keys.leeds})
     assert stored.exit_code == 0, stored.output
     assert "Stored 2 interventions" in stored.output
-    assert _counts(engine)[0] == 2
+    assert _counts(engine)[0] == 3
     outside = runner.invoke(cli, ["import", str(good), "--key", keys.wakefield])
     assert outside.exit_code == 1
-    assert _counts(engine)[0] == 2
+    assert _counts(engine)[0] == 3
     get_settings.cache_clear()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 
 import pytest
@@ -207,12 +208,49 @@ def test_unambiguous_other_names_are_read_as_the_column(headers: str) -> None:
 
 @pytest.mark.parametrize(
     ("header", "column"),
-    [("Funding source(s)", "funding_sources"), ("Contact e-mail address", "contact_email")],
+    [("Funding sorces", "funding_sources"), ("Contact e-mail address", "contact_email")],
 )
 def test_a_near_miss_of_a_column_name_is_a_problem(header: str, column: str) -> None:
     parsed = parse_csv(f"name,la_codes,{header}\nA,E08000035,x\n".encode())
     assert [(p.row, p.field) for p in parsed.problems] == [(1, header)]
     assert f"Did you mean '{column}'?" in parsed.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("header", "value", "field", "slugs"),
+    [
+        ("Type of intervention", "Mentoring", "intervention_type", ["mentoring"]),
+        ("Types of intervention", "mentoring", "intervention_type", ["mentoring"]),
+        ("Type(s) of intervention", "mentoring", "intervention_type", ["mentoring"]),
+        ("Target group(s)", "NEET", "target_group", ["neet"]),
+        ("Funding source(s)", "ESF", "funding_source", ["esf"]),
+        ("Transition point(s)", "re_engagement", "transition_point", ["re_engagement"]),
+        ("Age band(s)", "16_18", "age_band", ["16_18"]),
+        ("Sources of funding", "dfe", "funding_source", ["dfe"]),
+        ("Level of evidence", "monitoring", "evidence_level", ["monitoring"]),
+    ],
+)
+def test_common_phrasings_of_typology_columns_are_read(
+    header: str, value: str, field: str, slugs: list[str]
+) -> None:
+    parsed = parse_csv(f"name,la_codes,{header}\nA,E08000035,{value}\n".encode())
+    assert (parsed.problems, parsed.warnings) == ([], [])
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert getattr(draft, field) == slugs
+
+
+@pytest.mark.parametrize("header", ["Kind of intervention", "Send", "Lead organisation notes"])
+def test_a_phrase_containing_a_loose_word_gets_no_did_you_mean(header: str) -> None:
+    """`Kind of intervention` is close to `intervention` (a word for name) but not about names;
+    `Send` is one letter from `end` but means SEND. Wrong advice is worse than none."""
+    parsed = parse_csv(f"la_codes,{header}\nE08000035,x\n".encode())
+    (warning,) = parsed.warnings
+    assert "Did you mean" not in warning
+    assert "Known columns:" in warning
+    ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
+    assert (row, field) == (1, "name")
+    assert message == "The column 'name' is missing; it is required."
 
 
 def test_a_missing_required_column_names_the_header_that_may_be_it() -> None:
@@ -337,3 +375,155 @@ def test_a_wrong_value_among_commas_is_named_by_itself() -> None:
     message = problems[(2, "target_groups")]
     assert message.startswith("'young carer' is not one of the target_group values")
     assert "young carers" in message.lower()
+
+
+def test_an_unclosed_quote_before_a_cell_longer_than_the_csv_default_is_still_found() -> None:
+    """The csv module's default field limit (131,072) raised `_csv.Error`, a 500 in the API."""
+    body = b"".join(b"B,E08000035,row %d\n" % n for n in range(10_000))
+    parsed = parse_csv(b'name,la_codes,description\nA,E08000035,"never closed\n' + body)
+    assert len(body) > 131_072
+    assert [(p.row, p.field) for p in parsed.problems] == [(2, "row")]
+    assert "never closed" in parsed.problems[0].message
+    assert "(10001 lines)" in parsed.problems[0].message
+
+
+def test_a_closed_cell_longer_than_the_csv_default_is_read_and_checked() -> None:
+    parsed = parse_csv(b'name,la_codes,description\nA,E08000035,"' + b"x" * 200_000 + b'"\n')
+    assert [(p.row, p.field) for p in parsed.problems] == [(2, "description")]
+    assert "too long" in parsed.problems[0].message
+
+
+def test_any_other_csv_error_is_a_problem_on_its_row() -> None:
+    """Whatever the csv module refuses, the rows before it are read and it is reported."""
+    limit = csv.field_size_limit()
+    try:
+        csv.field_size_limit(50)
+        parsed = parse_csv(b"name,la_codes,description\nA,E08000035,short\nB,Leeds," + b"y" * 60)
+    finally:
+        csv.field_size_limit(limit)
+    assert parsed.rows_read == 1
+    assert parsed.rows[0].draft is not None
+    ((row, field, message),) = [(p.row, p.field, p.message) for p in parsed.problems]
+    assert (row, field) == (3, "row")
+    assert message.startswith("This row could not be read as CSV (field larger than field limit")
+
+
+def test_values_under_a_blank_header_are_a_warning_naming_the_column() -> None:
+    parsed = parse_csv(
+        b"name,la_codes,,description,\n"
+        b"A,E08000035,x,d,\n"
+        b"B,E08000035,,d,\n" + b"".join(b"C,E08000035,y,d,\n" for _ in range(6))
+    )
+    assert parsed.problems == []
+    assert parsed.rows_read == 8
+    (warning,) = parsed.warnings  # the last column is blank throughout: nothing to say
+    assert warning == (
+        "Column 3 (C) has no header but holds values on rows 2, 4, 5, 6, 7 and 2 more; they "
+        "were ignored. Give it a column name neetmap reads, or delete the column."
+    )
+
+
+def test_column_letters_go_past_z() -> None:
+    parsed = parse_csv(b"name,la_codes" + b"," * 26 + b"\nA,E08000035" + b"," * 26 + b"z\n")
+    (warning,) = parsed.warnings
+    assert warning.startswith("Column 28 (AB) has no header but holds values on row 2;")
+
+
+@pytest.mark.parametrize(
+    ("sep_line", "sep"),
+    [("sep=,", ","), ("sep=;", ";"), ("SEP=\t", "\t"), ('"sep=;";;', ";"), ("sep=|", "|")],
+)
+def test_an_excel_sep_line_sets_the_separator_and_rows_keep_the_sheets_numbers(
+    sep_line: str, sep: str
+) -> None:
+    """Excel hides its `sep=` line on opening, so the header is row 1 in the sheet and the
+    problems must say so; `;` in a cell is still a value separator when the cell is quoted."""
+    rows = ["name,la_codes,target_groups", 'A,E08000035,"neet;send"', "B,,x"]
+    text = sep_line + "\r\n" + "\r\n".join(row.replace(",", sep) for row in rows) + "\r\n"
+    parsed = parse_csv(("\ufeff" + text).encode())
+    assert parsed.warnings == []
+    assert {(p.row, p.field) for p in parsed.problems} == {(3, "la_codes"), (3, "target_groups")}
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert (parsed.rows[0].row, draft.target_group) == (2, ["neet", "send"])
+
+
+def test_a_sep_line_alone_is_an_empty_file() -> None:
+    assert _problems(b"sep=,\r\n") == {(1, "file"): "The file is empty: it has no header row."}
+
+
+def test_a_semicolon_file_without_a_sep_line_is_still_refused_clearly() -> None:
+    assert "separated by semicolons" in _problems(b"name;la_codes\nA;Leeds\n")[(1, "file")]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "01/09/2024",
+        "1/9/2024",
+        "01/09/24",
+        "1-Sep-2024",
+        "1-Sep-24",
+        "1 September 2024",
+        "1 Sep 2024",
+        "1st Sept 2024",
+        "2024/09/01",
+        "01.09.2024",
+        "2024-09-01",
+        "2024-09-01 00:00:00",
+    ],
+)
+def test_dates_in_the_forms_uk_excel_writes_are_read_day_first(written: str) -> None:
+    parsed = parse_csv(f"name,la_codes,start_date\nA,E08000035,{written}\n".encode())
+    assert parsed.problems == []
+    draft = parsed.rows[0].draft
+    assert draft is not None
+    assert draft.start_date == date(2024, 9, 1)
+
+
+@pytest.mark.parametrize(
+    "written", ["31/02/2024", "09/2024", "1 Sepember 2024", "01/09/2024/1", "2024/31/01", "1/9/202"]
+)
+def test_impossible_or_unknown_dates_are_refused_with_the_forms_to_use(written: str) -> None:
+    problems = _problems(f"name,la_codes,start_date\nA,E08000035,{written}\n")
+    assert problems == {
+        (2, "start_date"): "start_date must be a date such as 2025-09-01 or 01/09/2025 "
+        f"(got '{written}')"
+    }
+
+
+@pytest.mark.parametrize("header", ["id", "ID", "Intervention ID"])
+def test_an_id_column_warns_that_rows_become_new_records(header: str) -> None:
+    """Re-importing an edited export must not look like an update: it adds copies."""
+    parsed = parse_csv(f"{header},name,la_codes\n12,A,E08000035\n".encode())
+    assert parsed.problems == []
+    assert parsed.rows[0].draft is not None
+    (warning,) = parsed.warnings
+    assert warning.startswith(f"The column '{header}' is not read: an import only adds records")
+    assert "every row becomes a NEW record" in warning
+    assert "PATCH /api/v1/interventions/{id}" in warning
+
+
+def test_allowed_values_are_listed_once_per_column_not_on_every_problem() -> None:
+    """10,000 rows with three wrong values each made an 18.5 MB report by repeating the
+    lists; later problems point back to the row that lists them, keeping the closest match."""
+    rows = "".join(f"R{n},E08000035,young carer;nobody,lotery,xyz\n" for n in range(2, 1_002))
+    parsed = parse_csv(
+        ("name,la_codes,target_groups,funding_sources,intervention_types\n" + rows).encode()
+    )
+    assert len(parsed.problems) == 4_000
+    first = {(p.row, p.field): p.message for p in parsed.problems if p.row == 2}
+    assert first[(2, "funding_sources")].startswith(
+        "'lotery' is not one of the funding_source values. Did you mean 'charity_trust'? "
+        "Allowed values: la_core (LA core budget), esf"
+    )
+    later = [p.message for p in parsed.problems if p.row == 500]
+    assert later == [
+        "'young carer' is not one of the target_group values (allowed values listed at row 2). "
+        "Did you mean 'young_carers'?",
+        "'nobody' is not one of the target_group values (allowed values listed at row 2).",
+        "'lotery' is not one of the funding_source values (allowed values listed at row 2). "
+        "Did you mean 'charity_trust'?",
+        "'xyz' is not one of the intervention_type values (allowed values listed at row 2).",
+    ]
+    assert sum(len(p.message) for p in parsed.problems) < 400_000
