@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from types import UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
 
 from api.deps import SAFE_METHODS
+from api.query_repeats import conflicting_repeats, query_params
 from models.csv_text import workbook_problem
 from models.errors import FieldProblem, InvalidInputError, UnsupportedUploadError
 
@@ -179,7 +178,7 @@ def check_write_query(request: Request) -> None:
     route = request.scope.get("route")
     if request.method in SAFE_METHODS or not isinstance(route, APIRoute):
         return
-    params = _query_params(route.dependant)
+    params = query_params(route.dependant)
     known = sorted(params)
     accepted = f"This request reads: {', '.join(known)}." if known else "This request reads none."
     problems, hints = [], []
@@ -195,13 +194,7 @@ def check_write_query(request: Request) -> None:
                 location="query",
             )
         )
-    repeated = [
-        _repeated(name, values)
-        for name in dict.fromkeys(request.query_params.keys())
-        if name in params
-        and not params[name]
-        and len(set(values := request.query_params.getlist(name))) > 1
-    ]
+    repeated = conflicting_repeats(request, params)
     if problems:
         raise InvalidInputError(
             f"The query parameter '{problems[0].field}' is not one this request reads, so "
@@ -210,35 +203,3 @@ def check_write_query(request: Request) -> None:
         )
     if repeated:
         raise InvalidInputError(f"{repeated[0].message}; nothing was done.", repeated)
-
-
-def _repeated(name: str, values: list[str]) -> FieldProblem:
-    times = "twice" if len(values) == 2 else f"{len(values)} times"
-    given = ", ".join(repr(value) for value in dict.fromkeys(values))
-    return FieldProblem(
-        name,
-        f"{name} was given {times} with different values ({given}); give it once",
-        location="query",
-    )
-
-
-def _query_params(dependant: Dependant) -> dict[str, bool]:
-    """The query parameters a route reads, its dependencies' included, each with whether it
-    takes several values (a list, which may be repeated)."""
-    params = {
-        param.alias: _is_list(param.field_info.annotation) for param in dependant.query_params
-    }
-    for dependency in dependant.dependencies:
-        params |= _query_params(dependency)
-    return params
-
-
-_LISTS = (list, tuple, set, frozenset)
-
-
-def _is_list(annotation: Any) -> bool:
-    """Whether a parameter's type takes several values (`list[str] | None` does)."""
-    origin = get_origin(annotation)
-    if origin in (Union, UnionType):
-        return any(_is_list(arg) for arg in get_args(annotation))
-    return origin in _LISTS or annotation in _LISTS

@@ -229,3 +229,29 @@ def test_blank_parameters_of_a_read_mean_not_given(
     assert layer.status_code == 200, layer.text
     assert layer.json()["features"][0]["properties"]["level"] == "la"
     assert geo_client.get(f"{LIST}?active_on=yesterday").status_code == 422  # filled and wrong
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        (f"{LIST}?bbox=-0.2,51.4,-0.1,51.6&bbox=0,0,0,0", "bbox"),
+        ("/api/v1/areas/at?lat=51.53&lon=-0.14&lat=53", "lat"),
+        ("/api/v1/areas?level=la&level=region", "level"),
+        (f"{LIST}?limit=5&limit=1", "limit"),
+    ],
+)
+def test_a_single_valued_read_parameter_repeated_differently_is_a_422(
+    geo_client: TestClient, url: str, name: str
+) -> None:
+    response = geo_client.get(url)
+    assert response.status_code == 422, response.text
+    (detail,) = response.json()["error"]["details"]
+    assert (detail["field"], detail["location"]) == (name, "query")
+    assert "given twice with different values" in detail["message"]
+
+
+def test_list_parameters_may_repeat_and_the_same_value_twice_is_fine(
+    geo_client: TestClient, session: Session
+) -> None:
+    leeds, sefton = _add(session, "L", [LEEDS]), _add(session, "S", [SEFTON])
+    assert _ids(geo_client, la=[LEEDS, SEFTON], limit=[5, 5]) == [leeds, sefton]
