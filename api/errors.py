@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from pydantic_core import ErrorDetails
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geodata.errors import GeodataError
+from models.draft_errors import plain_message
 from models.errors import (
     AmbiguousAreaError,
     DomainError,
@@ -96,7 +98,11 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
             loc[0] if loc and loc[0] in {"query", "path", "body", "header", "cookie"} else None
         )
         field = ".".join(loc[1:] if location else loc) or (location or "request")
-        message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+        # "must be true or false", not pydantic's "Input should be a valid boolean, unable
+        # to interpret input": the words the submission errors use, for every parameter.
+        message = plain_message(
+            cast(ErrorDetails, {**err, "loc": tuple(loc[1:] if location else loc)})
+        )
         details.append(ErrorDetail(field=field, message=message, location=location))
     return details
 

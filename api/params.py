@@ -141,6 +141,7 @@ class InterventionQuery:
             Query(
                 ge=-90,
                 le=90,
+                allow_inf_nan=False,
                 description=(
                     "Latitude (WGS84); with lon, serving the LA containing the point. A point "
                     "outside England matches nothing, with a warning in `warnings`." + _PLACE_NOTE
@@ -149,7 +150,12 @@ class InterventionQuery:
         ] = None,
         lon: Annotated[
             float | None,
-            Query(ge=-180, le=180, description="Longitude (WGS84); with lat, see `lat`."),
+            Query(
+                ge=-180,
+                le=180,
+                allow_inf_nan=False,
+                description="Longitude (WGS84); with lat, see `lat`.",
+            ),
         ] = None,
         q: Annotated[
             str | None,

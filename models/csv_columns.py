@@ -152,6 +152,13 @@ _HINT_TABLE: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+def field_for(name: str) -> str | None:
+    """The intervention field a name people use stands for (`target_groups`, `LA code`,
+    `email`), or a near miss of one; for a JSON key the API does not know."""
+    column = ALIASES.get(_compact(name)) or typo_of(name)
+    return COLUMNS[column].partition(".")[0] if column else None
+
+
 def typo_of(header: str) -> str | None:
     """The column a header is a near miss of (`target_grp`), by difflib; None if none."""
     close = difflib.get_close_matches(_compact(header), list(ALIASES), n=1, cutoff=_CLOSE)

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from models.csv_columns import field_for
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem, InvalidInputError
 
@@ -30,7 +31,8 @@ def _field(error: ErrorDetails) -> str:
 
 
 def plain_message(error: ErrorDetails) -> str:
-    """One error in words a non-programmer can act on."""
+    """One error in words a non-programmer can act on (of a draft, or of a request's query,
+    path or headers: the API's validation handler uses it too)."""
     kind, ctx = error["type"], error.get("ctx") or {}
     words: dict[str, str] = {
         "missing": "is required",
@@ -55,11 +57,30 @@ def plain_message(error: ErrorDetails) -> str:
         "model_attributes_type": "must be an object with named fields",
         "dict_type": "must be an object with named fields",
         "finite_number": "must be a finite number",
+        "bool_parsing": "must be true or false",
+        "date_from_datetime_inexact": "must be a date such as 2025-09-01, without a time",
+        "literal_error": f"must be one of {ctx.get('expected')}",
+        "enum": f"must be one of {ctx.get('expected')}",
+        "datetime_parsing": "must be a date or a date and time, such as 2025-09-01",
+        "datetime_from_date_parsing": "must be a date or a date and time, such as 2025-09-01",
     }
     if kind == "less_than_equal" and error["loc"] in (("age_min",), ("age_max",)):
         return f"must be at most {ctx.get('le')}, where the typology's age bands end (18_plus)"
-    if kind in ("greater_than_equal", "less_than_equal") and error["loc"][-1] in ("lat", "lon"):
+    venue = error["loc"][:1] == ("venues",)
+    if (
+        venue
+        and kind in ("greater_than_equal", "less_than_equal")
+        and error["loc"][-1]
+        in (
+            "lat",
+            "lon",
+        )
+    ):
         return f"{words[kind]}: the venue must be in England (WGS84 degrees)"
+    if kind == "extra_forbidden" and len(error["loc"]) == 1:
+        meant = field_for(str(error["loc"][0]))
+        if meant and meant in InterventionDraft.model_fields:
+            return f"{words[kind]}; did you mean '{meant}'?"
     if kind in words:
         return words[kind]
     return str(error["msg"]).removeprefix("Value error, ")

@@ -157,6 +157,14 @@ class InterventionDraft(BaseModel):
             return bands_against_ages(normalised, info.data)
         return normalised
 
+    @field_validator("la_codes", mode="before")
+    @classmethod
+    def _codes_as_text(cls, value: Any) -> Any:
+        """A DfE code sent as a JSON number (202) is the same code as "202"."""
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
+        return value
+
     @field_validator("status")
     @classmethod
     def _known_status(cls, value: str) -> str:

@@ -138,8 +138,13 @@ def _render_layer(
 def read_area_at_point(
     session: SessionDep,
     catalogue: CatalogueDep,
-    lat: Annotated[float, Query(ge=-90, le=90, description="Latitude, WGS84 degrees.")],
-    lon: Annotated[float, Query(ge=-180, le=180, description="Longitude, WGS84 degrees.")],
+    lat: Annotated[
+        float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude, WGS84 degrees.")
+    ],
+    lon: Annotated[
+        float,
+        Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude, WGS84 degrees."),
+    ],
 ) -> dict[str, Any]:
     """The LA and the region containing a point (e.g. a clicked map location)."""
     la_codes = las_containing(session, catalogue, lon, lat)

@@ -255,3 +255,23 @@ def test_list_parameters_may_repeat_and_the_same_value_twice_is_fine(
 ) -> None:
     leeds, sefton = _add(session, "L", [LEEDS]), _add(session, "S", [SEFTON])
     assert _ids(geo_client, la=[LEEDS, SEFTON], limit=[5, 5]) == [leeds, sefton]
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "words"),
+    [
+        ({"lat": "NaN", "lon": "0"}, "lat", "must be a finite number"),
+        ({"limit": "abc"}, "limit", "must be a whole number"),
+        ({"active_on": "2025-01-01T10:00:00"}, "active_on", "without a time"),
+        ({"format": "kml"}, "format", "must be one of 'json', 'geojson' or 'csv'"),
+    ],
+)
+def test_query_errors_are_in_plain_words(
+    client: TestClient, params: dict[str, str], field: str, words: str
+) -> None:
+    response = client.get(LIST, params=params)
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert (detail["field"], detail["location"]) == (field, "query")
+    assert words in detail["message"]
+    assert "Input should" not in response.text

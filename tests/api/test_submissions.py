@@ -669,3 +669,16 @@ def test_writes_refuse_a_repeated_single_parameter_but_not_a_repeated_list() -> 
     assert clash.status_code == 422
     (detail,) = clash.json()["error"]["details"]
     assert detail["message"].startswith("force was given 3 times with different values")
+
+
+def test_a_dfe_code_as_a_number_and_a_csv_spelling_of_a_field_are_understood(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    record = submit(geo_client, keys.leeds, la_codes=[383])  # Leeds' DfE code, unquoted
+    assert [a["code"] for a in record["areas"]] == [LEEDS]
+    body = {"name": "X", "la_codes": [LEEDS], "target_groups": ["neet"]}
+    response = geo_client.post(URL, json=body, headers=bearer(keys.leeds))
+    assert response.status_code == 422
+    (detail,) = response.json()["error"]["details"]
+    assert detail["field"] == "target_groups"
+    assert "did you mean 'target_group'?" in detail["message"]
