@@ -7,15 +7,17 @@ moderator publishes it (api.routes.moderation).
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from dataclasses import replace
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.auth import PartnerDep, Record, ReloadDep, ViewableDep, WritableDep
 from api.deps import PageDep, SessionDep
+from api.errors import query_problem
 from api.paging import page_links
-from api.params import CatalogueDep, get_catalogue
+from api.params import CatalogueDep, InterventionQuery, get_catalogue, split_values
 from api.routes import imports, moderation
 from api.routes.imports import replay
 from api.schemas.submissions import (
@@ -40,7 +42,7 @@ from api.services.submissions import (
 from api.write_errors import responses
 from api.write_inputs import JsonObjectDep, check_write_query
 from models.drafts import InterventionDraft
-from models.filters import InterventionFilter
+from models.errors import InvalidInputError
 from models.intervention import PUBLICATION_STATES
 from models.queries.interventions import list_interventions
 from models.queries.new_submissions import insert_submissions
@@ -216,26 +218,45 @@ def read_intervention_history(record: ViewableDep, session: SessionDep) -> Histo
     return HistoryPublic(id=record.id, versions=versions or [baseline_version(record.row)])
 
 
+def _states(raw: list[str] | None) -> tuple[str, ...]:
+    """The publication states asked for, any case, comma-separated or repeated; 422 naming
+    any other value."""
+    asked = [value.lower() for value in split_values(raw)]
+    if unknown := [value for value in asked if value not in PUBLICATION_STATES]:
+        allowed = ", ".join(PUBLICATION_STATES)
+        message = f"'{unknown[0]}' is not a publication state. Allowed: {allowed}."
+        raise InvalidInputError(message, [query_problem("publication_state", message)])
+    return tuple(dict.fromkeys(asked)) or tuple(PUBLICATION_STATES)
+
+
 @router.get("/submissions", response_model=SubmissionPage, responses=responses(401, 422, 503))
 def list_submissions(
     caller: PartnerDep,
     session: SessionDep,
     request: Request,
     page: PageDep,
+    query: Annotated[InterventionQuery, Depends()],
     publication_state: Annotated[
-        list[Literal["submitted", "published", "rejected", "withdrawn"]] | None,
-        Query(description="Only records in these publication states (repeat for several)."),
+        list[str] | None,
+        Query(
+            description=(
+                "Only records in these publication states (`submitted`, `published`, "
+                "`rejected`, `withdrawn`; comma-separated or repeated, any case)."
+            )
+        ),
     ] = None,
 ) -> SubmissionPage:
     """Your LAs' records in every publication state, most recently changed first.
 
-    A partner key sees records serving any of its LAs; moderator and admin keys see all.
+    A partner key sees records serving any of its LAs; moderator and admin keys see all. The
+    public list's filters (`la`, `q`, typology, `updated_since`...) narrow it the same way.
     """
-    scope = caller.scope(get_catalogue(request, session)) if not caller.moderates else None
-    flt = InterventionFilter(
-        states=tuple(publication_state or PUBLICATION_STATES),
-        area_sets=() if scope is None else (tuple(sorted(scope)),),
-    )
+    needed = query.needs_geography or not caller.moderates  # a partner's scope is LAs
+    catalogue = get_catalogue(request, session) if needed else None
+    flt = query.resolve(session, catalogue, states=_states(publication_state)).filter
+    scope = caller.scope(catalogue) if catalogue is not None and not caller.moderates else None
+    if scope is not None:
+        flt = replace(flt, area_sets=(*flt.area_sets, tuple(sorted(scope))))
     found = list_interventions(
         session, flt, limit=page.limit, offset=page.offset, sort="-updated_at"
     )

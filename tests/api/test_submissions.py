@@ -682,3 +682,36 @@ def test_a_dfe_code_as_a_number_and_a_csv_spelling_of_a_field_are_understood(
     (detail,) = response.json()["error"]["details"]
     assert detail["field"] == "target_groups"
     assert "did you mean 'target_group'?" in detail["message"]
+
+
+def test_a_partner_narrows_its_submissions_with_the_public_filters(
+    geo_client: TestClient, keys: Keys
+) -> None:
+    leeds = submit(geo_client, keys.west_yorkshire, name="Leeds hub", la_codes=[LEEDS])
+    bradford = submit(geo_client, keys.west_yorkshire, name="Bradford hub", la_codes=["Bradford"])
+    geo_client.post(
+        f"{URL}/{bradford['id']}/reject",
+        json={"reason": "Needs a source"},
+        headers=bearer(keys.moderator),
+    )
+
+    def ids(**params: str) -> list[int]:
+        response = geo_client.get(
+            "/api/v1/submissions", params=params, headers=bearer(keys.west_yorkshire)
+        )
+        assert response.status_code == 200, response.text
+        return sorted(item["id"] for item in response.json()["items"])
+
+    assert ids() == sorted([leeds["id"], bradford["id"]])
+    assert ids(la="Bradford") == [bradford["id"]]
+    assert ids(q="leeds") == [leeds["id"]]
+    assert ids(publication_state="Rejected") == [bradford["id"]]
+    assert ids(publication_state="submitted,rejected") == sorted([leeds["id"], bradford["id"]])
+    assert ids(la="Wakefield") == []  # outside the key: still nothing of anyone else's
+    bad = geo_client.get(
+        "/api/v1/submissions",
+        params={"publication_state": "draft"},
+        headers=bearer(keys.west_yorkshire),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["field"] == "publication_state"
