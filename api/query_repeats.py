@@ -26,6 +26,9 @@ def check_read_repeats(request: Request) -> None:
     route = request.scope.get("route")
     if request.method not in SAFE_METHODS or not isinstance(route, APIRoute):
         return
+    names = [name for name, _ in request.query_params.multi_items()]
+    if len(names) == len(set(names)):  # the usual read: nothing repeated, no route walk
+        return
     if repeated := conflicting_repeats(request, query_params(route.dependant)):
         raise InvalidInputError(f"{repeated[0].message}.", repeated)
 
