@@ -25,6 +25,7 @@ from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
+from models.freshness import DataVersions
 
 DESCRIPTION = """
 **What exists, where, and for whom**: NEET early interventions in England, classified on the
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.write_engine = for_writing(engine)
+        versions.attach(engine)
         try:
             yield
         finally:
@@ -68,11 +70,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(check_read_repeats)],
     )
     app.state.settings = settings
-    app.state.catalogue = CatalogueCache()
+    # The data versions every cache is keyed by, known in memory (`models.freshness`).
+    versions = app.state.versions = DataVersions()
+    app.state.catalogue = CatalogueCache(versions)
     app.state.geometry_cache = GeometryCache()
     app.state.union_cache = AreaUnionCache()
     app.state.rendered_layers = RenderedLayers()
-    app.state.facet_cache = FacetCache()
+    app.state.facet_cache = FacetCache(versions)
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     # Innermost first: bounded request bodies, ETags from identity bytes, then gzip (by

@@ -21,6 +21,7 @@ from geodata.index import AreaIndex
 from models.area import LEVEL_LA, LEVEL_REGION, Area
 from models.boundary import BoundaryLoad, DfeLACode
 from models.errors import ServiceUnavailableError
+from models.freshness import DataVersions
 
 NO_BOUNDARIES = (
     "No LA boundaries are loaded yet. Run `neetmap boundaries load PATH` "
@@ -136,16 +137,35 @@ def load_catalogue(session: Session, version: int) -> AreaCatalogue:
 
 
 class CatalogueCache:
-    """Hands out the current catalogue, checking the boundary version on every request (one
-    primary-key lookup), so a reload shows at once in every worker."""
+    """Hands out the current catalogue. With `versions` (the app's), the boundary version comes
+    from memory (`models.freshness`: a reload shows in every worker within its bound); without,
+    it is looked up on every call (one primary-key lookup), as the command line does."""
 
-    def __init__(self) -> None:
+    def __init__(self, versions: DataVersions | None = None) -> None:
         self._lock = threading.Lock()
         self._catalogue: AreaCatalogue | None = None
+        self._versions = versions
+
+    def _version(self, session: Session) -> int | None:
+        if self._versions is not None:
+            return self._versions.current().boundary
+        return boundary_version(session)
+
+    def ready(self) -> AreaCatalogue | None:
+        """The catalogue when it can be handed out without touching the database, else None
+        (then call `get` with a session, off the event loop). Raises ServiceUnavailableError
+        when the versions, known fresh, say no boundaries are loaded."""
+        if self._versions is None or not self._versions.fresh():
+            return None
+        version = self._versions.current().boundary
+        if version is None:
+            raise ServiceUnavailableError(NO_BOUNDARIES)
+        current = self._catalogue
+        return current if current is not None and current.version == version else None
 
     def get(self, session: Session) -> AreaCatalogue:
         """The catalogue, or ServiceUnavailableError naming the command that loads boundaries."""
-        version = boundary_version(session)
+        version = self._version(session)
         if version is None:
             raise ServiceUnavailableError(NO_BOUNDARIES)
         current = self._catalogue

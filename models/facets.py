@@ -3,7 +3,7 @@
 Reading a facet costs tens of milliseconds at 100,000 interventions (one aggregated string
 per value), most of a cross-tab's time, yet facets change only when an intervention does.
 So a worker keeps them per change stamp (`models.queries.versions`, the one every cache of
-the data uses). Checking it is four index lookups per request. The filter is evaluated on
+the data uses), which the app knows in memory (`models.freshness`). The filter is evaluated on
 the facets in memory when its criteria allow (`InterventionFilter.select_ids`), else in the
 database, afresh each time either way.
 """
@@ -22,6 +22,7 @@ from sqlmodel import Session
 from models.area import LEVEL_LA, Area
 from models.base import table_of
 from models.crosstab import Facet, Ids, parse_ids, union_of
+from models.freshness import DataVersions
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.queries.versions import ChangeStamp, change_stamp
 from models.typology import DIMENSIONS
@@ -129,15 +130,19 @@ class FacetReader:
 
 
 class FacetCache:
-    """The facets of the current change stamp, for the whole worker; dropped when it changes."""
+    """The facets of the current change stamp, for the whole worker; dropped when it changes.
 
-    def __init__(self) -> None:
+    With `versions` (the app's) the stamp comes from memory (`models.freshness`); without,
+    from the session (one lookup per call)."""
+
+    def __init__(self, versions: DataVersions | None = None) -> None:
         self._lock = threading.Lock()
         self._facets: Facets | None = None
+        self._versions = versions
 
     def current(self, session: Session) -> FacetReader:
-        """Facets of the data as this session sees it (one stamp lookup per call)."""
-        version = change_stamp(session)
+        """Facets of the data at the current change stamp."""
+        version = tuple(self._versions.current()) if self._versions else change_stamp(session)
         with self._lock:
             if self._facets is None or self._facets.version != version:
                 self._facets = Facets(version)

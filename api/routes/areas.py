@@ -29,7 +29,6 @@ from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
 from models.queries.areas import count_by_area
 from models.queries.interventions import list_interventions
 from models.queries.spatial import las_containing, regions_containing
-from models.queries.versions import change_stamp
 
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
 
@@ -89,7 +88,7 @@ def list_areas(
     layers: RenderedLayers = request.app.state.rendered_layers
     key = (
         catalogue.version,
-        change_stamp(session),
+        tuple(request.app.state.versions.current()),
         (level, geometry, precision, context),
         repr(query.filter),
         query.warnings,

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from models.context import INDICATORS, MISSING_NO_DATA
+from models.freshness import DataVersions
 from models.queries.context import IndicatorFigure, context_version, latest_figures
 
 NOT_LOADED_NOTE = "No figures were loaded for this area; run `neetmap context load` again."
@@ -75,15 +76,20 @@ def _render(figures: dict[str, dict[str, IndicatorFigure]]) -> dict[str, dict[st
 
 
 class ContextCache:
-    """Hands out the current snapshot, checking the context version on every request (one
-    primary-key lookup), so a new load shows at once in every worker."""
+    """Hands out the current snapshot. With `versions` (the app's), the context version comes
+    from memory (`models.freshness`: a new load shows in every worker within its bound);
+    without, it is looked up on every call (one primary-key lookup)."""
 
-    def __init__(self) -> None:
+    def __init__(self, versions: DataVersions | None = None) -> None:
         self._lock = threading.Lock()
         self._snapshot: ContextSnapshot | None = None
+        self._versions = versions
 
     def get(self, session: Session) -> ContextSnapshot:
-        version = context_version(session)
+        if self._versions is not None:
+            version = self._versions.current().context
+        else:
+            version = context_version(session)
         current = self._snapshot
         if current is not None and current.version == version:
             return current
@@ -98,7 +104,7 @@ def context_snapshot(request: Request, session: Session) -> ContextSnapshot:
     """This app's snapshot; the cache is made on first use, so the app factory needs no change."""
     cache: ContextCache | None = getattr(request.app.state, "context_cache", None)
     if cache is None:
-        cache = ContextCache()
+        cache = ContextCache(getattr(request.app.state, "versions", None))
         request.app.state.context_cache = cache
     return cache.get(session)
 

@@ -28,7 +28,7 @@ from models.public_version import PublicVersion
 ChangeStamp = tuple[object, ...]
 
 
-def _stamp_columns() -> list[ScalarSelect[Any]]:
+def stamp_columns() -> list[ScalarSelect[Any]]:
     public = table_of(PublicVersion)
     return [
         select(public.c.version).where(public.c.id == 1).scalar_subquery(),
@@ -39,7 +39,7 @@ def _stamp_columns() -> list[ScalarSelect[Any]]:
 
 def change_stamp(session: Session) -> ChangeStamp:
     """Changes whenever any public count, facet, context figure or exported record can."""
-    return tuple(session.connection().execute(select(*_stamp_columns())).one())
+    return tuple(session.connection().execute(select(*stamp_columns())).one())
 
 
 def stamp_digest(stamp: ChangeStamp) -> str:
@@ -66,7 +66,7 @@ def published_state(session: Session) -> PublishedState:
         session.connection()
         .execute(
             select(
-                *_stamp_columns(),
+                *stamp_columns(),
                 select(func.count()).where(published).scalar_subquery(),
                 select(public.c.changed_at).where(public.c.id == 1).scalar_subquery(),
             )
