@@ -245,6 +245,18 @@ class RenderedLayers:
         self._lock = threading.Lock()
         self._entries: dict[Hashable, tuple[bytes, bytes, str]] = {}
 
+    def lookup(self, key: Hashable) -> tuple[bytes, bytes, str] | None:
+        """What was rendered under `key`, if anything (no rendering: for the event loop)."""
+        with self._lock:
+            return self._entries.get(key)
+
+    def keep(self, key: Hashable, rendered: tuple[bytes, bytes, str]) -> None:
+        """Keep a rendered body, its gzip form and ETag under `key`."""
+        with self._lock:
+            if len(self._entries) >= self._max:
+                self._entries.clear()
+            self._entries[key] = rendered
+
     def get_or_render(self, key: Hashable, render: Callable[[], bytes]) -> tuple[bytes, bytes, str]:
         with self._lock:
             found = self._entries.get(key)
@@ -253,8 +265,5 @@ class RenderedLayers:
         body = render()
         # Compressed once per version, so the smallest output is worth the slowest level.
         rendered = (body, gzip.compress(body, 9), body_etag(body))
-        with self._lock:
-            if len(self._entries) >= self._max:
-                self._entries.clear()
-            self._entries[key] = rendered
+        self.keep(key, rendered)
         return rendered

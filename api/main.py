@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.geometry_cache = GeometryCache()
     app.state.union_cache = AreaUnionCache()
     app.state.rendered_layers = RenderedLayers()
+    app.state.rendered_areas = RenderedLayers(max_entries=1024)
     app.state.facet_cache = FacetCache(versions)
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)

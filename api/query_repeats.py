@@ -20,8 +20,8 @@ from api.deps import SAFE_METHODS
 from models.errors import FieldProblem, InvalidInputError
 
 
-def check_read_repeats(request: Request) -> None:
-    """The repeat rule for reads (writes apply it in `api.write_inputs.check_write_query`,
+async def check_read_repeats(request: Request) -> None:
+    """The repeat rule for reads (async: on every request, it must not hop to the thread pool) (writes apply it in `api.write_inputs.check_write_query`,
     beside their unknown-parameter rule)."""
     route = request.scope.get("route")
     if request.method not in SAFE_METHODS or not isinstance(route, APIRoute):

@@ -6,14 +6,21 @@ from dataclasses import replace
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
+import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
 from api.caching import RenderedLayers
-from api.deps import FacetsDep, SessionDep
-from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
-from api.params import CatalogueDep, FilterDep, ResolvedQuery, split_values
+from api.hotpath.deps import (
+    CatalogueNowDep,
+    QueryDep,
+    current_versions,
+    uses_postgis,
+    with_session,
+)
+from api.hotpath.rendered import Rendered, prerender, rendered_response
+from api.params import InterventionQuery, ResolvedQuery, split_values
 from api.responses import GeoJSONResponse
 from api.schemas.areas import (
     GeometryCache,
@@ -61,11 +68,10 @@ def _geometry_cache(request: Request) -> GeometryCache:
     response_class=Response,
     responses={200: GEOJSON, 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
 )
-def list_areas(
+async def list_areas(
     request: Request,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    query: FilterDep,
+    catalogue: CatalogueNowDep,
+    query: QueryDep,
     level: Annotated[Level, Query(description="`la` (upper-tier LAs) or `region`.")] = "la",
     geometry: DetailQuery = "full",
     precision: PrecisionQuery = 5,
@@ -76,7 +82,7 @@ def list_areas(
             "top-level `context_sources`); false gives the lightest layer."
         ),
     ] = True,
-) -> GeoJSONResponse:
+) -> Response:
     """Every LA or region as a GeoJSON Feature with `intervention_count`: the number of
     published interventions serving it that match the filters (the same filters as
     `/api/v1/interventions`). An intervention serving several LAs counts once in each LA and
@@ -86,22 +92,24 @@ def list_areas(
     their regions) are listed, as in /api/v1/stats and /api/v1/coverage: `bbox` of the map's
     view gives the visible LAs' counts."""
     layers: RenderedLayers = request.app.state.rendered_layers
-    key = (
-        catalogue.version,
-        tuple(request.app.state.versions.current()),
-        (level, geometry, precision, context),
-        repr(query.filter),
-        query.warnings,
-    )
-    plain, gzipped, etag = layers.get_or_render(
-        key,
-        lambda: _render_layer(
-            request, session, catalogue, query, (level, geometry, precision, context)
-        ),
-    )
-    if accepts_gzip(request.headers.get("accept-encoding")):
-        return GeoJSONResponse(gzipped, headers={"Content-Encoding": "gzip", "ETag": etag})
-    return GeoJSONResponse(plain, headers={"ETag": etag})
+    layer = (level, geometry, precision, context)
+    # The request as sent is looked up first, so a repeated layer costs no filter resolution
+    # and no thread; a new one resolves its filter and shares renders with equal filters.
+    versions = await current_versions(request)
+    sent = ("sent", versions, request.scope["query_string"])
+    rendered = layers.lookup(sent)
+    if rendered is None:
+
+        def render(session: Session) -> Rendered:
+            resolved = query.resolve(session, catalogue if query.needs_geography else None)
+            key = (catalogue.version, versions, layer, repr(resolved.filter), resolved.warnings)
+            return layers.get_or_render(
+                key, lambda: _render_layer(request, session, catalogue, resolved, layer)
+            )
+
+        rendered = await with_session(request, render)
+        layers.keep(sent, rendered)
+    return rendered_response(request, rendered, GeoJSONResponse.media_type)
 
 
 def _render_layer(
@@ -133,10 +141,10 @@ def _render_layer(
     return feature_collection(features, **members)
 
 
-@router.get("/at", responses=ERROR_RESPONSES)
-def read_area_at_point(
-    session: SessionDep,
-    catalogue: CatalogueDep,
+@router.get("/at", responses=ERROR_RESPONSES, response_model=dict[str, Any])
+async def read_area_at_point(
+    request: Request,
+    catalogue: CatalogueNowDep,
     lat: Annotated[
         float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude, WGS84 degrees.")
     ],
@@ -144,25 +152,36 @@ def read_area_at_point(
         float,
         Query(ge=-180, le=180, allow_inf_nan=False, description="Longitude, WGS84 degrees."),
     ],
-) -> dict[str, Any]:
+) -> Response:
     """The LA and the region containing a point (e.g. a clicked map location)."""
-    la_codes = las_containing(session, catalogue, lon, lat)
+    if uses_postgis(request):
+        la_codes, region_codes = await with_session(
+            request,
+            lambda session: (
+                las_containing(session, catalogue, lon, lat),
+                regions_containing(session, catalogue, lon, lat),
+            ),
+        )
+    else:  # the in-memory index `models.queries.spatial` uses here; no session, no thread
+        la_codes, region_codes = catalogue.la_index.containing(lon, lat), None
     if not la_codes:
         raise NotFoundError(
             f"The point (lat {lat}, lon {lon}) is not inside any English local authority."
         )
     la = catalogue.las[la_codes[0]]
-    region_codes = regions_containing(session, catalogue, lon, lat)
-    region = catalogue.region_of(la.code) or (
-        catalogue.regions.get(region_codes[0]) if region_codes else None
-    )
-    return {
+    region = catalogue.region_of(la.code)
+    if region is None:
+        if region_codes is None:
+            region_codes = catalogue.region_index.containing(lon, lat)
+        region = catalogue.regions.get(region_codes[0]) if region_codes else None
+    answer = {
         "lat": lat,
         "lon": lon,
         "la": area_properties(catalogue, la, None),
         "region": area_properties(catalogue, region, None) if region else None,
         "also_touching": la_codes[1:],
     }
+    return Response(orjson.dumps(answer), media_type="application/json")
 
 
 @router.get(
@@ -170,12 +189,10 @@ def read_area_at_point(
     response_class=Response,
     responses={200: GEOJSON, **ERROR_RESPONSES, 409: AMBIGUOUS},
 )
-def read_area(
+async def read_area(
     request: Request,
-    session: SessionDep,
-    facets: FacetsDep,
-    catalogue: CatalogueDep,
-    query: FilterDep,
+    catalogue: CatalogueNowDep,
+    query: QueryDep,
     code: Annotated[
         str,
         Path(
@@ -185,7 +202,7 @@ def read_area(
     ],
     geometry: DetailQuery = "full",
     precision: PrecisionQuery = 5,
-) -> GeoJSONResponse:
+) -> Response:
     """One LA or region as a GeoJSON Feature, with a summary of the published interventions
     serving it that match the filters.
 
@@ -194,9 +211,37 @@ def read_area(
     the list of exactly those counted (`/api/v1/interventions` with the same filters and this
     area), or null when the filters leave this area out (e.g. `region` naming another region).
     """
+    # Rendered once per data version and request as sent (its links name the base URL).
+    rendered_areas: RenderedLayers = request.app.state.rendered_areas
+    versions = await current_versions(request)
+    key = (versions, code, request.scope["query_string"], str(request.base_url))
+    rendered = rendered_areas.lookup(key)
+    if rendered is None:
+
+        def render(session: Session) -> Rendered:
+            return prerender(
+                _render_area(request, session, catalogue, query, code, geometry, precision)
+            )
+
+        rendered = await with_session(request, render)
+        rendered_areas.keep(key, rendered)
+    return rendered_response(request, rendered, GeoJSONResponse.media_type)
+
+
+def _render_area(
+    request: Request,
+    session: Session,
+    catalogue: AreaCatalogue,
+    query: InterventionQuery,
+    code: str,
+    geometry: GeometryDetail,
+    precision: int,
+) -> bytes:
+    """The Feature, in the order the checks ran as dependencies: the filter, then the area."""
+    flt = query.resolve(session, catalogue if query.needs_geography else None).filter
+    facets = request.app.state.facet_cache.current(session)
     info, resolved = _find_area(catalogue, code)
     las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
-    flt = query.filter
     scoped = replace(flt, area_sets=(*flt.area_sets, las))
     page = list_interventions(
         session, scoped, limit=INTERVENTIONS_LISTED, offset=0, sort="name", facets=facets
@@ -207,7 +252,7 @@ def read_area(
     props["interventions_truncated"] = page.total > len(page.items)
     props["interventions_href"] = _interventions_href(request, catalogue, info)
     geometry_json = _geometry_cache(request).fragment(catalogue, info.code, geometry, precision)
-    return GeoJSONResponse(feature(props, geometry_json, info.bbox, precision))
+    return orjson.dumps(feature(props, geometry_json, info.bbox, precision))
 
 
 def _interventions_href(request: Request, catalogue: AreaCatalogue, info: AreaInfo) -> str | None:
