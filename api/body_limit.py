@@ -54,8 +54,8 @@ class BodyLimitMiddleware:
         return self.limits.get(path.rstrip("/"), self.default_limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or not _has_body(scope):
+            await self.app(scope, receive, send)  # nothing to bound (most reads)
             return
         limit = self._limit(scope["path"])
         upload = limit != self.default_limit
@@ -104,6 +104,14 @@ class BodyLimitMiddleware:
                 scope["path"],
                 received,
             )
+
+
+def _has_body(scope: Scope) -> bool:
+    """Whether a body may follow: a non-zero Content-Length or any Transfer-Encoding."""
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
 
 
 def too_large(limit: int, *, upload: bool) -> str:

@@ -59,22 +59,27 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
     reload: Annotated[bool, typer.Option(help="Reload on code changes (development).")] = False,
 ) -> None:
-    """Serve the API with uvicorn (OpenAPI docs at /docs)."""
+    """Serve the API with uvicorn on uvloop and httptools (OpenAPI docs at /docs).
+
+    Several workers each accept on their own SO_REUSEPORT socket (`api.serving.workers`)."""
     import uvicorn
+
+    from api.serving.workers import SERVER_OPTIONS, reuse_port_supported, run_workers
 
     config = settings()
     boundary_commands.boundaries_for_serving(config)
     _check_free(host, port)
     say(f"neetmap on http://{host}:{port}  (database: {safe_url(config.database_url)})")
+    if workers > 1 and not reload and reuse_port_supported:
+        run_workers(host, port, workers, config.log_level)
+        return
     uvicorn.run(
-        "api.main:create_app",
-        factory=True,
+        **SERVER_OPTIONS,
         host=host,
         port=port,
         workers=workers,
         reload=reload,
         log_level=config.log_level,
-        proxy_headers=True,
     )
 
 

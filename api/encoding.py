@@ -10,9 +10,11 @@ tag with `-gzip` added (RFC 9110 section 8.8.3: one strong tag per content codin
 
 from __future__ import annotations
 
+import functools
+
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware as StarletteGZipMiddleware
-from starlette.middleware.gzip import GZipResponder, IdentityResponder
+from starlette.middleware.gzip import GZipResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 GZIP_SUFFIX = "-gzip"
@@ -46,6 +48,7 @@ def _weights(header: str) -> dict[str, float]:
     return weights
 
 
+@functools.lru_cache(maxsize=256)
 def accepts_gzip(header: str | None) -> bool:
     """Whether a response may be gzip-coded for this Accept-Encoding value.
 
@@ -76,17 +79,16 @@ class GZipMiddleware(StarletteGZipMiddleware):
             await self.app(scope, receive, send)
             return
         responder: ASGIApp
-        if accepts_gzip(Headers(scope=scope).get("accept-encoding")):
+        if not accepts_gzip(Headers(scope=scope).get("accept-encoding")):
+            # Starlette's identity responder only adds `Vary`, which VaryMiddleware sets.
+            responder = self.app
+        else:
             responder = GZipResponder(
                 self.app,
                 self.minimum_size,
                 compresslevel=self.compresslevel,
                 thread_minimum_size=self.thread_minimum_size,
                 exclude_content_types=self.exclude_content_types,
-            )
-        else:
-            responder = IdentityResponder(
-                self.app, self.minimum_size, exclude_content_types=self.exclude_content_types
             )
 
         async def send_tagged(message: Message) -> None:

@@ -12,6 +12,7 @@ from api.body_limit import BodyLimitMiddleware
 from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
+from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
@@ -76,13 +77,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.geometry_cache = GeometryCache()
     app.state.union_cache = AreaUnionCache()
     app.state.rendered_layers = RenderedLayers()
-    app.state.rendered_areas = RenderedLayers(max_entries=1024)
+    app.state.replay = ReplayStore()
     app.state.facet_cache = FacetCache(versions)
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
-    # Innermost first: bounded request bodies, ETags from identity bytes, then gzip (by
+    # Innermost first: answers kept per data version replayed before routing, bounded
+    # request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
+    app.add_middleware(ReplayMiddleware, store=app.state.replay, versions=versions)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_json_bytes,

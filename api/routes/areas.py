@@ -20,6 +20,7 @@ from api.hotpath.deps import (
     with_session,
 )
 from api.hotpath.rendered import Rendered, prerender, rendered_response
+from api.hotpath.replay import kept, remember
 from api.params import InterventionQuery, ResolvedQuery, split_values
 from api.responses import GeoJSONResponse
 from api.schemas.areas import (
@@ -93,22 +94,22 @@ async def list_areas(
     view gives the visible LAs' counts."""
     layers: RenderedLayers = request.app.state.rendered_layers
     layer = (level, geometry, precision, context)
-    # The request as sent is looked up first, so a repeated layer costs no filter resolution
-    # and no thread; a new one resolves its filter and shares renders with equal filters.
+    # Kept by the request as sent (`api.hotpath.replay`), so a repeated layer is answered
+    # before routing; a new one resolves its filter and shares renders with equal filters.
     versions = await current_versions(request)
-    sent = ("sent", versions, request.scope["query_string"])
-    rendered = layers.lookup(sent)
-    if rendered is None:
+    found = kept(request, versions)
+    if found is not None:
+        return rendered_response(request, found.rendered, GeoJSONResponse.media_type)
 
-        def render(session: Session) -> Rendered:
-            resolved = query.resolve(session, catalogue if query.needs_geography else None)
-            key = (catalogue.version, versions, layer, repr(resolved.filter), resolved.warnings)
-            return layers.get_or_render(
-                key, lambda: _render_layer(request, session, catalogue, resolved, layer)
-            )
+    def render(session: Session) -> Rendered:
+        resolved = query.resolve(session, catalogue if query.needs_geography else None)
+        key = (catalogue.version, versions, layer, repr(resolved.filter), resolved.warnings)
+        return layers.get_or_render(
+            key, lambda: _render_layer(request, session, catalogue, resolved, layer)
+        )
 
-        rendered = await with_session(request, render)
-        layers.keep(sent, rendered)
+    rendered = await with_session(request, render)
+    remember(request, versions, rendered, GeoJSONResponse.media_type)
     return rendered_response(request, rendered, GeoJSONResponse.media_type)
 
 
@@ -212,19 +213,17 @@ async def read_area(
     area), or null when the filters leave this area out (e.g. `region` naming another region).
     """
     # Rendered once per data version and request as sent (its links name the base URL).
-    rendered_areas: RenderedLayers = request.app.state.rendered_areas
     versions = await current_versions(request)
-    key = (versions, code, request.scope["query_string"], str(request.base_url))
-    rendered = rendered_areas.lookup(key)
-    if rendered is None:
+    found = kept(request, versions)
+    if found is not None:
+        return rendered_response(request, found.rendered, GeoJSONResponse.media_type)
 
-        def render(session: Session) -> Rendered:
-            return prerender(
-                _render_area(request, session, catalogue, query, code, geometry, precision)
-            )
+    def render(session: Session) -> Rendered:
+        body = _render_area(request, session, catalogue, query, code, geometry, precision)
+        return prerender(body)
 
-        rendered = await with_session(request, render)
-        rendered_areas.keep(key, rendered)
+    rendered = await with_session(request, render)
+    remember(request, versions, rendered, GeoJSONResponse.media_type)
     return rendered_response(request, rendered, GeoJSONResponse.media_type)
 
 
