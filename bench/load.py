@@ -28,8 +28,9 @@ def nginx_serving(body: bytes, name: str, content_type: str) -> Iterator[tuple[s
         raise RuntimeError("nginx is not installed: apt-get install -y nginx-light")
     port = free_port()
     root = Path(tempfile.mkdtemp(prefix="neetmap-nginx-"))
+    root.chmod(0o755)  # nginx's workers run as nobody when it is started as root
     for folder in ("raw", "static", "tmp"):
-        (root / folder).mkdir()
+        (root / folder).mkdir(mode=0o755)
     (root / "raw" / name).write_bytes(body)
     (root / "static" / name).write_bytes(body)
     (root / "static" / f"{name}.gz").write_bytes(gzip.compress(body, 9))

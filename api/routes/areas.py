@@ -15,6 +15,7 @@ from api.errors import ERROR_RESPONSES
 from api.hotpath.deps import (
     CatalogueNowDep,
     QueryDep,
+    current_catalogue,
     current_versions,
     uses_postgis,
     with_session,
@@ -145,7 +146,6 @@ def _render_layer(
 @router.get("/at", responses=ERROR_RESPONSES, response_model=dict[str, Any])
 async def read_area_at_point(
     request: Request,
-    catalogue: CatalogueNowDep,
     lat: Annotated[
         float, Query(ge=-90, le=90, allow_inf_nan=False, description="Latitude, WGS84 degrees.")
     ],
@@ -155,6 +155,7 @@ async def read_area_at_point(
     ],
 ) -> Response:
     """The LA and the region containing a point (e.g. a clicked map location)."""
+    catalogue = await current_catalogue(request)  # not a dependency: each costs ~20 us
     if uses_postgis(request):
         la_codes, region_codes = await with_session(
             request,
