@@ -14,7 +14,7 @@ export NEETMAP_REGIONS ?= $(SHARED)/boundaries/regions_2023_buc/Regions_December
 export NEETMAP_LA_CODES ?= $(SHARED)/lookups/dfe_las.csv
 endif
 
-.PHONY: install serve test lint postgis clean
+.PHONY: install serve test lint postgis clean bench
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/hadolint Dockerfile
+
+## bench: neetmap's hot reads against a minimal FastAPI app and nginx, same bytes (a few minutes)
+bench: install
+	$(BIN)/python -m bench.compare
 
 ## postgis: make the local PostgreSQL able to run the PostGIS tests (best effort outside CI)
 postgis:
