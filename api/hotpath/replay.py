@@ -82,6 +82,7 @@ def request_key(scope: Scope, versions: Versions) -> tuple[object, ...]:
         scope["query_string"],
         scope.get("scheme"),
         host,
+        None if host else scope.get("server"),  # what links name without a Host header
         scope.get("root_path", ""),
         versions,
     )
