@@ -22,6 +22,7 @@ from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
+from api.tiles import install_tiles
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
@@ -109,4 +110,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.router)
     app.include_router(research_router)
     app.include_router(exports_router)
+    install_tiles(app)
     return app

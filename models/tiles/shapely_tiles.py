@@ -1,0 +1,201 @@
+"""Tiles drawn in Python (SQLite, which has no spatial functions): shapely cuts and
+simplifies, `mapbox-vector-tile` quantises, repairs and encodes.
+
+Each worker keeps, per boundary version, the areas projected to Web Mercator with an
+STRtree, and per zoom their simplified shapes; a tile then costs a tree query, a clip per
+area it touches and the encoding.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import mapbox_vector_tile
+import numpy as np
+import shapely
+from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
+from mapbox_vector_tile.Mapbox import vector_tile_pb2
+from pyproj import Transformer
+from shapely.geometry.base import BaseGeometry
+from sqlmodel import Session
+
+from models.catalogue import AreaCatalogue
+from models.filters import InterventionFilter
+from models.tiles.content import AreaContent, Properties, venue_rows
+from models.tiles.grid import EXTENT, TileAddress
+
+_TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
+#: Latitude beyond which Web Mercator is undefined (the matrix's own edge).
+_MAX_LAT = 85.05112878
+
+
+def to_mercator(geometry: BaseGeometry) -> BaseGeometry:
+    def project(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        lat = np.clip(coords[:, 1], -_MAX_LAT, _MAX_LAT)
+        x, y = _TO_MERCATOR.transform(coords[:, 0], lat)
+        return np.column_stack([x, y])
+
+    projected: BaseGeometry = shapely.transform(geometry, project)
+    return projected
+
+
+@dataclass(frozen=True)
+class EncodedShape:
+    """One area's geometry in a tile, as MVT geometry commands."""
+
+    code: str
+    type: int
+    geometry: tuple[int, ...]
+
+
+class ProjectedAreas:
+    """One boundary version's areas in EPSG:3857, simplified once per zoom."""
+
+    def __init__(self, catalogue: AreaCatalogue) -> None:
+        self.codes = list(catalogue.geometries)
+        self.projected = [to_mercator(catalogue.geometries[code]) for code in self.codes]
+        self.tree = shapely.STRtree(self.projected)
+        self._by_zoom: dict[int, list[BaseGeometry]] = {}
+        self._lock = threading.Lock()
+
+    def at_zoom(self, address: TileAddress) -> list[BaseGeometry]:
+        with self._lock:
+            found = self._by_zoom.get(address.z)
+            if found is None:
+                found = list(
+                    shapely.simplify(
+                        np.array(self.projected), address.tolerance, preserve_topology=True
+                    )
+                )
+                self._by_zoom[address.z] = found
+            return found
+
+    def shapes(self, address: TileAddress) -> list[EncodedShape]:
+        """Every area touching the buffered tile, simplified for its zoom, cut to it and
+        encoded as MVT geometry, in code order: the part of a tile no filter changes."""
+        box = address.buffered_bounds
+        shapes = self.at_zoom(address)
+        features = []
+        for index in self.tree.query(shapely.box(*box)):
+            cut = shapely.clip_by_rect(shapes[index], *box)
+            if not cut.is_empty and cut.area > 0:
+                features.append({"geometry": cut, "properties": {"code": self.codes[index]}})
+        encoded = encode_tile(address, [("shapes", features)])
+        if not encoded:
+            return []
+        tile = vector_tile_pb2.tile()
+        tile.ParseFromString(encoded)
+        layer = tile.layers[0]
+        drawn = [
+            EncodedShape(layer.values[f.tags[1]].string_value, f.type, tuple(f.geometry))
+            for f in layer.features
+        ]
+        return sorted(drawn, key=lambda shape: shape.code)
+
+
+class ProjectionCache:
+    """The projected areas of the current boundary version (one per worker)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._areas: ProjectedAreas | None = None
+
+    def get(self, catalogue: AreaCatalogue) -> ProjectedAreas:
+        with self._lock:
+            if self._areas is None or self._version != catalogue.version:
+                self._areas = ProjectedAreas(catalogue)
+                self._version = catalogue.version
+            return self._areas
+
+
+class VenuePoints:
+    """The venues of one filter's interventions in EPSG:3857, for selection by tile."""
+
+    def __init__(self, session: Session, flt: InterventionFilter) -> None:
+        rows = session.connection().execute(venue_rows(flt)).all()
+        self.props: list[Properties] = [
+            {"id": row.id, "name": row.name, "venue": row.venue or ""} for row in rows
+        ]
+        points = [to_mercator(row.geom) for row in rows]
+        self.xy: np.ndarray[Any, Any] = (
+            shapely.get_coordinates(points) if points else np.empty((0, 2), dtype=float)
+        )
+
+    def within(self, address: TileAddress) -> list[dict[str, Any]]:
+        left, bottom, right, top = address.buffered_bounds
+        x, y = self.xy[:, 0], self.xy[:, 1]
+        inside = np.flatnonzero((x >= left) & (x <= right) & (y >= bottom) & (y <= top))
+        return [
+            {"geometry": shapely.Point(*self.xy[i]), "properties": self.props[i]} for i in inside
+        ]
+
+
+def encode_tile(address: TileAddress, layers: Iterable[tuple[str, list[dict[str, Any]]]]) -> bytes:
+    """The MVT of the non-empty layers, or b"" when every layer is empty."""
+    present = [{"name": name, "features": features} for name, features in layers if features]
+    if not present:
+        return b""
+    tile: bytes = mapbox_vector_tile.encode(
+        present,
+        default_options={
+            "quantize_bounds": address.bounds,
+            "extents": EXTENT,
+            "on_invalid_geometry": on_invalid_geometry_make_valid,
+        },
+    )
+    return tile
+
+
+def area_layer(
+    tile: Any, name: str, shapes: list[EncodedShape], props: dict[str, Properties]
+) -> None:
+    """Add a layer of the shapes whose code has properties, with those properties, to `tile`
+    (a `vector_tile_pb2.tile`): keys and values are shared within the layer, as MVT wants."""
+    wanted = [shape for shape in shapes if shape.code in props]
+    if not wanted:
+        return
+    layer = tile.layers.add()
+    layer.version, layer.name, layer.extent = 2, name, EXTENT
+    keys: dict[str, int] = {}
+    values: dict[tuple[type, object], int] = {}
+    for shape in wanted:
+        feature = layer.features.add()
+        feature.type = shape.type
+        feature.geometry.extend(shape.geometry)
+        for key, value in props[shape.code].items():
+            if key not in keys:
+                keys[key] = len(keys)
+                layer.keys.append(key)
+            slot = (type(value), value)
+            if slot not in values:
+                values[slot] = len(values)
+                entry = layer.values.add()
+                if isinstance(value, int):
+                    entry.int_value = value
+                else:
+                    entry.string_value = str(value)
+            feature.tags.extend((keys[key], values[slot]))
+
+
+def shapely_tile(
+    shapes: list[EncodedShape],
+    content: AreaContent,
+    venues: VenuePoints | None,
+    address: TileAddress,
+    layers: tuple[str, ...],
+) -> bytes:
+    """The tile's layers in the order asked."""
+    parts: list[bytes] = []
+    for layer in layers:
+        if layer in {"local-authorities", "regions"}:
+            tile = vector_tile_pb2.tile()
+            props = content.las if layer == "local-authorities" else content.regions
+            area_layer(tile, layer, shapes, props)
+            parts.append(tile.SerializeToString())
+        elif layer == "interventions" and venues is not None:
+            parts.append(encode_tile(address, [(layer, venues.within(address))]))
+    return b"".join(parts)
