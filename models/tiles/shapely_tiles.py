@@ -16,7 +16,6 @@ from typing import Any
 import mapbox_vector_tile
 import numpy as np
 import shapely
-from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
@@ -80,10 +79,10 @@ class ProjectedAreas:
         shapes = self.at_zoom(address)
         features = []
         for index in self.tree.query(shapely.box(*box)):
-            cut = shapely.clip_by_rect(shapes[index], *box)
+            cut = on_tile_grid(shapely.clip_by_rect(shapes[index], *box), address)
             if not cut.is_empty and cut.area > 0:
                 features.append({"geometry": cut, "properties": {"code": self.codes[index]}})
-        encoded = encode_tile(address, [("shapes", features)])
+        encoded = encode_tile([("shapes", features)])
         if not encoded:
             return []
         tile = vector_tile_pb2.tile()
@@ -130,22 +129,36 @@ class VenuePoints:
         x, y = self.xy[:, 0], self.xy[:, 1]
         inside = np.flatnonzero((x >= left) & (x <= right) & (y >= bottom) & (y <= top))
         return [
-            {"geometry": shapely.Point(*self.xy[i]), "properties": self.props[i]} for i in inside
+            {
+                "geometry": on_tile_grid(shapely.Point(*self.xy[i]), address),
+                "properties": self.props[i],
+            }
+            for i in inside
         ]
 
 
-def encode_tile(address: TileAddress, layers: Iterable[tuple[str, list[dict[str, Any]]]]) -> bytes:
-    """The MVT of the non-empty layers, or b"" when every layer is empty."""
+def on_tile_grid(geometry: BaseGeometry, address: TileAddress) -> BaseGeometry:
+    """Metres to the tile's integer grid (y down), snapped by GEOS so that the result is
+    valid: rounding alone can fold a narrow part onto itself, and repairing that after the
+    fact (mapbox-vector-tile's make-valid) drops whole areas."""
+    left, _, right, top = address.bounds
+    scale = EXTENT / (right - left)
+
+    def to_grid(coords: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+        return np.column_stack([(coords[:, 0] - left) * scale, (top - coords[:, 1]) * scale])
+
+    snapped: BaseGeometry = shapely.set_precision(shapely.transform(geometry, to_grid), 1.0)
+    return snapped
+
+
+def encode_tile(layers: Iterable[tuple[str, list[dict[str, Any]]]]) -> bytes:
+    """The MVT of the non-empty layers (geometry already on the grid, `on_tile_grid`), or
+    b"" when every layer is empty."""
     present = [{"name": name, "features": features} for name, features in layers if features]
     if not present:
         return b""
     tile: bytes = mapbox_vector_tile.encode(
-        present,
-        default_options={
-            "quantize_bounds": address.bounds,
-            "extents": EXTENT,
-            "on_invalid_geometry": on_invalid_geometry_make_valid,
-        },
+        present, default_options={"extents": EXTENT, "y_coord_down": True}
     )
     return tile
 
@@ -197,5 +210,5 @@ def shapely_tile(
             area_layer(tile, layer, shapes, props)
             parts.append(tile.SerializeToString())
         elif layer == "interventions" and venues is not None:
-            parts.append(encode_tile(address, [(layer, venues.within(address))]))
+            parts.append(encode_tile([(layer, venues.within(address))]))
     return b"".join(parts)
