@@ -13,6 +13,7 @@ from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.http_methods import CORSMiddleware, HeadMiddleware
+from api.map import install_map
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         license_info={"name": "Open Government Licence v3.0 (data)"},
         dependencies=[Depends(check_read_repeats)],
+        docs_url=None,  # /docs and /redoc on local assets: api.map
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.catalogue = CatalogueCache()
@@ -111,4 +114,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(research_router)
     app.include_router(exports_router)
     install_tiles(app)
+    install_map(app)
     return app
