@@ -66,8 +66,9 @@ LAYERS: Final[tuple[LayerSpec, ...]] = (
     ),
     LayerSpec(
         "interventions",
-        "Venues of the matching interventions (only records that give venues).",
-        6,
+        "Venues of the matching interventions (only records that give venues), from zoom "
+        "10, where a tile holds a few LAs' venues rather than thousands.",
+        10,
         MAX_ZOOM,
         {"id": "Number", "name": "String", "venue": "String"},
         "points",

@@ -44,14 +44,13 @@ class Recent(Generic[T]):
 
 
 class TileRenderer:
-    """A worker's tile state: projected areas per boundary version, and per (data version,
-    filter) the areas' properties and the venues, so a map panning under one filter counts
-    once, not once per tile."""
+    """A worker's tile state: projected areas per boundary version, each tile's encoded
+    shapes, and per (data version, filter) the areas' properties, so a map panning under one
+    filter counts once, not once per tile."""
 
     def __init__(self) -> None:
         self.projections = ProjectionCache()
         self._content: Recent[AreaContent] = Recent(64)
-        self._venues: Recent[VenuePoints] = Recent(16)
         self._shapes: Recent[list[EncodedShape]] = Recent(4096)
 
     def render(
@@ -80,11 +79,12 @@ class TileRenderer:
         )
         if encoder == "postgis":
             return postgis_tile(session, content, flt, address, layers)
-        venues = (
-            self._venues.get(key, lambda: VenuePoints(session, flt))
-            if "interventions" in layers
-            else None
-        )
+        venues = None
+        if "interventions" in layers:
+            nearby = self.projections.get(catalogue).touching(address)
+            las = tuple(code for code in nearby if code in catalogue.las)
+            reader = facet_cache.current(session) if facet_cache is not None else None
+            venues = VenuePoints(session, flt, las, reader)
         shapes = self._shapes.get(
             (catalogue.version, address),
             lambda: self.projections.get(catalogue).shapes(address),

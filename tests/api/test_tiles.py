@@ -79,6 +79,7 @@ def test_a_data_change_invalidates_rendered_tiles(api: TestClient, seeded: Sessi
     tile = "/ogc/tiles/WebMercatorQuad/10/507/329?collections=interventions"
     assert api.get(tile).status_code == 204
     before = api.get(LEEDS_Z6).headers["etag"]
+    leeds_before = _counts(api.get(LEEDS_Z6).content)[LEEDS]
     link = select(InterventionArea.intervention_id).where(InterventionArea.area_code == LEEDS)  # type: ignore[arg-type]
     record = seeded.exec(select(Intervention).where(Intervention.id.in_(link))).scalars().first()  # type: ignore[call-overload, union-attr]
     record.venues.append(Venue(name="Leeds hub", geom=Point(-1.5491, 53.7997)))
@@ -87,7 +88,11 @@ def test_a_data_change_invalidates_rendered_tiles(api: TestClient, seeded: Sessi
     assert shown.status_code == 200
     points = mapbox_vector_tile.decode(shown.content)["interventions"]["features"]
     assert [p["properties"]["venue"] for p in points] == ["Leeds hub"]
+    record.publication_state = "withdrawn"
+    seeded.commit()
     assert api.get(LEEDS_Z6).headers["etag"] != before
+    assert _counts(api.get(LEEDS_Z6).content)[LEEDS] == leeds_before - 1
+    assert api.get(tile).status_code == 204
 
 
 def test_collections_picks_layers(api: TestClient) -> None:

@@ -150,7 +150,7 @@ def test_venues_of_matching_interventions_are_points(sample: Session) -> None:
     )
 
 
-@pytest.mark.parametrize("z", [2, 6, 9])
+@pytest.mark.parametrize("z", [2, 6, 10])
 def test_postgis_and_shapely_draw_the_same_features(backend: str, sample: Session, z: int) -> None:
     """The same features and properties from ST_AsMVT and from mapbox-vector-tile, and
     shapes of (nearly) the same area: both simplify with GEOS at the same tolerance."""
