@@ -1,5 +1,5 @@
 """Tiles drawn by PostGIS: `ST_AsMVTGeom` cuts (with the buffer) and quantises,
-`ST_AsMVT` encodes, one statement for every layer asked.
+`ST_AsMVT` encodes, one statement per layer asked.
 
 The areas' properties arrive as arrays from `models.tiles.content`, the same values the
 shapely encoder writes; PostGIS only adds the geometry. Layers are encoded one by one and
@@ -90,7 +90,7 @@ def postgis_tile(
     address: TileAddress,
     layers: tuple[str, ...],
 ) -> bytes:
-    """The tile's layers in the order asked, from one round trip per statement kind."""
+    """The tile's layers in the order asked, one statement each."""
     parts: list[bytes] = []
     connection = session.connection()
     params: dict[str, Any] = {
