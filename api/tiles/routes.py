@@ -106,9 +106,10 @@ def read_tileset(
     wants_tilejson = f == "tilejson" or (
         f is None and TILEJSON in request.headers.get("accept", "")
     )
+    vary = {"Vary": "Accept"}  # the document depends on Accept when `f` is not given
     if wants_tilejson:
-        return JSONResponse(tilejson(base, query), media_type=TILEJSON)
-    return JSONResponse(tileset_metadata(base, query))
+        return JSONResponse(tilejson(base, query), media_type=TILEJSON, headers=vary)
+    return JSONResponse(tileset_metadata(base, query), headers=vary)
 
 
 @router.get("/tileMatrixSets")

@@ -104,6 +104,11 @@ def test_tilejson_carries_the_filters_into_the_tile_urls(api: TestClient) -> Non
     doc = api.get("/ogc/tiles/WebMercatorQuad?f=tilejson&target_group=send&region=North%20East")
     assert doc.status_code == 200
     assert doc.headers["content-type"].startswith("application/vnd.mapbox.tile+json")
+    assert "Accept" in doc.headers["vary"]
+    by_accept = api.get(
+        "/ogc/tiles/WebMercatorQuad", headers={"Accept": "application/vnd.mapbox.tile+json"}
+    )
+    assert by_accept.json()["tilejson"] == "3.0.0"
     body = doc.json()
     assert body["tilejson"] == "3.0.0"
     assert (body["minzoom"], body["maxzoom"]) == (0, 12)
