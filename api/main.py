@@ -14,6 +14,7 @@ from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http_methods import CORSMiddleware, HeadMiddleware
+from api.map import install_map
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
@@ -23,6 +24,7 @@ from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
+from api.tiles import install_tiles
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
@@ -69,6 +71,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         license_info={"name": "Open Government Licence v3.0 (data)"},
         dependencies=[Depends(check_read_repeats)],
+        docs_url=None,  # /docs and /redoc on local assets: api.map
+        redoc_url=None,
     )
     app.state.settings = settings
     # The data versions every cache is keyed by, known in memory (`models.freshness`).
@@ -117,4 +121,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.router)
     app.include_router(research_router)
     app.include_router(exports_router)
+    install_tiles(app)
+    install_map(app)
     return app

@@ -1,0 +1,185 @@
+"""Vector tiles (issue 14, item 6) on SQLite with 100,000 synthetic interventions.
+
+1. Tile bytes per zoom (raw and gzip) over the tiles covering England (sampled past z7).
+2. Uncached filtered tiles: p50/p95 over loopback of tiles whose filter and address no
+   request asked before, in two cases: the tile's shapes already encoded by an earlier
+   request under another filter (the steady state: a filter change on a map in use), and a
+   tile address never asked at all (shapes cut and encoded too).
+3. A cached z6 LA tile repeated, neetmap against nginx serving the same bytes with gzip, one
+   worker each, wrk in one run.
+Targets: cached tile >= half nginx's requests per second; uncached filtered tile p95 < 50 ms.
+
+    python -m bench.tiles [--dir DIR] [--size 100000] [--seconds 10]
+
+Servers bind 127.0.0.1 on ports from NEETMAP_BENCH_PORTS (default 18300-18399).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import os
+import random
+import tempfile
+from pathlib import Path
+
+import httpx
+import mapbox_vector_tile
+import morecantile
+import shapely
+
+import bench.harness
+import bench.load
+from bench.harness import machine, serve, table, time_requests
+from bench.load import nginx_serving, wrk
+from bench.point_lookup import catalogue_of
+from bench.query_api import database
+from models.tiles.grid import MAX_ZOOM
+
+ENGLAND = (-5.8, 49.9, 1.8, 55.8)
+LEEDS = (-1.5491, 53.7997)
+TILE = "/ogc/tiles/WebMercatorQuad/{z}/{x}/{y}"
+TARGET_P95_MS = 50.0
+FILTERS = {
+    "target_group": ["send", "care_experienced", "neet", "at_risk", "young_carers", "ehe"],
+    "transition_point": ["year_11_post_16", "post_16_retention", "re_engagement", "age_18"],
+    "intervention_type": ["mentoring", "careers_guidance", "personal_adviser", "outreach"],
+    "age": ["14", "16", "17", "19"],
+}
+
+
+def _ports() -> None:
+    """Every server here on a port of the assigned range, not a random free one."""
+    low, high = (int(p) for p in os.environ.get("NEETMAP_BENCH_PORTS", "18300-18399").split("-"))
+    ports = itertools.cycle(range(low, high + 1))
+    bench.harness.free_port = lambda: next(ports)
+    bench.load.free_port = bench.harness.free_port
+
+
+_LAND: list[shapely.Geometry] = []
+
+
+def england_tiles(z: int) -> list[morecantile.Tile]:
+    """The tiles of zoom z that touch an LA (so none is an empty 204)."""
+    tms = morecantile.tms.get("WebMercatorQuad")
+    tiles = list(tms.tiles(*ENGLAND, zooms=[z]))
+    if not _LAND:
+        return tiles
+    tree = shapely.STRtree(_LAND)
+    return [t for t in tiles if len(tree.query(shapely.box(*tms.bounds(t)), "intersects"))]
+
+
+def sizes_per_zoom(base: str) -> list[list[object]]:
+    rows: list[list[object]] = []
+    rng = random.Random(0)
+    with httpx.Client(base_url=base, headers={"Accept-Encoding": "identity"}, timeout=60) as c:
+        for z in range(0, MAX_ZOOM + 1):
+            tiles = england_tiles(z)
+            sample = tiles if len(tiles) <= 64 else rng.sample(tiles, 64)
+            raw, zipped, features, empty = [], [], [], 0
+            for t in sample:
+                response = c.get(TILE.format(z=z, x=t.x, y=t.y))
+                if response.status_code == 204:
+                    empty += 1
+                    continue
+                response.raise_for_status()
+                raw.append(len(response.content))
+                zipped.append(len(gzip.compress(response.content, 9)))
+                layers = mapbox_vector_tile.decode(response.content)
+                features.append(sum(len(layer["features"]) for layer in layers.values()))
+            rows.append([z, len(tiles), len(sample), empty,
+                         sum(raw) / len(raw) / 1024 if raw else 0, max(raw, default=0) / 1024,
+                         sum(zipped) / len(zipped) / 1024 if zipped else 0,
+                         max(zipped, default=0) / 1024, max(features, default=0)])  # fmt: skip
+    return rows
+
+
+def filter_queries(n: int, seed: int) -> list[str]:
+    """n distinct filters (one to four criteria each), in a seeded order."""
+    rng = random.Random(seed)
+    combos: list[str] = []
+    for values in itertools.product(*(["", *values] for values in FILTERS.values())):
+        parts = [f"{k}={v}" for k, v in zip(FILTERS, values, strict=True) if v]
+        if parts:
+            combos.append("&".join(parts))
+    rng.shuffle(combos)
+    return combos[:n]
+
+
+def uncached_paths(n: int) -> tuple[list[str], list[str], list[str]]:
+    """Warm-up paths (unfiltered, one per tile, which encodes its shapes), then `n` paths of
+    warm addresses under new filters, then `n` paths of new addresses under new filters."""
+    rng = random.Random(1)
+    warm_tiles = [t for z in (5, 6, 7, 8, 9) for t in england_tiles(z)]
+    cold_tiles = [t for z in (10, 11) for t in england_tiles(z)]
+    rng.shuffle(warm_tiles)
+    rng.shuffle(cold_tiles)
+    queries = filter_queries(2 * n, 2)
+    warmup = [TILE.format(z=t.z, x=t.x, y=t.y) for t in warm_tiles]
+    warm = [
+        f"{TILE.format(z=t.z, x=t.x, y=t.y)}?{q}"
+        for t, q in zip(warm_tiles, queries[:n], strict=False)
+    ]
+    cold = [
+        f"{TILE.format(z=t.z, x=t.x, y=t.y)}?{q}"
+        for t, q in zip(cold_tiles, queries[n:], strict=False)
+    ]
+    return warmup, warm, cold
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--dir", type=Path, help="where the SQLite file lives (kept, reused)")
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per server")
+    parser.add_argument("-n", type=int, default=150, help="uncached tiles timed per case")
+    args = parser.parse_args()
+    _ports()
+    directory = args.dir or Path(tempfile.mkdtemp(prefix="neetmap-bench-tiles-"))
+    directory.mkdir(parents=True, exist_ok=True)
+    url = database(directory, args.size)
+    catalogue = catalogue_of(url)
+    _LAND.extend(catalogue.geometries[code] for code in catalogue.las)
+    warmup, warm, cold = uncached_paths(args.n)
+    with serve(url) as server:
+        base = server.base
+        with httpx.Client(base_url=base, timeout=120) as client:
+            for path in warmup:
+                client.get(path)
+        latency = []
+        for name, paths in (("new filter, shapes warm", warm), ("new filter, new address", cold)):
+            latency.append(time_requests(base, name, paths, warmup=0))
+        sizes = sizes_per_zoom(base)
+        leeds = morecantile.tms.get("WebMercatorQuad").tile(*LEEDS, 6)
+        path = TILE.format(z=6, x=leeds.x, y=leeds.y) + "?collections=local-authorities"
+        tile = httpx.get(base + path, headers={"Accept-Encoding": "identity"})
+        tile.raise_for_status()
+        www = directory / "www"
+        www.mkdir(exist_ok=True)
+        static_file = www / "tile.mvt"
+        static_file.write_bytes(tile.content)
+        app = wrk(base + path, seconds=args.seconds)
+    with nginx_serving(static_file, "application/vnd.mapbox-vector-tile") as static_url:
+        static = wrk(static_url, seconds=args.seconds)
+
+    print(f"\nSQLite, {args.size:,} interventions, one uvicorn worker (files in {directory})")
+    print(f"Measured on {machine()}")
+    print("\nTile bytes per zoom (all layers, tiles touching an LA; 64 sampled past z7)")
+    print(table(["z", "tiles", "fetched", "empty (204)", "mean KB", "max KB", "mean KB gzip",
+                 "max KB gzip", "max features"], sizes))  # fmt: skip
+    print("\nUncached filtered tiles (z5-9 warm addresses, z10-11 new), sequential client, gzip")
+    print(table(["case", "n", "p50 ms", "p95 ms", "max ms", "mean KB", "p95 target", "met"],
+                [[r.name, r.count, r.p50_ms, r.p95_ms, r.max_ms, r.mean_bytes / 1024,
+                  f"< {TARGET_P95_MS:.0f}", r.p95_ms < TARGET_P95_MS] for r in latency]))  # fmt: skip
+    print(f"\nCached z6 LA tile ({len(tile.content) / 1024:.1f} KB) repeated, wrk 1 thread "
+          f"8 connections {args.seconds} s, gzip")  # fmt: skip
+    print(table(["server", "req/s", "p50 ms", "p99 ms", "transfer/s", "errors"], [
+        [f"neetmap {path}", app.requests_per_s, app.latency_p50_ms, app.latency_p99_ms, app.transfer_per_s, app.errors],
+        ["nginx, same bytes", static.requests_per_s, static.latency_p50_ms, static.latency_p99_ms, static.transfer_per_s, static.errors],
+        ["neetmap / nginx", app.requests_per_s / static.requests_per_s, "", "", "", "target >= 0.5"],
+    ]))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

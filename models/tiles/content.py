@@ -1,0 +1,108 @@
+"""What a tile says, whichever database draws it: each area's properties under the filter,
+and the venues of the matching interventions.
+
+Counts come from the choropleth's own counting (`matching_ids` and `cross_counts`, as in
+`count_by_area`), so a tile, `/api/v1/areas` and `/api/v1/stats` cannot disagree; the
+geometry is all the encoders add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlmodel import Session
+
+from models.area import LEVEL_LA, LEVEL_REGION
+from models.base import table_of
+from models.catalogue import AreaCatalogue
+from models.crosstab import cross_counts
+from models.facets import FacetCache, read_facet
+from models.filters import InterventionFilter
+from models.intervention import Intervention, Venue
+from models.queries.stats import matching_ids
+
+Properties = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class AreaContent:
+    """Properties of the LAs and regions a filter lists, by code, in code order."""
+
+    las: dict[str, Properties]
+    regions: dict[str, Properties]
+
+
+def area_content(
+    session: Session,
+    catalogue: AreaCatalogue,
+    flt: InterventionFilter,
+    facet_cache: FacetCache | None = None,
+) -> AreaContent:
+    """Each listed area's properties: as `/api/v1/areas`, only the LAs inside a place filter
+    (and their regions) are listed."""
+    places = flt.place_las()
+    la_counts, region_counts = _counts(session, flt, facet_cache)
+    las: dict[str, Properties] = {}
+    for code in catalogue.codes_within(LEVEL_LA, places):
+        info = catalogue.las[code]
+        region = catalogue.region_of(code)
+        las[code] = {
+            "code": code,
+            "name": info.name,
+            "region": region.code if region else "",
+            "region_name": region.name if region else "",
+            "intervention_count": la_counts.get(code, 0),
+        }
+    regions = {
+        code: {
+            "code": code,
+            "name": catalogue.regions[code].name,
+            "intervention_count": region_counts.get(code, 0),
+        }
+        for code in catalogue.codes_within(LEVEL_REGION, places)
+        if code in catalogue.regions
+    }
+    return AreaContent(las, regions)
+
+
+def _counts(
+    session: Session, flt: InterventionFilter, facet_cache: FacetCache | None
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Matching interventions per LA and per region: `count_by_area`'s counting (the
+    choropleth's), with the filter evaluated once for both."""
+    reader = facet_cache.current(session) if facet_cache is not None else None
+    matching = matching_ids(session, flt, reader)
+    counts = []
+    for dimension in (LEVEL_LA, "region"):
+        facet = reader(dimension) if reader else read_facet(session, dimension)
+        counts.append({cell[0]: n for cell, n in cross_counts(matching, [facet]).items()})
+    return counts[0], counts[1]
+
+
+def venues_of(ids: list[int]) -> Select[Any]:
+    """The venues of these interventions: id, name, venue name and point (`geom`)."""
+    venue, intervention = table_of(Venue), table_of(Intervention)
+    return (
+        select(intervention.c.id, intervention.c.name, venue.c.name.label("venue"), venue.c.geom)
+        .join(venue, venue.c.intervention_id == intervention.c.id)
+        .where(venue.c.intervention_id.in_(ids))
+        .order_by(venue.c.id)
+    )
+
+
+def venue_rows(flt: InterventionFilter) -> Select[Any]:
+    """Every venue of a matching intervention: id, name, venue name and point (`geom`)."""
+    venue, intervention = table_of(Venue), table_of(Intervention)
+    return (
+        select(
+            intervention.c.id,
+            intervention.c.name,
+            venue.c.name.label("venue"),
+            venue.c.geom,
+        )
+        .join(venue, venue.c.intervention_id == intervention.c.id)
+        .where(flt.where())
+        .order_by(venue.c.id)
+    )
