@@ -13,6 +13,7 @@ from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.http_methods import CORSMiddleware, HeadMiddleware
+from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
@@ -111,4 +112,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(research_router)
     app.include_router(exports_router)
     app.include_router(oruk_routes.router)
+    app.include_router(oruk_harvest_routes.router)
     return app
