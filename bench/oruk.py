@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from api.oruk.ids import service_id
 from api.oruk.taxonomy import TERM_BY_SLUG
 from bench.harness import machine, serve, table, time_requests
 from bench.query_api import database
@@ -33,9 +34,8 @@ def workload(base: str, requests: int, seed: int = 15) -> dict[str, list[str]]:
     filtered = httpx.get(f"{base}/oruk/services?per_page=1&taxonomy_term_id={neet}").json()
     pages = [draw.randint(1, max(1, total // 50)) for _ in range(requests)]
     term_pages = [draw.randint(1, max(1, filtered["total_items"] // 50)) for _ in range(requests)]
-    listed = httpx.get(f"{base}/oruk/services?per_page=500").json()["contents"]
-    services = [draw.choice(listed)["id"] for _ in range(requests)]
-    records = [draw.randint(1, 500) for _ in range(requests)]
+    listed = httpx.get(f"{base}/api/v1/interventions?limit=500").json()["items"]
+    records = [draw.choice(listed)["id"] for _ in range(requests)]
     return {
         "oruk services page": [f"/oruk/services?per_page=50&page={p}" for p in pages],
         "baseline: JSON API page": [
@@ -48,7 +48,7 @@ def workload(base: str, requests: int, seed: int = 15) -> dict[str, list[str]]:
             f"/api/v1/interventions?limit=50&offset={(p - 1) * 50}&target_group=neet"
             for p in term_pages
         ],
-        "oruk service, nested": [f"/oruk/services/{s}" for s in services],
+        "oruk service, nested": [f"/oruk/services/{service_id(r)}" for r in records],
         "baseline: JSON API record": [f"/api/v1/interventions/{r}" for r in records],
     }
 

@@ -81,7 +81,10 @@ def realistic_services() -> list[dict[str, Any]]:
                 _term("esd service types", "Mentoring"),
                 _term("Open Eligibility", "Food bank"),
             ],
-            funding=[{"id": str(uuid.uuid4()), "source": "UK Shared Prosperity Fund"}, example_funding],
+            funding=[
+                {"id": str(uuid.uuid4()), "source": "UK Shared Prosperity Fund"},
+                example_funding,
+            ],
         ),
         service(
             2,
@@ -148,7 +151,9 @@ class Publisher:
             return JSONResponse({"services": [{"id": "1"}]})
 
         async def too_large(_: Request) -> Response:
-            return Response(b'{"contents": [' + b" " * 300_000 + b"]}", media_type="application/json")
+            return Response(
+                b'{"contents": [' + b" " * 300_000 + b"]}", media_type="application/json"
+            )
 
         async def too_large_streamed(_: Request) -> Response:
             async def chunks() -> Any:

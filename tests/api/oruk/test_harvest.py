@@ -76,10 +76,12 @@ def test_dry_run_reports_every_service_and_stores_nothing(
     assert all(p["row"] == 8 for p in by_row[8]["problems"])
     assert report["problems"] == by_row[8]["problems"]
     first = " ".join(by_row[1]["unmatched"])
-    assert "Food bank" in first and "Open Eligibility" in first
+    assert "Food bank" in first
+    assert "Open Eligibility" in first
     assert "funding.1" in first  # the example's long funding text is listed, not guessed
     assert any("could be" in u and "mental health" in u for u in by_row[2]["unmatched"])
-    assert by_row[9]["unmatched"] and "Legal aid" in by_row[9]["unmatched"][0]
+    assert by_row[9]["unmatched"]
+    assert "Legal aid" in by_row[9]["unmatched"][0]
     assert _count(session) == 0
 
 
@@ -94,7 +96,9 @@ def test_harvest_files_submissions_then_nothing_twice_then_edits(
     session.expire_all()
     rows = {
         r.name: r
-        for r in session.exec(select(Intervention).where(col(Intervention.id).in_(report["created_ids"])))
+        for r in session.exec(
+            select(Intervention).where(col(Intervention.id).in_(report["created_ids"]))
+        )
     }
     assert {r.publication_state for r in rows.values()} == {"submitted"}
     mentoring = rows["Leeds Pathways mentoring"]
@@ -105,7 +109,8 @@ def test_harvest_files_submissions_then_nothing_twice_then_edits(
     assert mentoring.provider == "Leeds Youth Partnership"
     assert (mentoring.age_min, mentoring.age_max) == (14, 19)
     assert len(mentoring.venues) == 1
-    assert mentoring.source_url and mentoring.source_url.startswith(f"{base}/feed/services/")
+    assert mentoring.source_url
+    assert mentoring.source_url.startswith(f"{base}/feed/services/")
     transition = rows["Year 11 summer transition"]
     assert transition.status == "ended"
     assert transition.values("transition_point") == ["year_11_post_16"]
@@ -114,7 +119,8 @@ def test_harvest_files_submissions_then_nothing_twice_then_edits(
     assert len(queue["items"]) == 8
 
     again = _harvest(geo_client, keys.moderator, f"{base}/feed").json()
-    assert again["created_ids"] == [] and again["edited_ids"] == []
+    assert again["created_ids"] == []
+    assert again["edited_ids"] == []
     assert {s["outcome"] for s in again["services"]} == {"unchanged", "invalid"}
     assert _count(session) == 8
 
@@ -211,3 +217,35 @@ def test_cli_harvest(
         assert "did not answer with JSON" in bad.output
     finally:
         get_settings.cache_clear()
+
+
+def test_our_own_feed_harvests_back_with_every_term_matched(
+    geo_client: TestClient, keys: Keys, seeded: Session, settings: Any
+) -> None:
+    """What /oruk publishes, a harvester reads back whole: every classification by its id."""
+    from api.main import create_app
+    from models.typology import MULTI_VALUED
+
+    published = {
+        r.name: r
+        for r in seeded.exec(
+            select(Intervention).where(col(Intervention.publication_state) == "published")
+        )
+    }
+    with serve_app(create_app(settings)) as base:
+        response = _harvest(geo_client, keys.moderator, f"{base}/oruk", dry_run=False)
+    assert response.status_code == 201, response.text
+    report = response.json()
+    assert len(report["created_ids"]) == len(published)
+    assert all(not s["unmatched"] and not s["problems"] for s in report["services"])
+    seeded.rollback()
+    copies = seeded.exec(
+        select(Intervention).where(col(Intervention.id).in_(report["created_ids"]))
+    )
+    for copy in copies:
+        original = published[copy.name]
+        for dimension in (*MULTI_VALUED, "status"):
+            assert copy.values(dimension) == original.values(dimension), (copy.name, dimension)
+        assert (copy.age_min, copy.age_max) == (original.age_min, original.age_max)
+        assert copy.provider == original.provider
+        assert {a.code for a in copy.areas} == {LEEDS}

@@ -159,7 +159,8 @@ def test_a_term_filter_gives_the_json_api_filter_records(
     both = next(t for t in TERMS if t.term.slug == "neet")
     care = next(t for t in TERMS if t.term.slug == "care_experienced")
     assert {i["id"] for i in _walk(client, f"taxonomy_id={target.id}", 50)} == _json_api_ids(
-        client, "target_group=" + ",".join(t.term.slug for t in TERMS if t.dimension == "target_group")
+        client,
+        "target_group=" + ",".join(t.term.slug for t in TERMS if t.dimension == "target_group"),
     )
     pair = {i["id"] for i in _walk(client, f"taxonomy_term_id={both.id},{care.id}", 50)}
     assert pair == _json_api_ids(client, "target_group=neet,care_experienced")
