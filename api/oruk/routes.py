@@ -77,7 +77,7 @@ def list_services(
 ) -> Page[ServiceSummary]:
     """Published interventions as ORUK services, a page at a time, in id order."""
     result = list_interventions(
-        session, flt, limit=page.per_page, offset=page.offset, facets=facets
+        session, flt, limit=page.per_page, offset=page.offset, facets=facets, with_links=False
     )
     contents = [summary(row) for row in result.items]
     return Page.of(contents, total=result.total, page=page.page, per_page=page.per_page)
@@ -169,7 +169,10 @@ def list_services_at_locations(
     """The venues of published interventions, each with its service, in venue order."""
     found = venue_page(session, flt, limit=page.per_page, offset=page.offset)
     wanted = list(dict.fromkeys(v.intervention_id for v in found.venues if v.intervention_id))
-    services = {record.id: summary(record) for record in read_records(session, wanted, flt.states)}
+    services = {
+        record.id: summary(record)
+        for record in read_records(session, wanted, flt.states, with_links=False)
+    }
     contents = [
         LocatedService(
             **located(services[v.intervention_id].id, v).model_dump(),
@@ -201,6 +204,6 @@ def read_service_at_location(session: SessionDep, facets: FacetsDep, id: IdPath)
     venue = venue_by_id(session, venue_id, InterventionFilter()) if venue_id else None
     if venue is None or venue.intervention_id is None:
         raise NotFoundError(f"There is no service at location with id {wanted}.")
-    (record,) = read_records(session, [venue.intervention_id], PUBLIC_STATES)
+    (record,) = read_records(session, [venue.intervention_id], PUBLIC_STATES, with_links=False)
     service = summary(record)
     return LocatedService(**located(service.id, venue).model_dump(), service=service)
