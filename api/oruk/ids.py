@@ -26,6 +26,7 @@ def service_id(intervention_id: int) -> str:
     return oruk_id("service", intervention_id)
 
 
+@lru_cache(maxsize=16_384)
 def organization_id(provider: str) -> str:
     """Organisations are named by their text: the same provider is one organisation."""
     return oruk_id("organization", " ".join(provider.casefold().split()))
