@@ -60,6 +60,7 @@ def _uuid(raw: str, what: str) -> str:
 IdPath = Annotated[str, Path(max_length=100, description="A UUID from the matching list.")]
 
 
+@router.get("", response_model=ApiInfo, include_in_schema=False)
 @router.get("/", response_model=ApiInfo)
 def read_api_info() -> ApiInfo:
     """This API's HSDS version and profile."""

@@ -240,3 +240,23 @@ def test_profile_paths_and_parameters_are_served(client: TestClient) -> None:
     wanted = {p["$ref"].rsplit("/", 1)[1] for p in profile_operation("/services")["parameters"]}
     # Schedules (start_time, end_time, day) are not part of neetmap's records.
     assert wanted - served == {"start_time", "end_time", "day"}
+
+
+def test_every_answer_is_open_to_any_origin(database_url: str, seeded: Session) -> None:
+    """`*` even where the rest of the API allows only some origins, and without an Origin."""
+    from api.main import create_app
+    from api.settings import Settings
+
+    settings = Settings(database_url=database_url, cors_origins=["https://maps.example"])
+    with TestClient(create_app(settings)) as client:
+        for headers in ({}, {"Origin": "https://directory.example"}):
+            for path in ("/oruk", "/oruk/services", "/oruk/taxonomy_terms"):
+                response = client.get(path, headers=headers)
+                assert response.status_code == 200, path
+                assert response.headers["access-control-allow-origin"] == "*"
+        assert (
+            client.get(
+                "/api/v1/typology", headers={"Origin": "https://directory.example"}
+            ).headers.get("access-control-allow-origin")
+            != "*"
+        )
