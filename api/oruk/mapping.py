@@ -20,6 +20,7 @@ from api.oruk.schemas import (
     ServiceArea,
     ServiceAtLocation,
     ServiceSummary,
+    SourceCitation,
     TaxonomyTerm,
 )
 from api.oruk.taxonomy import TERM_BY_SLUG, TermEntry
@@ -111,8 +112,12 @@ def full(row: Intervention) -> Service:
         )
         for area in sorted(row.areas, key=lambda a: a.code)
     ]
+    cited = (row.source_document, row.source_quote, row.source_url)
     return Service(
         **summary(row).model_dump(),
+        neetmap_source=SourceCitation(document=cited[0], quote=cited[1], url=cited[2])
+        if any(cited)
+        else None,
         service_areas=areas,
         service_at_locations=[located(sid, venue) for venue in row.venues],
         funding=funding,

@@ -96,9 +96,20 @@ class ServiceSummary(BaseModel):
     organization: Organization | None = None
 
 
+class SourceCitation(BaseModel):
+    document: str | None = None
+    quote: str | None = Field(None, description="The sentence the record rests on.")
+    url: str | None = None
+
+
 class Service(ServiceSummary):
     """A fully nested service."""
 
+    neetmap_source: SourceCitation | None = Field(
+        None,
+        description="Local property (the profile allows supplier properties that do not "
+        "conflict with its own): where neetmap's record comes from.",
+    )
     service_areas: list[ServiceArea]
     service_at_locations: list[ServiceAtLocation]
     funding: list[Funding]
