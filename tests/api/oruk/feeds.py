@@ -165,7 +165,7 @@ class Publisher:
             return StreamingResponse(chunks(), media_type="application/json")
 
         async def slow(request: Request) -> Response:
-            await asyncio.sleep(2)
+            await asyncio.sleep(4)  # past the tests' 1 s read timeout, every try
             return _page(self.services, request)
 
         async def looping(request: Request) -> Response:

@@ -21,7 +21,7 @@ from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys, publish
 from tests.live_server import serve_app
 
 FAST = FeedLimits(
-    connect_timeout_s=2, read_timeout_s=0.5, retries=2, backoff_s=0.01, max_response_bytes=200_000
+    connect_timeout_s=2, read_timeout_s=1.0, retries=2, backoff_s=0.01, max_response_bytes=200_000
 )
 
 
@@ -232,7 +232,8 @@ def test_our_own_feed_harvests_back_with_every_term_matched(
             select(Intervention).where(col(Intervention.publication_state) == "published")
         )
     }
-    with serve_app(create_app(settings)) as base:
+    geo_client.app.state.oruk_feed_limits = FeedLimits()  # type: ignore[attr-defined]
+    with serve_app(create_app(settings)) as base:  # a real app: the default timeouts
         response = _harvest(geo_client, keys.moderator, f"{base}/oruk", dry_run=False)
     assert response.status_code == 201, response.text
     report = response.json()
