@@ -20,6 +20,7 @@ from api.commands import boundaries as boundary_commands
 from api.commands import context as context_commands
 from api.commands import imports as import_commands
 from api.commands import keys as key_commands
+from api.commands import oruk as oruk_commands
 from api.commands.common import (
     console,
     database_session,
@@ -42,6 +43,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(boundary_commands.app, name="boundaries")
 app.add_typer(context_commands.app, name="context")
 app.add_typer(key_commands.app, name="keys")
+app.add_typer(oruk_commands.app, name="oruk")
 app.command("import")(import_commands.import_file)
 
 

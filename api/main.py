@@ -15,6 +15,8 @@ from api.errors import install_error_handlers
 from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.map import install_map
+from api.oruk import harvest_routes as oruk_harvest_routes
+from api.oruk import routes as oruk_routes
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
@@ -123,4 +125,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(exports_router)
     install_tiles(app)
     install_map(app)
+    app.include_router(oruk_routes.router)
+    app.include_router(oruk_harvest_routes.router)
     return app

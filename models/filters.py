@@ -48,6 +48,10 @@ class InterventionFilter:
     statuses: tuple[str, ...] = ()
     area_sets: tuple[tuple[str, ...], ...] = ()
     age: int | None = None
+    #: Open Referral UK's age filters: a stated `age_min` at least this, a stated `age_max`
+    #: at most this (records that state no such age do not match).
+    min_age_at_least: float | None = None
+    max_age_at_most: float | None = None
     text: str | None = None
     active_on: date | None = None
     updated_since: datetime | None = None
@@ -65,6 +69,10 @@ class InterventionFilter:
         clauses.extend(_serves_any(codes) for codes in self.area_sets)
         if self.age is not None:
             clauses.append(_serves_age(self.age))
+        if self.min_age_at_least is not None:
+            clauses.append(col(Intervention.age_min) >= self.min_age_at_least)
+        if self.max_age_at_most is not None:
+            clauses.append(col(Intervention.age_max) <= self.max_age_at_most)
         if self.text:
             clauses.append(_matches_text(self.text))
         if self.active_on is not None:
@@ -82,6 +90,8 @@ class InterventionFilter:
         unpublished states (facets are kept per public version, which drafts do not move)."""
         return bool(
             self.age is not None
+            or self.min_age_at_least is not None
+            or self.max_age_at_most is not None
             or self.text
             or self.active_on is not None
             or self.updated_since is not None

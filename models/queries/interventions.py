@@ -78,6 +78,7 @@ def list_interventions(
     offset: int,
     sort: str = "id",
     facets: FacetReader | None = None,
+    with_links: bool = True,
 ) -> Page:
     """One page of matching interventions and the total number matching.
 
@@ -85,7 +86,8 @@ def list_interventions(
     the matching ids and their order come from memory and the database reads only the page:
     counting and ordering every match in SQL cost 50-300 ms at 100,000 records on SQLite
     and seconds at a million on PostgreSQL. Otherwise the database does it all. Either way
-    the page is read as plain records (`models.queries.records`), not ORM objects.
+    the page is read as plain records (`models.queries.records`), not ORM objects; without
+    `with_links`, their areas, venues and terms are not read.
     """
     if facets is not None and not flt.needs_database:
         matching = flt.select_ids(facets)
@@ -103,7 +105,8 @@ def list_interventions(
             .offset(offset)
         )
         chosen = list(session.connection().execute(statement).scalars().all())
-    return Page(items=read_records(session, chosen, flt.states), total=total)
+    items = read_records(session, chosen, flt.states, with_links=with_links)
+    return Page(items=items, total=total)
 
 
 def _order_of(sort: str) -> Callable[[Session], Ids]:
