@@ -538,9 +538,12 @@ def test_ages_of_youth_employment_programmes_are_read_and_ages_past_29_name_the_
         b"Too young,E08000035,9,12\n"
     )
     drafts = [row.draft for row in parsed.rows]
-    assert drafts[0] is not None and drafts[0].age_band == ["16_18", "18_plus"]
-    assert drafts[1] is not None and drafts[1].age_band == ["pre_14", "14_16", "16_18"]
-    assert drafts[2] is None and drafts[3] is None
+    assert drafts[0] is not None
+    assert drafts[0].age_band == ["16_18", "18_plus"]
+    assert drafts[1] is not None
+    assert drafts[1].age_band == ["pre_14", "14_16", "16_18"]
+    assert drafts[2] is None
+    assert drafts[3] is None
     problems = {(p.row, p.field): p.message for p in parsed.problems}
     assert problems[(4, "age_max")].startswith("age_max must be at most 29")
     assert problems[(5, "age_min")].startswith("age_min must be at least 10")
