@@ -172,3 +172,13 @@ def test_the_api_says_a_sample_record_was_compiled_and_serves_its_notes(
     seeded = next(item for item in page["items"] if item["origin"] == "seed_document")
     assert seeded["provenance"]["notes"] == {}
     assert "not submitted" not in seeded["provenance"]["statement"]
+
+
+def test_the_sample_covers_all_nine_regions_with_150_records_from_100_las() -> None:
+    rows = _rows()
+    by_region = Counter(region for region, _ in rows)
+    assert set(by_region) == set(_REGION_SLUGS), set(_REGION_SLUGS) - set(by_region)
+    assert min(by_region.values()) >= 5, by_region
+    assert len(rows) >= 150
+    las = {code for _, row in rows for code in row["la_codes"].split(";")}
+    assert len(las) >= 100
