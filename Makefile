@@ -25,7 +25,7 @@ $(VENV)/.installed: pyproject.toml
 install: $(VENV)/.installed
 
 ## serve: set up, migrate the embedded SQLite database, load the sample, serve on :8000
-## (boundaries from NEETMAP_BOUNDARIES are loaded by `neetmap serve` when none are loaded)
+## (boundaries from NEETMAP_BOUNDARIES are loaded by `neetmap seed`, or else `neetmap serve`, when none are loaded)
 serve: install
 	$(BIN)/neetmap db upgrade
 	$(BIN)/neetmap seed

@@ -20,6 +20,7 @@ from api.commands import boundaries as boundary_commands
 from api.commands import context as context_commands
 from api.commands import imports as import_commands
 from api.commands import keys as key_commands
+from api.commands import national_sample as sample_commands
 from api.commands import oruk as oruk_commands
 from api.commands.common import (
     console,
@@ -122,12 +123,23 @@ def db_downgrade(
 
 
 @app.command()
-def seed() -> None:
-    """Load the sample interventions from the seed documents (a second run adds nothing)."""
+def seed(
+    documents_only: Annotated[
+        bool,
+        typer.Option(
+            "--documents-only",
+            help="Load only the seed documents' records, not the national sample.",
+        ),
+    ] = False,
+) -> None:
+    """Load the sample interventions: the seed documents' records and the national sample
+    compiled from public pages, checked as a partner import is (a second run adds nothing)."""
     with database_session() as session, console.status("Loading sample interventions..."):
         result = seed_samples(session)
         session.commit()
     say(f"Sample interventions: {result.added} added, {result.skipped} already present.")
+    if not documents_only:
+        sample_commands.seed_national_sample(settings())
 
 
 def main() -> None:  # pragma: no cover - console script entry

@@ -66,6 +66,8 @@ def plain_message(error: ErrorDetails) -> str:
     }
     if kind == "less_than_equal" and error["loc"] in (("age_min",), ("age_max",)):
         return f"must be at most {ctx.get('le')}, where the typology's age bands end (18_plus)"
+    if kind == "greater_than_equal" and error["loc"] in (("age_min",), ("age_max",)):
+        return f"must be at least {ctx.get('ge')}, where the typology's age bands start (pre_14)"
     venue = error["loc"][:1] == ("venues",)
     if (
         venue

@@ -51,7 +51,8 @@ Text = Annotated[str, Field(min_length=1)]
 #: to Berwick): a venue outside it is a slip (a sign lost, a point abroad), not a place served.
 ENGLAND_LAT: Final = (49.8, 55.9)
 ENGLAND_LON: Final = (-6.5, 1.8)
-#: The oldest age any band covers: the top of 18_plus.
+#: The youngest and oldest ages any band covers: the bottom of pre_14, the top of 18_plus.
+MIN_AGE: Final = min(low for low, _ in AGE_BAND_RANGES.values())
 MAX_AGE: Final = max(high for _, high in AGE_BAND_RANGES.values())
 
 
@@ -122,13 +123,20 @@ class InterventionDraft(BaseModel):
         max_length=200,
         description="LAs served: GSS codes (current or superseded), DfE three-digit codes or names.",
     )
-    # The typology's bands end at 25 (18_plus runs to 25 for SEND and care leavers), so an
-    # older age is a typing mistake or not an intervention this map is about.
+    # The typology's bands run from 10 to 29 (18_plus to 29, where youth employment
+    # programmes end), so an age outside is a typing mistake or not an intervention this map
+    # is about.
     age_min: int | None = Field(
-        None, ge=5, le=MAX_AGE, description=f"Youngest age served, in years (5-{MAX_AGE})."
+        None,
+        ge=MIN_AGE,
+        le=MAX_AGE,
+        description=f"Youngest age served, in years ({MIN_AGE}-{MAX_AGE}).",
     )
     age_max: int | None = Field(
-        None, ge=5, le=MAX_AGE, description=f"Oldest age served, in years (5-{MAX_AGE})."
+        None,
+        ge=MIN_AGE,
+        le=MAX_AGE,
+        description=f"Oldest age served, in years ({MIN_AGE}-{MAX_AGE}).",
     )
     age_band: list[str] = Field(
         default_factory=list,

@@ -15,6 +15,17 @@ from models.base import UTCDateTime, utcnow
 from models.geometry import Geometry
 
 PUBLICATION_STATES = ("submitted", "published", "rejected", "withdrawn")
+#: Where a record came from, so the API and the map can say who vouches for it: a partner's
+#: submission (the default), the seed documents' records, or the national sample compiled
+#: by the project from public web pages (not submitted by the LA).
+ORIGINS = ("submission", "seed_document", "public_sample")
+#: What the API (and so the map) says of a record of each origin.
+ORIGIN_STATEMENTS = {
+    "submission": "Submitted by a partner local authority and published after moderation.",
+    "seed_document": "Taken from the research seed documents, quoted in its source.",
+    "public_sample": "Compiled by the neetmap project from the public web page cited as its "
+    "source; not submitted by the local authority.",
+}
 
 
 class InterventionArea(SQLModel, table=True):
@@ -100,6 +111,13 @@ class Intervention(SQLModel, table=True):
     source_document: str | None = Field(default=None, max_length=300)
     source_quote: str | None = Field(default=None, sa_column=Column(Text))
     source_url: str | None = Field(default=None, max_length=500)
+    origin: str = Field(
+        default="submission",
+        sa_column=Column(String(20), nullable=False, server_default="submission"),
+    )
+    #: For compiled records: when the source page was read and, per classified column, which
+    #: part of the page supports it (`{"read_on": "2026-12-04", "notes": {...}}`).
+    provenance: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
     publication_state: str = Field(default="submitted", max_length=10)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

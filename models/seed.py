@@ -52,7 +52,12 @@ def seed(session: Session) -> SeedResult:
             continue
         areas = ensure_areas(session, sample.draft.la_codes)
         create_intervention(
-            session, sample.draft, areas, state="published", external_id=external_id
+            session,
+            sample.draft,
+            areas,
+            state="published",
+            external_id=external_id,
+            origin="seed_document",
         )
         added += 1
     return SeedResult(added=added, skipped=len(samples) - added)

@@ -47,13 +47,19 @@ _T = Term
 
 VOCABULARIES: Final[dict[Dimension, tuple[Term, ...]]] = {
     "age_band": (
-        _T("pre_14", "Pre-14 (Years 7-9)", "Young people in Years 7 to 9, roughly ages 11 to 13."),
+        _T(
+            "pre_14",
+            "Pre-14 (Years 7-9)",
+            "Young people in Years 7 to 9, roughly ages 11 to 13, and from age 10 where a "
+            "programme starts earlier.",
+        ),
         _T("14_16", "14-16 (Years 10-11)", "Young people in Key Stage 4, Years 10 and 11."),
         _T("16_18", "16-18 (post-16)", "Young people of post-16 age, 16 and 17 year-olds."),
         _T(
             "18_plus",
             "18 and over",
-            "Young adults aged 18 to 24, and to 25 for SEND and care leavers.",
+            "Young adults aged 18 and over: most youth programmes run to 24, SEND and care "
+            "leavers to 25, some employment programmes to 29; ages above 29 are out of scope.",
         ),
     ),
     "transition_point": (
@@ -243,11 +249,13 @@ VOCABULARIES: Final[dict[Dimension, tuple[Term, ...]]] = {
 DIMENSIONS: Final[tuple[Dimension, ...]] = tuple(VOCABULARIES)
 
 #: Inclusive age range of each age band, in years; bands are derived from age_min/age_max.
+#: Together they cover every age a record may state (10 to 29): youth employment programmes
+#: commonly run to 24 or 29 (16-24, 16-29), so every age from 18 derives 18_plus.
 AGE_BAND_RANGES: Final[dict[str, tuple[int, int]]] = {
-    "pre_14": (11, 13),
+    "pre_14": (10, 13),
     "14_16": (14, 15),
     "16_18": (16, 17),
-    "18_plus": (18, 25),
+    "18_plus": (18, 29),
 }
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from models.intervention import ORIGIN_STATEMENTS
 from models.queries.records import InterventionView
 
 
@@ -18,6 +19,18 @@ class SourcePublic(BaseModel):
     document: str | None = Field(None, description="Source document.")
     quote: str | None = Field(None, description="The sentence the record rests on.")
     url: str | None = None
+
+
+class ProvenancePublic(BaseModel):
+    """How a compiled record was made: who vouches for it, when its page was read, and which
+    part of the page supports each classified column."""
+
+    statement: str = Field(description="Who compiled the record and from what.")
+    read_on: date | None = Field(None, description="When the source page was read.")
+    notes: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per classified column, the part of the source page that supports it.",
+    )
 
 
 class VenuePublic(BaseModel):
@@ -51,6 +64,12 @@ class InterventionPublic(BaseModel):
     outcome_measures: list[str]
     venues: list[VenuePublic]
     source: SourcePublic
+    origin: str = Field(
+        description="Where the record came from: `submission` (a partner's), `seed_document` "
+        "(the research seed documents) or `public_sample` (compiled by the project from a "
+        "public web page, not submitted by the LA)."
+    )
+    provenance: ProvenancePublic = Field(description="Who vouches for the record, and how.")
     created_at: datetime
     updated_at: datetime
 
@@ -84,9 +103,20 @@ class InterventionPublic(BaseModel):
             source=SourcePublic(
                 document=row.source_document, quote=row.source_quote, url=row.source_url
             ),
+            origin=row.origin,
+            provenance=_provenance(row),
             created_at=row.created_at,
             updated_at=row.updated_at,
         )
+
+
+def _provenance(row: InterventionView) -> ProvenancePublic:
+    stored = row.provenance or {}
+    return ProvenancePublic(
+        statement=ORIGIN_STATEMENTS.get(row.origin, ORIGIN_STATEMENTS["submission"]),
+        read_on=stored.get("read_on"),
+        notes=dict(stored.get("notes") or {}),
+    )
 
 
 class PageLinks(BaseModel):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import shapely
@@ -177,6 +177,8 @@ def create_intervention(
     *,
     state: str,
     external_id: str | None = None,
+    origin: str = "submission",
+    provenance: dict[str, Any] | None = None,
 ) -> Intervention:
     """A new intervention from a validated draft whose LA codes are already resolved to areas."""
     source = draft.source
@@ -198,6 +200,8 @@ def create_intervention(
         source_quote=source.quote if source else None,
         source_url=source.url if source else None,
         publication_state=state,
+        origin=origin,
+        provenance=provenance,
         created_at=now,
         updated_at=now,
     )

@@ -73,6 +73,10 @@ class InterventionView(Protocol):
     @property
     def source_url(self) -> str | None: ...
     @property
+    def origin(self) -> str: ...
+    @property
+    def provenance(self) -> Mapping[str, Any] | None: ...
+    @property
     def created_at(self) -> datetime: ...
     @property
     def updated_at(self) -> datetime: ...
@@ -114,6 +118,8 @@ class InterventionRecord:
     source_document: str | None
     source_quote: str | None
     source_url: str | None
+    origin: str
+    provenance: Mapping[str, Any] | None
     publication_state: str
     created_at: datetime
     updated_at: datetime

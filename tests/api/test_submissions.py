@@ -547,7 +547,7 @@ def test_patch_bands_that_contradict_the_stored_ages_are_422(
     assert unchanged.json()["version"] == 1
 
 
-def test_bands_overlapping_the_ages_are_accepted_and_ages_over_25_refused(
+def test_bands_overlapping_the_ages_are_accepted_and_ages_over_29_refused(
     geo_client: TestClient, keys: Keys
 ) -> None:
     record = submit(geo_client, keys.leeds, age_min=16, age_max=18, age_band=["16_18"])
@@ -558,7 +558,7 @@ def test_bands_overlapping_the_ages_are_accepted_and_ages_over_25_refused(
     assert too_old.status_code == 422
     (detail,) = too_old.json()["error"]["details"]
     assert (detail["field"], detail["location"]) == ("age_max", "body")
-    assert detail["message"].startswith("age_max must be at most 25")
+    assert detail["message"].startswith("age_max must be at most 29")
 
 
 def test_an_edit_that_changes_nothing_makes_no_version(geo_client: TestClient, keys: Keys) -> None:

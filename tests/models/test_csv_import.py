@@ -57,7 +57,7 @@ def test_every_problem_of_a_row_is_reported_by_column() -> None:
     assert problems[(2, "name")] == "name is required"
     assert problems[(2, "age_min")] == "age_min must be a whole number, such as 16 (got 'fourteen')"
     assert problems[(2, "age_max")] == (
-        "age_max must be at most 25, where the typology's age bands end (18_plus) (got '40')"
+        "age_max must be at most 29, where the typology's age bands end (18_plus) (got '40')"
     )
     assert "'lotery' is not one of the funding_source values" in problems[(2, "funding_sources")]
     assert "Allowed values: la_core (LA core budget), esf" in problems[(2, "funding_sources")]
@@ -74,7 +74,7 @@ def test_cross_field_rules_name_a_column() -> None:
     assert problems[(2, "age_min")] == "age_min must not be greater than age_max"
     assert problems[(3, "end_date")] == "end_date must not be before start_date"
     assert problems[(4, "age_bands")].startswith(
-        "age_band pre_14 covers ages 11–13, but age_min–age_max is 16–17: they share no age."
+        "age_band pre_14 covers ages 10–13, but age_min–age_max is 16–17: they share no age."
     )
 
 
@@ -527,3 +527,23 @@ def test_allowed_values_are_listed_once_per_column_not_on_every_problem() -> Non
         "'xyz' is not one of the intervention_type values (allowed values listed at row 2).",
     ]
     assert sum(len(p.message) for p in parsed.problems) < 400_000
+
+
+def test_ages_of_youth_employment_programmes_are_read_and_ages_past_29_name_the_limit() -> None:
+    parsed = parse_csv(
+        b"name,la_codes,age_min,age_max\n"
+        b"Youth Employment Initiative,E08000035,16,29\n"
+        b"Young carers group,E08000035,10,17\n"
+        b"Too old,E08000035,18,30\n"
+        b"Too young,E08000035,9,12\n"
+    )
+    drafts = [row.draft for row in parsed.rows]
+    assert drafts[0] is not None
+    assert drafts[0].age_band == ["16_18", "18_plus"]
+    assert drafts[1] is not None
+    assert drafts[1].age_band == ["pre_14", "14_16", "16_18"]
+    assert drafts[2] is None
+    assert drafts[3] is None
+    problems = {(p.row, p.field): p.message for p in parsed.problems}
+    assert problems[(4, "age_max")].startswith("age_max must be at most 29")
+    assert problems[(5, "age_min")].startswith("age_min must be at least 10")

@@ -18,7 +18,7 @@ def test_age_bands_are_derived_from_ages() -> None:
 
 
 def test_bands_sharing_no_age_with_the_ages_are_an_error_naming_the_field() -> None:
-    with pytest.raises(ValidationError, match=r"age_band pre_14 covers ages 11–13") as caught:
+    with pytest.raises(ValidationError, match=r"age_band pre_14 covers ages 10–13") as caught:
         _draft(age_min=16, age_max=17, age_band=["pre_14"])
     assert caught.value.errors()[0]["loc"] == ("age_band",)
 
@@ -71,7 +71,7 @@ def test_one_band_apart_from_the_ages_is_a_contradiction_beside_others_that_fit(
     with pytest.raises(ValidationError) as caught:
         _draft(age_min=16, age_max=19, age_band=["pre_14", "16_18"])
     message = caught.value.errors()[0]["msg"]
-    assert "pre_14 covers ages 11–13" in message
+    assert "pre_14 covers ages 10–13" in message
     assert "16_18 covers" not in message
 
 
@@ -81,11 +81,28 @@ def test_without_bands_they_are_derived_from_the_ages() -> None:
 
 
 @pytest.mark.parametrize("field", ["age_min", "age_max"])
-def test_ages_above_25_are_invalid_naming_the_field(field: str) -> None:
+@pytest.mark.parametrize("age", [9, 30])
+def test_ages_outside_10_to_29_are_invalid_naming_the_field(field: str, age: int) -> None:
     with pytest.raises(ValidationError) as caught:
-        _draft(**{field: 26})
+        _draft(**{field: age})
     assert caught.value.errors()[0]["loc"] == (field,)
-    assert _draft(age_min=18, age_max=25).age_band == ["18_plus"]
+
+
+@pytest.mark.parametrize(("age_min", "age_max"), [(10, 13), (16, 24), (16, 29), (25, 29)])
+def test_real_programme_ages_from_10_to_29_are_accepted(age_min: int, age_max: int) -> None:
+    draft = _draft(age_min=age_min, age_max=age_max)
+    assert (draft.age_min, draft.age_max) == (age_min, age_max)
+    assert draft.age_band  # every accepted age falls in some band
+
+
+@pytest.mark.parametrize("age", range(18, 30))
+def test_every_age_from_18_derives_18_plus(age: int) -> None:
+    assert _draft(age_min=age, age_max=age).age_band == ["18_plus"]
+    assert "18_plus" in _draft(age_min=16, age_max=age).age_band
+
+
+def test_age_10_derives_pre_14() -> None:
+    assert _draft(age_min=10, age_max=10).age_band == ["pre_14"]
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from models.typology import (
+    AGE_BAND_RANGES,
     DIMENSIONS,
     TYPOLOGY_VERSION,
     VOCABULARIES,
@@ -45,6 +46,15 @@ def test_every_term_has_a_label_and_a_one_line_description() -> None:
             assert term.label.strip()
             assert term.description.strip()
             assert "\n" not in term.description
+
+
+def test_the_age_band_descriptions_say_which_ages_they_cover() -> None:
+    terms = {term.slug: term for term in VOCABULARIES["age_band"]}
+    low, high = AGE_BAND_RANGES["18_plus"]
+    assert str(low) in terms["18_plus"].description
+    assert f"to {high}" in terms["18_plus"].description
+    assert f"above {high} are out of scope" in terms["18_plus"].description
+    assert f"age {AGE_BAND_RANGES['pre_14'][0]}" in terms["pre_14"].description
 
 
 @pytest.mark.parametrize(
