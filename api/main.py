@@ -13,6 +13,8 @@ from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.http_methods import CORSMiddleware, HeadMiddleware
+from api.observability import install_observability
+from api.protection import install_protection
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
@@ -44,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or get_settings()
     usable_url(settings.database_url)
+    if settings.read_database_url:
+        usable_url(settings.read_database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -54,10 +58,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.engine = engine
         app.state.write_engine = for_writing(engine)
+        # Public GETs (no key) read from the replica when one is set (api/deps.py).
+        read_engine = engine
+        if settings.read_database_url:
+            read_engine = create_db_engine(
+                settings.read_database_url,
+                statement_timeout_ms=settings.statement_timeout_ms,
+                pool_size=settings.pool_size,
+            )
+        app.state.read_engine = read_engine
         try:
             yield
         finally:
             engine.dispose()
+            read_engine.dispose()
 
     app = FastAPI(
         title="neetmap",
@@ -75,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.facet_cache = FacetCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
+    # Rate limits and security headers innermost, inside CORS (api/protection).
+    install_protection(app, settings)
     # Innermost first: bounded request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
@@ -97,6 +113,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "X-Total-Count",
             "Content-Disposition",
             "Warning",
+            "Retry-After",
+            "X-Request-ID",
         ],
         max_age=600,
     )
@@ -109,4 +127,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.router)
     app.include_router(research_router)
     app.include_router(exports_router)
+    # Last: request ids, access log and metrics outermost; /livez, /readyz, /metrics.
+    install_observability(app, settings)
     return app
