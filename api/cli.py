@@ -30,6 +30,7 @@ from api.commands.common import (
     settings,
     writing_engine,
 )
+from api.operations import commands as operation_commands
 from models.seed import seed as seed_samples
 
 app = typer.Typer(
@@ -43,6 +44,9 @@ app.add_typer(boundary_commands.app, name="boundaries")
 app.add_typer(context_commands.app, name="context")
 app.add_typer(key_commands.app, name="keys")
 app.command("import")(import_commands.import_file)
+db_app.command("backup")(operation_commands.db_backup)
+db_app.command("restore")(operation_commands.db_restore)
+db_app.command("prepare")(operation_commands.db_prepare)
 
 
 @app.callback()
