@@ -1,0 +1,111 @@
+"""Several workers on one database: a write through one worker is served at once by another.
+
+Two real server processes (each its own caches, as uvicorn workers or separate hosts have)
+share the test database. Each worker checks the database's public version on every request,
+so no worker serves a public answer older than the last commit; only HTTP caches in front
+may, for at most `NEETMAP_CACHE_MAX_AGE` seconds, and they revalidate by ETag.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys
+
+PUBLIC = "/api/v1/interventions"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _start(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "NEETMAP_DATABASE_URL": database_url, "NEETMAP_ACCESS_LOG": "false"}
+    command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
+    process = subprocess.Popen(
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return process, f"http://127.0.0.1:{port}"
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server at {base} exited with {process.returncode}")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server at {base} was not ready within 60 s")
+
+
+@pytest.fixture
+def two_workers(geo_client: TestClient, database_url: str) -> Iterator[tuple[str, str]]:
+    started = [_start(database_url), _start(database_url)]
+    try:
+        for process, base in started:
+            _wait_ready(base, process)
+        yield started[0][1], started[1][1]
+    finally:
+        for process, _ in started:
+            process.terminate()
+        for process, _ in started:
+            process.wait(timeout=20)
+
+
+@pytest.fixture
+def keys(geo_client: TestClient, boundaries: Engine) -> Iterator[Keys]:
+    yield from issue_keys(boundaries)
+
+
+def test_a_write_in_one_worker_is_served_by_the_other_at_once(
+    two_workers: tuple[str, str], keys: Keys
+) -> None:
+    writer, reader = (httpx.Client(base_url=base, timeout=30) for base in two_workers)
+    with writer, reader:
+        before = reader.get(PUBLIC, params={"la": LEEDS})
+        assert before.status_code == 200
+        reader.get("/api/v1/areas", params={"geometry": "none"})  # warm the reader's caches
+        created = writer.post(
+            PUBLIC,
+            json={"name": "Two-worker check", "la_codes": [LEEDS]},
+            headers=bearer(keys.leeds),
+        )
+        assert created.status_code == 201, created.text
+        record_id = created.json()["id"]
+        published = writer.post(f"{PUBLIC}/{record_id}/publish", headers=bearer(keys.moderator))
+        assert published.status_code == 200, published.text
+
+        after = reader.get(PUBLIC, params={"la": LEEDS})
+        assert after.json()["total"] == before.json()["total"] + 1
+        assert after.headers["etag"] != before.headers["etag"]
+        revalidated = reader.get(
+            PUBLIC, params={"la": LEEDS}, headers={"If-None-Match": before.headers["etag"]}
+        )
+        assert revalidated.status_code == 200, "an old ETag must not get a 304"
+        assert reader.get(f"{PUBLIC}/{record_id}").status_code == 200
+
+        withdrawn = writer.delete(f"{PUBLIC}/{record_id}", headers=bearer(keys.leeds))
+        assert withdrawn.status_code in {200, 204}, withdrawn.text
+        assert reader.get(f"{PUBLIC}/{record_id}").status_code == 404
+        assert reader.get(PUBLIC, params={"la": LEEDS}).json()["total"] == before.json()["total"]
