@@ -88,7 +88,8 @@ class RouteRecorder:
     """Wraps the router: after routing, copies the matched route's template (`/api/v1/areas/
     {code}`) into the request context, so metrics never take raw paths as labels.
 
-    FastAPI's routes leave themselves in the scope; plain Starlette routes (`/docs`,
+    FastAPI's routes leave themselves in the scope (a route of an included router with its
+    own path, without the prefixes it was included under); plain Starlette routes (`/docs`,
     `/metrics`) leave only their endpoint, whose template is looked up once.
     """
 
@@ -108,7 +109,7 @@ class RouteRecorder:
     def _template(self, scope: Scope) -> str | None:
         route = scope.get("route")
         if route is not None:
-            return getattr(route, "path", None)
+            return _full_template(route, scope["path"])
         endpoint = scope.get("endpoint")
         if endpoint is None:
             return None
@@ -117,3 +118,17 @@ class RouteRecorder:
                 getattr(r, "endpoint", None): getattr(r, "path", "") for r in self.routes
             }
         return self._by_endpoint.get(endpoint)
+
+
+def _full_template(route: BaseRoute, path: str) -> str | None:
+    """The route's template with the prefixes of the routers it was included in: the part of
+    the request path before the tail the route itself matched (neetmap's prefixes are fixed
+    text, such as `/api/v1`)."""
+    template: str | None = getattr(route, "path", None)
+    regex = getattr(route, "path_regex", None)
+    if template is None or regex is None or regex.match(path):
+        return template
+    for cut in range(1, len(path)):
+        if path[cut] == "/" and regex.match(path[cut:]):
+            return path[:cut] + template
+    return template

@@ -89,6 +89,7 @@ def test_one_json_line_per_request_with_the_key_prefix_but_never_the_key(
 def test_metrics_count_by_route_template_not_by_path(client: TestClient) -> None:
     for record_id in (999991, 999992, 999993):
         client.get(f"/api/v1/interventions/{record_id}")
+    client.post("/api/v1/interventions/5/publish")  # a route of a router in a router
     client.get("/no/such/page/1")
     client.get("/no/such/page/2")
     samples = _samples(client)
@@ -106,6 +107,15 @@ def test_metrics_count_by_route_template_not_by_path(client: TestClient) -> None
         (("method", "GET"), ("route", "unmatched"), ("status", "404")),
     )
     assert samples[unmatched] == 2
+    nested = (
+        "neetmap_http_requests_total",
+        (
+            ("method", "POST"),
+            ("route", "/api/v1/interventions/{intervention_id}/publish"),
+            ("status", "401"),
+        ),
+    )
+    assert samples[nested] == 1
     assert not any("999991" in str(labels) or "/no/such" in str(labels) for _, labels in samples)
     latency = (
         "neetmap_http_request_duration_seconds_count",

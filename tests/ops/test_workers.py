@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -32,9 +33,14 @@ def _free_port() -> int:
     return port
 
 
-def _start(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+def _start(database_url: str, metrics_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    env = {**os.environ, "NEETMAP_DATABASE_URL": database_url, "NEETMAP_ACCESS_LOG": "false"}
+    env = {
+        **os.environ,
+        "NEETMAP_DATABASE_URL": database_url,
+        "NEETMAP_ACCESS_LOG": "false",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
     command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
@@ -60,8 +66,10 @@ def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 @pytest.fixture
-def two_workers(geo_client: TestClient, database_url: str) -> Iterator[tuple[str, str]]:
-    started = [_start(database_url), _start(database_url)]
+def two_workers(
+    geo_client: TestClient, database_url: str, tmp_path: Path
+) -> Iterator[tuple[str, str]]:
+    started = [_start(database_url, tmp_path), _start(database_url, tmp_path)]
     try:
         for process, base in started:
             _wait_ready(base, process)
@@ -109,3 +117,7 @@ def test_a_write_in_one_worker_is_served_by_the_other_at_once(
         assert withdrawn.status_code in {200, 204}, withdrawn.text
         assert reader.get(f"{PUBLIC}/{record_id}").status_code == 404
         assert reader.get(PUBLIC, params={"la": LEEDS}).json()["total"] == before.json()["total"]
+
+        # Metrics in multiprocess mode: the reader answers for both processes, writes included.
+        metrics = reader.get("/metrics").text
+        assert 'method="POST",route="/api/v1/interventions/{intervention_id}/publish"' in metrics
