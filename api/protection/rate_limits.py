@@ -2,7 +2,7 @@
 
 Counted in fixed windows in `NEETMAP_RATE_LIMIT_STORAGE`: `memory://` keeps counts in each
 worker (so N workers allow up to N times the rate), `redis://host:6379` shares them across
-workers and hosts. A request over a limit gets 429 in the API's error shape with
+workers and hosts (install `limits[async-redis]` for it). A request over a limit gets 429 in the API's error shape with
 `Retry-After` (exposed to browsers through CORS), before its body is read or its key checked.
 """
 
@@ -12,10 +12,10 @@ import math
 import time
 from typing import Final
 
-import anyio.to_thread
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage, storage_from_string
-from limits.strategies import FixedWindowRateLimiter
+from limits.aio.storage import Storage
+from limits.aio.strategies import FixedWindowRateLimiter
+from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import error_response
@@ -39,10 +39,13 @@ class RateLimitMiddleware:
         expensive_reads: frozenset[str] = EXPENSIVE_READS,
     ) -> None:
         self.app = app
-        self.store = storage_from_string(storage)
-        # Memory counting is a dict update; a network store is asked from a thread.
-        self.in_process = isinstance(self.store, MemoryStorage)
-        self.limiter = FixedWindowRateLimiter(self.store)
+        # The asyncio flavour of each storage: counting never blocks the event loop, and the
+        # in-memory one expires counts in a task rather than starting a thread every 10 ms.
+        scheme = storage if storage.startswith("async+") else f"async+{storage}"
+        store = storage_from_string(scheme)
+        if not isinstance(store, Storage):  # pragma: no cover - every async+ scheme is one
+            raise ValueError(f"{storage} has no asyncio storage in the limits library")
+        self.limiter = FixedWindowRateLimiter(store)
         self.writes = parse(writes)
         self.reads = parse(reads)
         self.expensive_reads = expensive_reads
@@ -79,17 +82,10 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
     async def _hit(self, item: RateLimitItem, *identifiers: str) -> bool:
-        if self.in_process:
-            return self.limiter.hit(item, *identifiers)
-        return await anyio.to_thread.run_sync(lambda: self.limiter.hit(item, *identifiers))
+        return await self.limiter.hit(item, *identifiers)
 
     async def _retry_after(self, item: RateLimitItem, *identifiers: str) -> int:
-        if self.in_process:
-            stats = self.limiter.get_window_stats(item, *identifiers)
-        else:
-            stats = await anyio.to_thread.run_sync(
-                lambda: self.limiter.get_window_stats(item, *identifiers)
-            )
+        stats = await self.limiter.get_window_stats(item, *identifiers)
         return max(1, math.ceil(stats.reset_time - time.time()))
 
 
