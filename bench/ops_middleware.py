@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.observability.logs import json_formatter
 from api.observability.metrics import Metrics
-from api.observability.middleware import ObservabilityMiddleware, RouteRecorder
+from api.observability.middleware import ObservabilityMiddleware, RouteRecorder, RouteTemplates
 from api.protection.headers import SecurityHeadersMiddleware
 from api.protection.rate_limits import RateLimitMiddleware
 
@@ -47,12 +47,13 @@ def wrapped() -> ASGIApp:
     logger.addHandler(handler)
     logger.propagate = False
     logger.setLevel(logging.INFO)
-    app: ASGIApp = RouteRecorder(bare, [ROUTE])
+    templates = RouteTemplates()
+    app: ASGIApp = RouteRecorder(bare, [ROUTE], templates)
     app = RateLimitMiddleware(
         app, writes="1000000/second", reads="1000000/second", storage="memory://"
     )
     app = SecurityHeadersMiddleware(app)
-    return ObservabilityMiddleware(app, metrics=Metrics(), logger=logger)
+    return ObservabilityMiddleware(app, metrics=Metrics(), logger=logger, templates=templates)
 
 
 async def run(app: ASGIApp, n: int) -> list[float]:

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from api.observability.logs import access_logger, silence_uvicorn_access
 from api.observability.metrics import CountingFacetCache, CountingRenderedLayers, Metrics
-from api.observability.middleware import ObservabilityMiddleware, RouteRecorder
+from api.observability.middleware import ObservabilityMiddleware, RouteRecorder, RouteTemplates
 from api.observability.probes import router as probes_router
 from api.settings import Settings
 
@@ -22,13 +22,17 @@ def install_observability(app: FastAPI, settings: Settings) -> None:
     logs everything, 304s and HEADs included, and sees the final status)."""
     metrics = Metrics()
     app.state.metrics = metrics
-    app.state.rendered_layers = CountingRenderedLayers(metrics)
-    app.state.facet_cache = CountingFacetCache(metrics)
+    # Wrapped, not replaced: the caches keep whatever the app built them with.
+    app.state.rendered_layers = CountingRenderedLayers(app.state.rendered_layers, metrics)
+    app.state.facet_cache = CountingFacetCache(app.state.facet_cache, metrics)
     app.include_router(probes_router)
     app.add_route("/metrics", metrics.endpoint(), methods=["GET"], include_in_schema=False)
-    app.router.middleware_stack = RouteRecorder(app.router.middleware_stack, app.router.routes)
+    templates = RouteTemplates()
+    app.router.middleware_stack = RouteRecorder(
+        app.router.middleware_stack, app.router.routes, templates
+    )
     logger = access_logger() if settings.access_log else None
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics, logger=logger)
+    app.add_middleware(ObservabilityMiddleware, metrics=metrics, logger=logger, templates=templates)
     inner = app.router.lifespan_context
 
     @asynccontextmanager

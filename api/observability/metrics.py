@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Hashable
-from typing import Final, TypeVar
+from typing import Any, Final
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -30,7 +30,6 @@ from starlette.responses import Response
 from api.caching import RenderedLayers
 from models.facets import FacetCache, FacetReader, Facets
 
-T = TypeVar("T")
 #: Latency buckets in seconds: cached reads take a millisecond, exports many seconds.
 BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0)
 #: The route label of requests no route matched (404s), so scanners cannot grow the labels.
@@ -113,11 +112,12 @@ class Metrics:
         return read_metrics
 
 
-class CountingRenderedLayers(RenderedLayers):
-    """Rendered layers that count hits and misses."""
+class CountingRenderedLayers:
+    """The app's rendered layers, counting hits and misses; every other attribute is the
+    wrapped cache's, so callers see the same object they were given."""
 
-    def __init__(self, metrics: Metrics, max_entries: int = 256) -> None:
-        super().__init__(max_entries)
+    def __init__(self, inner: RenderedLayers, metrics: Metrics) -> None:
+        self._inner = inner
         self._hit = metrics.cache.labels("rendered_layers", "hit")
         self._miss = metrics.cache.labels("rendered_layers", "miss")
 
@@ -129,23 +129,29 @@ class CountingRenderedLayers(RenderedLayers):
             rendered = True
             return render()
 
-        found = super().get_or_render(key, counted)
+        found = self._inner.get_or_render(key, counted)
         (self._miss if rendered else self._hit).inc()
         return found
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
-class CountingFacetCache(FacetCache):
-    """Facets that count, per request, whether the worker's set was current (hit) or had to
-    be started again for a new data version (miss)."""
 
-    def __init__(self, metrics: Metrics) -> None:
-        super().__init__()
+class CountingFacetCache:
+    """The app's facet cache, counting per request whether the worker's facets were current
+    (hit) or had to be started again for a new data version (miss)."""
+
+    def __init__(self, inner: FacetCache, metrics: Metrics) -> None:
+        self._inner = inner
         self._hit = metrics.cache.labels("facets", "hit")
         self._miss = metrics.cache.labels("facets", "miss")
         self._last: Facets | None = None
 
     def current(self, session: Session) -> FacetReader:
-        reader = super().current(session)
+        reader = self._inner.current(session)
         (self._hit if reader.facets is self._last else self._miss).inc()
         self._last = reader.facets
         return reader
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)

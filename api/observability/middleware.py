@@ -32,10 +32,18 @@ class ObservabilityMiddleware:
     (method, path, route, status, duration, request id, key prefix; never the key) and
     Prometheus request metrics by route template."""
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, logger: logging.Logger | None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        metrics: Metrics,
+        logger: logging.Logger | None,
+        templates: RouteTemplates,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.logger = logger
+        self.templates = templates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,7 +74,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = context.route or UNMATCHED
+            route = context.route or self.templates.known.get(scope["path"], UNMATCHED)
             self.metrics.observe(scope["method"], route, status, elapsed)
             if self.logger is not None:
                 self.logger.info(
@@ -84,6 +92,21 @@ class ObservabilityMiddleware:
                 )
 
 
+class RouteTemplates:
+    """Templates learned per path from routed requests, for answers given before routing
+    (a response replayed from memory): the same path then counts under the same route."""
+
+    LIMIT = 10_000
+
+    def __init__(self) -> None:
+        self.known: dict[str, str] = {}
+
+    def learn(self, path: str, template: str) -> None:
+        if len(self.known) >= self.LIMIT:
+            self.known.clear()
+        self.known[path] = template
+
+
 class RouteRecorder:
     """Wraps the router: after routing, copies the matched route's template (`/api/v1/areas/
     {code}`) into the request context, so metrics never take raw paths as labels.
@@ -93,9 +116,12 @@ class RouteRecorder:
     `/metrics`) leave only their endpoint, whose template is looked up once.
     """
 
-    def __init__(self, app: ASGIApp, routes: Sequence[BaseRoute]) -> None:
+    def __init__(
+        self, app: ASGIApp, routes: Sequence[BaseRoute], templates: RouteTemplates
+    ) -> None:
         self.app = app
         self.routes = routes
+        self.templates = templates
         self._by_endpoint: dict[Any, str] | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -105,6 +131,8 @@ class RouteRecorder:
             context: RequestContext | None = scope.get(SCOPE_KEY)
             if context is not None:
                 context.route = self._template(scope)
+                if context.route is not None:
+                    self.templates.learn(scope["path"], context.route)
 
     def _template(self, scope: Scope) -> str | None:
         route = scope.get("route")

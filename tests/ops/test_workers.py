@@ -1,9 +1,9 @@
-"""Several workers on one database: a write through one worker is served at once by another.
+"""Several workers on one database: a write through one worker is served by another within
+the bound the README documents (`FRESH_WITHIN`), never later.
 
 Two real server processes (each its own caches, as uvicorn workers or separate hosts have)
-share the test database. Each worker checks the database's public version on every request,
-so no worker serves a public answer older than the last commit; only HTTP caches in front
-may, for at most `NEETMAP_CACHE_MAX_AGE` seconds, and they revalidate by ETag.
+share the test database. HTTP caches in front may add at most `NEETMAP_CACHE_MAX_AGE`
+seconds, and their revalidation with an old ETag gets the new answer.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -24,6 +24,18 @@ from sqlalchemy import Engine
 from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys
 
 PUBLIC = "/api/v1/interventions"
+#: The documented bound for a commit in one worker to show in another (README, Design
+#: choices), with room for a loaded test machine.
+FRESH_WITHIN = 3.0
+
+
+def _eventually(check: Callable[[], bool]) -> float:
+    """Seconds until `check()` held; fails past FRESH_WITHIN."""
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < FRESH_WITHIN, "a worker served stale data"
+        time.sleep(0.05)
+    return time.monotonic() - started
 
 
 def _free_port() -> int:
@@ -104,8 +116,9 @@ def test_a_write_in_one_worker_is_served_by_the_other_at_once(
         published = writer.post(f"{PUBLIC}/{record_id}/publish", headers=bearer(keys.moderator))
         assert published.status_code == 200, published.text
 
+        total = before.json()["total"]
+        _eventually(lambda: reader.get(PUBLIC, params={"la": LEEDS}).json()["total"] == total + 1)
         after = reader.get(PUBLIC, params={"la": LEEDS})
-        assert after.json()["total"] == before.json()["total"] + 1
         assert after.headers["etag"] != before.headers["etag"]
         revalidated = reader.get(
             PUBLIC, params={"la": LEEDS}, headers={"If-None-Match": before.headers["etag"]}
@@ -115,8 +128,8 @@ def test_a_write_in_one_worker_is_served_by_the_other_at_once(
 
         withdrawn = writer.delete(f"{PUBLIC}/{record_id}", headers=bearer(keys.leeds))
         assert withdrawn.status_code in {200, 204}, withdrawn.text
-        assert reader.get(f"{PUBLIC}/{record_id}").status_code == 404
-        assert reader.get(PUBLIC, params={"la": LEEDS}).json()["total"] == before.json()["total"]
+        _eventually(lambda: reader.get(f"{PUBLIC}/{record_id}").status_code == 404)
+        assert reader.get(PUBLIC, params={"la": LEEDS}).json()["total"] == total
 
         # Metrics in multiprocess mode: the reader answers for both processes, writes included.
         metrics = reader.get("/metrics").text
