@@ -32,6 +32,7 @@ from api.commands.common import (
     settings,
     writing_engine,
 )
+from api.operations import commands as operation_commands
 from models.seed import seed as seed_samples
 
 app = typer.Typer(
@@ -46,6 +47,9 @@ app.add_typer(context_commands.app, name="context")
 app.add_typer(key_commands.app, name="keys")
 app.add_typer(oruk_commands.app, name="oruk")
 app.command("import")(import_commands.import_file)
+db_app.command("backup")(operation_commands.db_backup)
+db_app.command("restore")(operation_commands.db_restore)
+db_app.command("prepare")(operation_commands.db_prepare)
 
 
 @app.callback()

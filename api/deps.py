@@ -31,12 +31,17 @@ def get_app_settings(request: Request) -> Settings:
 def get_session(request: Request) -> Iterator[Session]:
     """One session per request; it only opens, rolls back on error and closes (handlers commit).
 
-    Requests that may write get the writing engine (see `models.engine.for_writing`). Closing
+    Requests that may write get the writing engine (see `models.engine.for_writing`), public
+    reads the replica's when one is configured. Closing
     runs after the response has started, so a connection lost by then (a restarted database)
     is logged, not raised into the server.
     """
     state = request.app.state
     engine: Engine = state.engine if request.method in SAFE_METHODS else state.write_engine
+    if request.method in SAFE_METHODS and "authorization" not in request.headers:
+        # Public reads may come from the replica (NEETMAP_READ_DATABASE_URL); a keyed read
+        # stays on the primary, so a partner sees its own writes at once.
+        engine = getattr(state, "read_engine", engine)
     session = Session(engine)
     try:
         yield session

@@ -15,8 +15,10 @@ from api.errors import install_error_handlers
 from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.map import install_map
+from api.observability import install_observability
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
+from api.protection import install_protection
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
@@ -50,6 +52,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """
     settings = settings or get_settings()
     usable_url(settings.database_url)
+    if settings.read_database_url:
+        usable_url(settings.read_database_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -61,10 +65,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.write_engine = for_writing(engine)
         versions.attach(engine)
+        # Public GETs (no key) read from the replica when one is set (api/deps.py).
+        read_engine = engine
+        if settings.read_database_url:
+            read_engine = create_db_engine(
+                settings.read_database_url,
+                statement_timeout_ms=settings.statement_timeout_ms,
+                pool_size=settings.pool_size,
+            )
+        app.state.read_engine = read_engine
         try:
             yield
         finally:
             engine.dispose()
+            read_engine.dispose()
 
     app = FastAPI(
         title="neetmap",
@@ -92,6 +106,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
     app.add_middleware(ReplayMiddleware, store=app.state.replay, versions=versions)
+    # Rate limits and security headers just outside the replay, so answers kept in memory
+    # get them too, and inside CORS (api/protection).
+    install_protection(app, settings)
     app.add_middleware(
         BodyLimitMiddleware,
         default_limit=settings.max_json_bytes,
@@ -111,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "X-Total-Count",
             "Content-Disposition",
             "Warning",
+            "Retry-After",
+            "X-Request-ID",
         ],
         max_age=600,
     )
@@ -127,4 +146,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_map(app)
     app.include_router(oruk_routes.router)
     app.include_router(oruk_harvest_routes.router)
+    # Last: request ids, access log and metrics outermost; /livez, /readyz, /metrics.
+    install_observability(app, settings)
     return app

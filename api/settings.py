@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
+from limits import parse_many
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
@@ -41,6 +42,25 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(
         1_000_000, ge=1, description="Largest request body accepted anywhere else, in bytes."
     )
+    read_database_url: str | None = Field(
+        None,
+        description="Optional replica URL: public GETs (no API key) read from it, writes and "
+        "keyed reads from NEETMAP_DATABASE_URL.",
+    )
+    access_log: bool = Field(True, description="One JSON line per request on stdout.")
+    rate_limits: bool = Field(True, description="Apply the rate limits below.")
+    rate_limit_writes: str = Field(
+        "120/minute", description="Writes per key and per client address (limits notation)."
+    )
+    rate_limit_reads: str = Field(
+        "600/minute",
+        description="Expensive reads (export, stats, coverage) per key and per client address.",
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where counts are kept: memory:// (per worker) or redis://host:6379 "
+        "(shared by every worker and host).",
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -52,6 +72,26 @@ class Settings(BaseSettings):
             return usable_url(url)
         except ArgumentError:
             return url
+
+    @field_validator("read_database_url")
+    @classmethod
+    def _read_driver(cls, url: str | None) -> str | None:
+        """The same driver rewrite as the primary URL; blank means no replica."""
+        if url is None or not url.strip():
+            return None
+        return cls._driver(url)
+
+    @field_validator("rate_limit_writes", "rate_limit_reads")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        """A rate in the `limits` notation ("120/minute", "10 per second"), checked at start."""
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a rate: write e.g. 120/minute or 10/second"
+            ) from None
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -83,6 +83,14 @@ def _database_problem(url: str, exc: OperationalError) -> str:
                 "and may neetmap write there?"
             )
         return f"The SQLite database {parsed.database} failed: {reason}."
+    if "password authentication failed" in reason or (
+        "role" in reason and "does not exist" in reason
+    ):
+        return (
+            f"The database at {safe_url(url)} refused the user or password: check "
+            "NEETMAP_DATABASE_URL (with compose, POSTGRES_PASSWORD in .env: the data volume "
+            "keeps the password of its first start)."
+        )
     if exc.connection_invalidated or "connect" in reason.lower() or "timeout" in reason.lower():
         return (
             f"Could not connect to the database at {safe_url(url)}: is the server running, "

@@ -1,4 +1,4 @@
-"""`neetmap keys create|list|revoke`: API keys for partner LAs, moderators and admins.
+"""`neetmap keys create|list|rotate|revoke`: API keys for partner LAs, moderators and admins.
 
 A new key is printed once, alone on stdout (so it can be piped into a secret store); only its
 hash is kept. A partner's LAs are checked against the loaded boundaries when the key is made;
@@ -7,6 +7,7 @@ a region stands for every LA in it, and a mayoral combined authority for its con
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -19,7 +20,7 @@ from geodata.errors import GeodataError
 from models.account import ROLES, Role
 from models.catalogue import NO_BOUNDARIES, AreaCatalogue, boundary_version, load_catalogue
 from models.combined_authorities import combined_authority_named, find_combined_authority
-from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key
+from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key, rotate_key
 from models.scope import resolve_las
 
 app = typer.Typer(help="Issue, list and revoke API keys.", no_args_is_help=True)
@@ -111,10 +112,32 @@ def keys_list() -> None:
     table = Table("id", "prefix", "name", "role", "LAs", "revoked")
     for key in keys:
         las = ", ".join(key.la_codes) or "all"
-        table.add_row(
-            str(key.id), key.prefix, key.name, key.role, las, "yes" if key.revoked else ""
-        )
+        table.add_row(str(key.id), key.prefix, key.name, key.role, las, _revoked(key))
     Console().print(table)
+
+
+@app.command("rotate")
+def keys_rotate(
+    key: Annotated[str, typer.Argument(help="The key's id or prefix (from `neetmap keys list`).")],
+    overlap_hours: Annotated[
+        float,
+        typer.Option(min=0, help="How long the old key keeps working beside the new one."),
+    ] = 24.0,
+) -> None:
+    """Replace a key: print a new one (same holder, role and LAs) once; the old one keeps
+    working for the overlap, then stops."""
+    with database_session() as session:
+        old, new, secret = rotate_key(session, key.strip(), timedelta(hours=overlap_hours))
+        session.commit()
+    until = f"{old.expires_at:%Y-%m-%d %H:%M} UTC" if old.expires_at else "now"
+    say(f"Created {_describe(new)}; {old.prefix} works until {until}. Store the key now.")
+    typer.echo(secret)
+
+
+def _revoked(key: KeyInfo) -> str:
+    if key.revoked:
+        return "yes"
+    return f"from {key.expires_at:%Y-%m-%d %H:%M} UTC" if key.expires_at else ""
 
 
 @app.command("revoke")

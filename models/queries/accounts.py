@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import cast
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +24,8 @@ class KeyInfo:
     prefix: str
     la_codes: tuple[str, ...]
     revoked: bool
+    #: When a key replaced by `rotate_key` stops working (None: no end set, or already ended).
+    expires_at: datetime | None = None
 
 
 def _info(session: Session, key: ApiKey) -> KeyInfo:
@@ -32,7 +36,14 @@ def _info(session: Session, key: ApiKey) -> KeyInfo:
         .order_by(col(ApiKeyArea.area_code))
     )
     codes = tuple(session.exec(statement).all())
-    return KeyInfo(key.id, key.name, key.role, key.prefix, codes, key.revoked_at is not None)
+    ended = _ended(key)
+    expires = key.revoked_at if key.revoked_at is not None and not ended else None
+    return KeyInfo(key.id, key.name, key.role, key.prefix, codes, ended, expires)
+
+
+def _ended(key: ApiKey) -> bool:
+    """Revoked now, or past the end of its rotation overlap (`revoked_at` may be ahead)."""
+    return key.revoked_at is not None and key.revoked_at <= utcnow()
 
 
 def create_key(
@@ -61,12 +72,10 @@ def list_keys(session: Session) -> list[KeyInfo]:
 
 
 def revoke_key(session: Session, ref: str) -> KeyInfo:
-    """Revoke a key named by id or prefix; revoking twice keeps the first time."""
-    where = col(ApiKey.id) == int(ref) if ref.isdigit() else col(ApiKey.prefix) == ref
-    key = session.exec(select(ApiKey).where(where)).first()
-    if key is None:
-        raise NotFoundError(f"There is no API key {ref}; `neetmap keys list` shows them.")
-    if key.revoked_at is None:
+    """Revoke a key named by id or prefix at once (also one still in a rotation overlap);
+    revoking twice keeps the first time."""
+    key = _find(session, ref)
+    if key.revoked_at is None or not _ended(key):
         key.revoked_at = utcnow()
         session.add(key)
         session.flush()
@@ -82,6 +91,38 @@ def authenticate(session: Session, presented: str) -> KeyInfo | None:
     if not key_matches(presented, key.hash if key is not None else None):
         return None
     assert key is not None
-    if key.revoked_at is not None:
+    if _ended(key):
         return None
     return _info(session, key)
+
+
+def _find(session: Session, ref: str) -> ApiKey:
+    where = col(ApiKey.id) == int(ref) if ref.isdigit() else col(ApiKey.prefix) == ref
+    key = session.exec(select(ApiKey).where(where)).first()
+    if key is None:
+        raise NotFoundError(f"There is no API key {ref}; `neetmap keys list` shows them.")
+    return key
+
+
+def rotate_key(session: Session, ref: str, overlap: timedelta) -> tuple[KeyInfo, KeyInfo, str]:
+    """A new key with the same holder, role and LAs as key `ref`, which keeps working for
+    `overlap` (so its holder can swap keys without an outage) and then stops. Returns the old
+    key, the new one and the new secret."""
+    old = _find(session, ref)
+    if _ended(old):
+        raise InvalidInputError(
+            f"Key {ref} is revoked: issue a new key with `neetmap keys create`."
+        )
+    if old.revoked_at is not None:
+        raise InvalidInputError(
+            f"Key {ref} was already rotated and stops at {old.revoked_at:%Y-%m-%d %H:%M} UTC: "
+            "rotate its replacement instead."
+        )
+    assert old.id is not None
+    codes = session.exec(select(ApiKeyArea.area_code).where(col(ApiKeyArea.key_id) == old.id)).all()
+    role = cast(Role, old.role)
+    new, secret = create_key(session, old.name, role, list(codes))
+    old.revoked_at = utcnow() + overlap
+    session.add(old)
+    session.flush()
+    return _info(session, old), new, secret
