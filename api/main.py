@@ -13,8 +13,7 @@ from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.http_methods import CORSMiddleware, HeadMiddleware
-from api.ogc import install_problem_handlers
-from api.ogc import router as ogc_router
+from api.ogc import install_ogc
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
 from api.routes import areas, interventions, meta
@@ -77,7 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.facet_cache = FacetCache()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
-    install_problem_handlers(app)  # after: OGC routes reshape the same answers
+    install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
     # Innermost first: bounded request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
@@ -112,5 +111,4 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.router)
     app.include_router(research_router)
     app.include_router(exports_router)
-    app.include_router(ogc_router)
     return app

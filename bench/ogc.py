@@ -39,7 +39,11 @@ POINT = "POINT(-1.5491 53.8008)"
 CASES = (
     ("items?limit=200", "items?limit=200", 20.0),
     ("one feature", "items/E08000035", 5.0),
-    ("S_INTERSECTS(POINT)", "items?filter-lang=cql2-text&filter=S_INTERSECTS({geom},{point})", 10.0),
+    (
+        "S_INTERSECTS(POINT)",
+        "items?filter-lang=cql2-text&filter=S_INTERSECTS({geom},{point})",
+        10.0,
+    ),
 )
 
 
@@ -115,10 +119,25 @@ def main() -> None:
         if python is not None:
             processes.append(
                 start(
-                    [str(python), "-m", "uvicorn", "tipg.main:app", "--host", HOST,
-                     "--port", str(TIPG_PORT), "--workers", "1", "--log-level", "warning"],
-                    {"DATABASE_URL": url.replace("+psycopg", ""), "TIPG_DB_SCHEMAS": '["public"]',
-                     "TIPG_DB_TABLES": f'["{TABLE}"]'},
+                    [
+                        str(python),
+                        "-m",
+                        "uvicorn",
+                        "tipg.main:app",
+                        "--host",
+                        HOST,
+                        "--port",
+                        str(TIPG_PORT),
+                        "--workers",
+                        "1",
+                        "--log-level",
+                        "warning",
+                    ],
+                    {
+                        "DATABASE_URL": url.replace("+psycopg", ""),
+                        "TIPG_DB_SCHEMAS": '["public"]',
+                        "TIPG_DB_TABLES": f'["public.{TABLE}"]',
+                    },
                 )
             )
             theirs = f"http://{HOST}:{TIPG_PORT}/collections/public.{TABLE}/"
@@ -158,7 +177,15 @@ def run(ours: str, theirs: str | None, seconds: int, connections: int) -> None:
         )
     print(
         table(
-            ["request", "neetmap req/s", "tipg req/s", "ratio", "target", "", "errors (ours / tipg)"],
+            [
+                "request",
+                "neetmap req/s",
+                "tipg req/s",
+                "ratio",
+                "target",
+                "",
+                "errors (ours / tipg)",
+            ],
             rows,
         )
     )

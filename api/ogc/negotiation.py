@@ -17,7 +17,7 @@ FORMATS: tuple[Format, ...] = ("json", "html")
 _JSON_TYPES = ("application/json", "application/geo+json", "application/schema+json")
 
 
-def chosen_format(
+async def chosen_format(
     request: Request,
     f: Annotated[
         str | None,

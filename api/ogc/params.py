@@ -42,7 +42,7 @@ def problem(field: str, message: str) -> InvalidInputError:
     )
 
 
-def check_known(request: Request) -> None:
+async def check_known(request: Request) -> None:
     """400 for a query parameter this route does not read (OGC API - Features, /req/core/query-param-unknown)."""
     route = request.scope.get("route")
     if not isinstance(route, APIRoute) or not request.query_params:

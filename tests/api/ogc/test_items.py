@@ -274,3 +274,26 @@ def test_pages_are_cached_until_the_data_changes(
     assert (
         leeds["properties"]["intervention_count"] == before["properties"]["intervention_count"] + 1
     )
+
+
+def test_a_repeated_page_is_the_same_answer_from_the_fast_path(
+    geo_client: TestClient, published: dict[str, int]
+) -> None:
+    url = ITEMS.format("interventions")
+    params = {"filter": "target_group = 'send'", "limit": 2}
+    first = geo_client.get(url, params=params, headers={"Accept-Encoding": "gzip"})
+    second = geo_client.get(url, params=params, headers={"Accept-Encoding": "gzip"})
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["content-crs"] == first.headers["content-crs"]
+    assert second.headers["cache-control"].startswith("public")
+    plain = geo_client.get(url, params=params, headers={"Accept-Encoding": "identity"})
+    assert plain.content == first.content
+    assert "content-encoding" not in plain.headers
+    head = geo_client.head(url, params=params)
+    assert head.status_code == 200
+    assert head.content == b""
+    html = geo_client.get(url, params={**params, "f": "html"})
+    assert html.headers["content-type"].startswith("text/html")
+    bad = geo_client.get(url, params={**params, "f": "xml"})
+    assert bad.status_code == 400
