@@ -23,6 +23,7 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import psycopg
@@ -36,6 +37,7 @@ TIPG_VENV = Path(os.environ.get("NEETMAP_TIPG_VENV", "/tmp/neetmap-tipg-venv"))
 NEETMAP_PORT, TIPG_PORT = 18240, 18241
 TABLE = "ogc_bench_las"
 POINT = "POINT(-1.5491 53.8008)"
+NEETMAP = str(Path(sys.executable).with_name("neetmap"))
 CASES = (
     ("items?limit=200", "items?limit=200", 20.0),
     ("one feature", "items/E08000035", 5.0),
@@ -97,24 +99,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--backend",
+        choices=["sqlite", "postgresql", "both"],
+        default="both",
+        help="where neetmap reads the layer (tipg always reads PostGIS)",
+    )
     args = parser.parse_args()
     print(f"machine: {machine()}")
     python = tipg_python()
     recreate(ADMIN_URL, NAME)
     url = database_url(ADMIN_URL, NAME)
     processes: list[subprocess.Popen[bytes]] = []
+    sqlite_file = Path(tempfile.mkdtemp(prefix="neetmap-ogc-bench-")) / "bench.db"
     try:
         prepare(url)
         copy_layer(url)
-        neetmap = str(Path(sys.executable).with_name("neetmap"))
-        processes.append(
-            start(
-                [neetmap, "serve", "--host", HOST, "--port", str(NEETMAP_PORT), "--workers", "1"],
-                {"NEETMAP_DATABASE_URL": url, "NEETMAP_LOG_LEVEL": "warning"},
-            )
-        )
-        ours = f"http://{HOST}:{NEETMAP_PORT}/ogc/collections/local-authorities/"
-        wait_for(f"http://{HOST}:{NEETMAP_PORT}/healthz")
         theirs = None
         if python is not None:
             processes.append(
@@ -142,10 +142,26 @@ def main() -> None:
             )
             theirs = f"http://{HOST}:{TIPG_PORT}/collections/public.{TABLE}/"
             wait_for(f"http://{HOST}:{TIPG_PORT}/collections")
-        run(ours, theirs, args.seconds, args.connections)
+        backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+        for backend in backends:
+            ours_url = url if backend == "postgresql" else f"sqlite:///{sqlite_file}"
+            if backend == "sqlite":
+                prepare(ours_url)
+            neetmap = start(
+                [NEETMAP, "serve", "--host", HOST, "--port", str(NEETMAP_PORT), "--workers", "1"],
+                {"NEETMAP_DATABASE_URL": ours_url, "NEETMAP_LOG_LEVEL": "warning"},
+            )
+            try:
+                wait_for(f"http://{HOST}:{NEETMAP_PORT}/healthz")
+                print(f"\nneetmap on {backend}, tipg on PostGIS (one uvicorn worker each):")
+                ours = f"http://{HOST}:{NEETMAP_PORT}/ogc/collections/local-authorities/"
+                run(ours, theirs, args.seconds, args.connections)
+            finally:
+                stop(neetmap)
     finally:
         for process in processes:
             stop(process)
+        sqlite_file.unlink(missing_ok=True)
         if not args.keep:
             recreate(ADMIN_URL, NAME, drop_only=True)
 
