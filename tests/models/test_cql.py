@@ -76,7 +76,9 @@ def test_area_records_use_sql_null_logic() -> None:
     assert not matches(area.expression(parse("name LIKE 'lee%'", "cql2-text")), record)
     assert not matches(area.expression(parse("NOT (region_code = 'E12')", "cql2-text")), record)
     assert matches(area.expression(parse("region_code IS NULL", "cql2-text")), record)
-    assert matches(area.expression(parse("S_INTERSECTS(geometry, POINT(0 0))", "cql2-text")), record)
+    assert matches(
+        area.expression(parse("S_INTERSECTS(geometry, POINT(0 0))", "cql2-text")), record
+    )
 
 
 @pytest.mark.parametrize(
@@ -102,7 +104,13 @@ def test_sql_gives_the_same_answer_on_both_backends(
         ("Gamma", "E06000052", ["neet", "ehe"], (None, None)),
     ):
         draft = InterventionDraft.model_validate(
-            {"name": name, "la_codes": [la], "target_group": groups, "age_min": ages[0], "age_max": ages[1]}
+            {
+                "name": name,
+                "la_codes": [la],
+                "target_group": groups,
+                "age_min": ages[0],
+                "age_max": ages[1],
+            }
         )
         create_intervention(session, draft, ensure_areas(session, [la]), state="published")
     session.commit()

@@ -44,6 +44,8 @@ HUGE = "POLYGON((" + ",".join(f"{i / 1000} {i % 2}" for i in range(2001)) + ",0 
         (ITEMS, {"filter": f"S_INTERSECTS(geometry, {HUGE})"}, 400, "vertices"),
         (ITEMS, {"filter": "S_INTERSECTS(geometry, POINT(500 10))"}, 400, "CRS84"),
         (ITEMS, {"filter": "{bad json", "filter-lang": "cql2-json"}, 400, "filter"),
+        (ITEMS, {"filter": "S_INTERSECTS(geometry, POINT EMPTY)"}, 400, "filter"),
+        (ITEMS, {"filter": "name = 'a\x00b'"}, 400, "NUL"),
         (ITEMS, {"filter-lang": "cql2-xml", "filter": "id = 1"}, 400, "filter-lang"),
         (ITEMS, {"target_group": "teenagers"}, 400, "target_group"),
         (ITEMS, {"colour": "red"}, 400, "colour"),
