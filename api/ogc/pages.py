@@ -5,12 +5,14 @@ the answer is the same bytes. Once a URL has been answered (after every paramete
 validated and the page rendered), `OGCFastPath` answers it again from the cache without
 routing, dependency solving or the thread hops of sync dependencies: only the change stamp
 (`models.queries.versions.change_stamp`, three primary-key lookups) is read, in one thread
-hop, so a published change still shows at once. It sits innermost, below the ETag, gzip,
-CORS and HEAD middlewares, which treat its answers as any other.
+hop and shared by the requests waiting on it (`StampReader`), so a published change still
+shows at once. It sits innermost, below the ETag, gzip, CORS and HEAD middlewares, which
+treat its answers as any other.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -74,12 +76,53 @@ def _read_stamp(engine: Engine) -> ChangeStamp:
         return change_stamp(session)
 
 
+class StampReader:
+    """Reads the change stamp for the requests waiting on it, one read at a time.
+
+    Every request gets the result of a read that *started after it arrived*, so a change
+    committed before a request still shows in its answer; but requests arriving while a read
+    is under way share the next read instead of each making their own. Under load that is
+    one database round trip for many requests (a PostgreSQL read is three round trips:
+    pre-ping, query, reset). Runs on the event loop of one worker.
+    """
+
+    def __init__(self) -> None:
+        self._lock: asyncio.Lock | None = None
+        self._next: asyncio.Future[ChangeStamp] | None = None
+
+    async def read(self, engine: Engine) -> ChangeStamp:
+        if self._next is not None:  # a read that has not started yet: it will cover us
+            return await asyncio.shield(self._next)
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        mine: asyncio.Future[ChangeStamp] = asyncio.get_running_loop().create_future()
+        mine.add_done_callback(_retrieve)
+        self._next = mine
+        async with self._lock:
+            if self._next is mine:
+                self._next = None  # later arrivals wait for the read after this one
+            try:
+                stamp: ChangeStamp = await to_thread.run_sync(_read_stamp, engine)
+            except Exception as exc:
+                mine.set_exception(exc)
+                raise
+            mine.set_result(stamp)
+            return stamp
+
+
+def _retrieve(future: asyncio.Future[ChangeStamp]) -> None:
+    """Mark a failed read's error as seen: the requests that waited on it handle it."""
+    if not future.cancelled():
+        future.exception()
+
+
 class OGCFastPath:
     """Answers a GET of an `/ogc` page already rendered for the current data version."""
 
     def __init__(self, app: ASGIApp, *, pages: PageCache) -> None:
         self.app = app
         self.pages = pages
+        self.stamps = StampReader()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -96,7 +139,7 @@ class OGCFastPath:
             await self.app(scope, receive, send)
             return
         try:
-            stamp = await to_thread.run_sync(_read_stamp, engine)
+            stamp = await self.stamps.read(engine)
         except Exception:  # the database is not answering: the route reports it properly
             await self.app(scope, receive, send)
             return
