@@ -16,6 +16,7 @@ from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.map import install_map
 from api.observability import install_observability
+from api.ogc import install_ogc
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
 from api.protection import install_protection
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.facet_cache = FacetCache(versions)
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
+    install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
     # Innermost first: answers kept per data version replayed before routing, bounded
     # request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read

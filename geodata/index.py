@@ -34,6 +34,10 @@ class AreaIndex:
         hits = candidates[shapely.intersects(self._geoms[candidates], query)]
         return sorted({self._codes[i] for i in hits})
 
+    def touching(self, geom: BaseGeometry) -> list[str]:
+        """Codes of the areas sharing at least one point with any geometry (a CQL2 filter's)."""
+        return self._codes_of(geom)
+
     def containing(self, lon: float, lat: float) -> list[str]:
         """Codes of the areas containing the point; a point on a boundary counts for both."""
         return self._codes_of(shapely.Point(lon, lat))

@@ -23,6 +23,8 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
 from sqlmodel import col
 
 from models.base import table_of
+from models.cql.sql import to_sql
+from models.cql.tree import Expr
 from models.crosstab import Facet, Ids, union_of
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.textfold import fold
@@ -55,6 +57,8 @@ class InterventionFilter:
     text: str | None = None
     active_on: date | None = None
     updated_since: datetime | None = None
+    #: A CQL2 filter (and an OGC `datetime`) as a typed tree (`models.cql`); run in SQL.
+    expression: Expr | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions on `intervention`, to be AND-ed by the caller."""
@@ -79,6 +83,8 @@ class InterventionFilter:
             clauses.append(_active_on(self.active_on))
         if self.updated_since is not None:
             clauses.append(col(Intervention.updated_at) >= self.updated_since)
+        if self.expression is not None:
+            clauses.append(to_sql(self.expression))
         return clauses
 
     def where(self) -> ColumnElement[bool]:
@@ -86,8 +92,9 @@ class InterventionFilter:
 
     @property
     def needs_database(self) -> bool:
-        """Whether the database must evaluate this filter: for age, text or dates, or for
-        unpublished states (facets are kept per public version, which drafts do not move)."""
+        """Whether the database must evaluate this filter: for age, text, dates or an
+        expression, or for unpublished states (facets are kept per public version, which
+        drafts do not move)."""
         return bool(
             self.age is not None
             or self.min_age_at_least is not None
@@ -95,6 +102,7 @@ class InterventionFilter:
             or self.text
             or self.active_on is not None
             or self.updated_since is not None
+            or self.expression is not None
             or not set(self.states) <= set(PUBLIC_STATES)
         )
 
