@@ -22,6 +22,8 @@ from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
+from api.submit import pages as submit_pages
+from api.submit.cors import WriteCORSMiddleware
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         max_age=600,
     )
+    app.add_middleware(WriteCORSMiddleware, origins=settings.cors_write_origins)
     app.add_middleware(VaryMiddleware)
     app.add_middleware(BlankQueryMiddleware)
     app.add_middleware(HeadMiddleware)
@@ -109,4 +112,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submission_routes.router)
     app.include_router(research_router)
     app.include_router(exports_router)
+    app.include_router(submit_pages.router)
     return app
