@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Final, cast
 
 from annotated_types import Ge, Le
@@ -79,13 +80,22 @@ def template_csv() -> bytes:
 
 
 def template_xlsx(las: Mapping[str, str]) -> bytes:
-    """The template workbook; `las` maps the LA codes to offer to their names."""
+    """The template workbook; `las` maps the LA codes to offer to their names.
+
+    Built once per list of LAs: openpyxl stamps each save with the time, so the same template
+    would otherwise differ byte for byte between requests (and its ETag with it).
+    """
+    return _built(tuple(sorted(las.items())))
+
+
+@lru_cache(maxsize=256)
+def _built(las: tuple[tuple[str, str], ...]) -> bytes:
     book = Workbook()
     data = book.active
     assert isinstance(data, Worksheet)
     data.title = DATA_SHEET
     values = book.create_sheet(VALUES_SHEET)
-    ranges = _values_sheet(values, las)
+    ranges = _values_sheet(values, dict(las))
     notes = column_notes()
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
