@@ -84,6 +84,17 @@ _PATCH_BODY = json_body(
     "Only the fields to change; the others keep their values. Lists replace the whole list.",
     partial=True,
 )
+#: LA names sent beside the codes: checked against them, never stored (services.checked_draft).
+_LA_NAMES = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Optional: the name of each LA in la_codes, in the same order; a name that "
+    "is not the LA of its code is a 422 naming both. Not stored.",
+}
+for _body in (_NEW_BODY, _PATCH_BODY):
+    _body["requestBody"]["content"]["application/json"]["schema"]["properties"]["la_names"] = (
+        _LA_NAMES
+    )
 
 
 @router.post(

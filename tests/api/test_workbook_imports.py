@@ -215,3 +215,27 @@ def test_a_split_county_needs_a_key_covering_every_successor(
     assert edited.status_code == 200, edited.text
     for key in (cumbria,):
         assert geo_client.get("/api/v1/submissions", headers=bearer(key)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("superseded", "successors"),
+    [
+        ("E10000021", ["E06000061", "E06000062"]),  # Northamptonshire, 2021
+        ("Northamptonshire", ["E06000061", "E06000062"]),
+        ("E10000023", ["E06000065"]),  # North Yorkshire, 2023
+        ("E10000027", ["E06000066"]),  # Somerset, 2023
+        ("E10000009", ["E06000058", "E06000059"]),  # Dorset county, 2019
+        ("Cumbria", [CUMBERLAND, WESTMORLAND]),
+    ],
+)
+def test_superseded_areas_are_read_as_all_their_successors(
+    geo_client: TestClient, keys: Keys, superseded: str, successors: list[str]
+) -> None:
+    body = {"name": "Old county", "la_codes": [superseded]}
+    created = geo_client.post("/api/v1/interventions", json=body, headers=bearer(keys.admin))
+    assert created.status_code == 201, created.text
+    assert sorted(a["code"] for a in created.json()["areas"]) == successors
+    warning = " ".join(created.json()["warnings"])
+    assert all(code in warning for code in successors)
+    snapshot = read_history(geo_client, keys.admin, created.json()["id"]).versions[0].snapshot
+    assert snapshot["la_codes_as_submitted"] == [superseded]
