@@ -123,6 +123,9 @@ def parse_records(found: Iterator[Record], result: ParsedCsv) -> ParsedCsv:
             continue
         result.rows_read += 1
         result.cells[record.number] = record.cells
+        if result.sheet is not None:  # a sheet's cells right of the header are columns too
+            for index in range(len(first.cells), len(record.cells)):
+                unnamed.setdefault(index, [])
         for index, rows in unnamed.items():
             if index < len(record.cells) and record.cells[index].strip():
                 rows.append(record.number)
@@ -187,7 +190,7 @@ def _read_row(record: Record, columns: list[str], result: ParsedCsv) -> None:
     number, cells = record.number, record.cells
     problems = _formula_errors(record, columns)
     failed = {problem.field for problem in problems}
-    if any(cell.strip() for cell in cells[len(columns) :]):
+    if result.sheet is None and any(cell.strip() for cell in cells[len(columns) :]):
         problems.append(
             FieldProblem(
                 "row",

@@ -125,3 +125,23 @@ def ods(rows: Iterable[Sequence[str]], *, title: str = "Interventions") -> bytes
         package.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
         package.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
+
+
+def ods_repeating(times: int) -> bytes:
+    """An OpenDocument sheet whose second row, 50 filled cells, is written once and repeated
+    `times` times (`number-rows-repeated`): a few bytes standing for millions of cells."""
+    row = (
+        f'<table:table-row table:number-rows-repeated="{times}"><table:table-cell '
+        'table:number-columns-repeated="50" office:value-type="string"><text:p>x</text:p>'
+        "</table:table-cell></table:table-row>"
+    )
+    padding = '<table:table-row table:number-rows-repeated="1048000"><table:table-cell/></table:table-row>'
+    source = zipfile.ZipFile(io.BytesIO(ods([["name", "la_codes"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "content.xml":
+                part = part.replace(b"</table:table>", (row + padding).encode() + b"</table:table>")
+            target.writestr(info, part)
+    return out.getvalue()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from datetime import date, datetime, time
 from typing import Any, Final
 
 import openpyxl
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, PasswordError
 
 from models.csv_text import Record
 from models.errors import FieldProblem
@@ -37,7 +38,17 @@ MAX_ROWS: Final = 20_000
 MAX_COLUMNS: Final = 100
 #: Most bytes the parts of a zipped workbook may unpack to: XML compresses about tenfold, and
 #: openpyxl scans a sheet that lacks Excel's `<dimension>` element to its end when opening it.
-MAX_UNZIPPED: Final = 100_000_000
+MAX_UNZIPPED: Final = 50_000_000
+#: An OpenDocument row or cell written once with a repeat count (`number-rows-repeated`):
+#: calamine expands it in memory, so a few bytes can stand for millions of filled cells.
+_ODS_ROW: Final = re.compile(rb"<table:table-row\b([^>]*)(?<!/)>(.*?)</table:table-row>", re.DOTALL)
+_ODS_CELL: Final = re.compile(rb"<table:table-cell\b([^>]*?)/?>")
+_ROWS_REPEATED: Final = re.compile(rb'number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED: Final = re.compile(rb'number-columns-repeated="(\d+)"')
+_PASSWORD: Final = (
+    "The workbook is protected with a password, so it cannot be read. Remove the password (in "
+    "Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) and upload it again."
+)
 _RESAVE: Final = "Open it in Excel (or LibreOffice), save it again as .xlsx, and upload that file."
 
 
@@ -64,18 +75,18 @@ def column_letter(index: int) -> str:
 def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> SheetRows:
     """The records of the named sheet (else the first), or problems saying why there are none."""
     if kind is FileKind.ENCRYPTED:
-        return _refused(
-            "The workbook is protected with a password, so it cannot be read. Remove the "
-            "password (in Excel: File > Info > Protect Workbook > Encrypt with Password, clear "
-            "it) and upload it again."
-        )
+        return _refused(_PASSWORD)
     if kind in (FileKind.XLSX, FileKind.ODS) and (too_big := _unzipped_problem(data)):
         return _refused(too_big)
+    if kind is FileKind.ODS and (too_many := _ods_cells_problem(data)):
+        return _refused(too_many)
     try:
         if kind is FileKind.XLSX:
             result = _read_xlsx(data, sheet)
         else:
             result = _read_calamine(data, sheet)
+    except PasswordError:
+        return _refused(_PASSWORD)
     except Exception as exc:  # noqa: BLE001
         # A damaged file can fail anywhere inside the readers (zip, XML, a missing part), with
         # any exception type; each is the same fact for the officer: the file cannot be read.
@@ -101,6 +112,31 @@ def _unzipped_problem(data: bytes) -> str | None:
             f"The workbook unpacks to {size // 1_000_000:,} MB, more than neetmap reads "
             f"({MAX_UNZIPPED // 1_000_000} MB). Keep only the sheet of interventions, or "
             f"split it into files of up to {MAX_ROWS:,} rows."
+        )
+    return None
+
+
+def _ods_cells_problem(data: bytes) -> str | None:
+    """Why an OpenDocument file holds too many filled cells to read, counting repeats, or
+    None. Rows and cells repeated without a value (LibreOffice pads every sheet so) are free."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = archive.read("content.xml") if "content.xml" in archive.namelist() else b""
+    rows = cells = 0
+    for row in _ODS_ROW.finditer(content):
+        if b"office:value-type" not in row.group(2):
+            continue
+        repeated = _ROWS_REPEATED.search(row.group(1))
+        times = int(repeated.group(1)) if repeated else 1
+        rows += times
+        for cell in _ODS_CELL.finditer(row.group(2)):
+            if b"office:value-type" in cell.group(1):
+                across = _COLUMNS_REPEATED.search(cell.group(1))
+                cells += times * (int(across.group(1)) if across else 1)
+    if rows > MAX_ROWS + 1 or cells > (MAX_ROWS + 1) * MAX_COLUMNS:
+        return (
+            f"The spreadsheet has more than {MAX_ROWS:,} filled rows (or repeats rows or cells "
+            f"that many times); neetmap reads up to {MAX_ROWS:,} rows at once. Split it into "
+            "several files."
         )
     return None
 

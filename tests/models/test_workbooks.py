@@ -12,7 +12,7 @@ from models.workbooks import reader
 from models.workbooks.sniff import FileKind, file_kind, not_a_spreadsheet
 from models.workbooks.template import DATA_SHEET, VALUES_SHEET, template_xlsx
 from models.workbooks.upload import parse_upload
-from tests.workbook_files import many_rows_xlsx, ods, with_cached_values, xlsx
+from tests.workbook_files import many_rows_xlsx, ods, ods_repeating, with_cached_values, xlsx
 
 LEEDS = "E08000035"
 HEADER = ["name", "la_codes", "start_date", "age_min", "age_max", "target_groups"]
@@ -139,6 +139,15 @@ def test_an_ods_file_reads_like_a_workbook() -> None:
     (row,) = parsed.rows
     assert row.draft is not None
     assert row.draft.start_date == dt.date(2024, 9, 1)
+
+
+def test_an_ods_row_repeated_past_the_cap_is_refused_before_it_is_expanded() -> None:
+    bomb = parse_upload(ods_repeating(200_000))
+    assert [p.field for p in bomb.problems] == ["file"]
+    assert "20,000" in bomb.problems[0].message
+    padded = parse_upload(ods_repeating(3))  # LibreOffice's empty padding rows cost nothing
+    assert (padded.problems, padded.rows_read) == ([], 3)
+    assert "Column 3 (C) has no header" in padded.warnings[0]
 
 
 def test_the_template_has_notes_drop_downs_and_the_allowed_values() -> None:
