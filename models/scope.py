@@ -34,9 +34,10 @@ class ResolvedLAs:
         return [*self.problems, *self.ambiguous]
 
     def raise_problems(self) -> None:
-        """Unknown and split references alike are invalid input (422), each detail naming its
-        item and a split one listing the LAs to choose from: the value sent is what is wrong,
-        not the state of a resource (the 409 a GET of a split area's page answers)."""
+        """Unknown references and newer areas the boundaries split are invalid input (422),
+        each detail naming its item and a split one listing the LAs to choose from: the value
+        sent is what is wrong, not the state of a resource (the 409 a GET of a split area's
+        page answers)."""
         if self.problems or self.ambiguous:
             first = self.all_problems[0].message if len(self.all_problems) == 1 else None
             raise InvalidInputError(first or "Some LAs could not be read.", self.all_problems)
@@ -56,7 +57,12 @@ def resolve_las(
     location: str | None = None,
     lists: bool = False,
 ) -> ResolvedLAs:
-    """Read every LA reference; an area now split between several LAs is a problem, not a guess.
+    """Read every LA reference; a superseded area is read as all the LAs that now cover it.
+
+    A county abolished and split (Cumbria) is exactly the union of its successors, so it is no
+    guess to read it as all of them; the warning names each, so the officer sees what the
+    record will serve. An area newer than the loaded boundaries that they show as several
+    older LAs is still a problem: none of those LAs is exactly it.
 
     With a `location` (a JSON body) each problem names its item (`la_codes.1`); a CSV cell's
     problems name the column and row instead. With `lists` (a CSV cell, whose `;` parts may
