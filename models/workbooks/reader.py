@@ -171,7 +171,9 @@ def _read_xlsx(data: bytes, sheet: str | None) -> SheetRows:
         result = SheetRows(sheet=name)
         found = book[name]
         _wide(result, found.max_column)
-        rows = found.iter_rows(min_row=1, max_col=MAX_COLUMNS)
+        # Rows come padded to the width asked for: the sheet's own width, at most the cap.
+        width = min(MAX_COLUMNS, found.max_column or MAX_COLUMNS)
+        rows = found.iter_rows(min_row=1, max_col=width)
         for number, row in enumerate(rows, start=1):
             values = [(cell.value, cell.data_type == "e") for cell in row]
             if not _add(result, number, values):
