@@ -42,9 +42,13 @@ def keys(session: Session, boundaries: Engine) -> Iterator[Keys]:
 
 
 def _wait(driver: Any, condition: Any) -> Any:
+    """Wait for a condition; lists the page re-renders (after each action) may go stale
+    under a check, which then simply runs again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, WAIT_S).until(condition)
+    wait = WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,))
+    return wait.until(condition)
 
 
 def _text_in(element_id: str, text: str) -> Any:
@@ -134,6 +138,7 @@ def test_an_officer_submits_a_file_and_a_moderator_publishes_it(
         save_screenshot(driver, "submit-moderation")
         by_name["Leeds Pathways"].find_element(By.XPATH, ".//button[text()='Publish']").click()
         _wait(driver, _text_in("status", "was published"))
+        _wait(driver, lambda d: _article(d, "Leeds Pathways") is False)  # the queue re-rendered
         article = _wait(driver, lambda d: _article(d, "Leeds Summer Bridge"))
         article.find_element(By.TAG_NAME, "textarea").send_keys("Give the programme's web page.")
         article.find_element(By.XPATH, ".//button[text()='Reject']").click()
