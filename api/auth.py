@@ -83,7 +83,7 @@ def get_caller(
                 )
             ],
         )
-    key = authenticate(session, credentials.credentials)
+    key = authenticate(session, credentials.credentials.strip())
     if key is None:
         raise NotAuthenticatedError(
             "The API key is not valid: it is wrong or has been revoked.",

@@ -29,6 +29,8 @@ from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
+from api.submit import pages as submit_pages
+from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
 from models.catalogue import CatalogueCache
 from models.engine import create_db_engine, for_writing, usable_url
@@ -135,6 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ],
         max_age=600,
     )
+    app.add_middleware(WriteCORSMiddleware, origins=settings.cors_write_origins)
     app.add_middleware(VaryMiddleware)
     app.add_middleware(BlankQueryMiddleware)
     app.add_middleware(HeadMiddleware)
@@ -148,6 +151,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_map(app)
     app.include_router(oruk_routes.router)
     app.include_router(oruk_harvest_routes.router)
+    app.include_router(submit_pages.router)
     # Last: request ids, access log and metrics outermost; /livez, /readyz, /metrics.
     install_observability(app, settings)
     return app

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default_factory=lambda: ["*"],
         description="Origins allowed to read the API from a browser, comma-separated.",
     )
+    cors_write_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins whose browser apps may write (POST, PATCH, DELETE with a key), "
+        "comma-separated; none by default.",
+    )
     boundaries: Path | None = Field(None, description="LA boundary file or folder to load.")
     regions: Path | None = Field(None, description="English regions boundary file.")
     la_codes: Path | None = Field(None, description="DfE list of LA codes (dfe_las.csv).")
@@ -93,7 +98,7 @@ class Settings(BaseSettings):
             ) from None
         return value
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "cors_write_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

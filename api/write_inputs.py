@@ -17,8 +17,8 @@ from starlette.datastructures import UploadFile
 
 from api.deps import SAFE_METHODS
 from api.query_repeats import conflicting_repeats, query_params
-from models.csv_text import workbook_problem
 from models.errors import FieldProblem, InvalidInputError, UnsupportedUploadError
+from models.workbooks.sniff import not_a_spreadsheet
 
 _OBJECT_EXAMPLE = '{"name": "Leeds Pathways", "la_codes": ["E08000035"]}'
 
@@ -61,7 +61,7 @@ JsonObjectDep = Annotated[dict[str, Any], Depends(read_json_object)]
 
 
 async def read_upload(request: Request) -> bytes:
-    """The CSV file: the request body itself, or the one file of a multipart form.
+    """The file (CSV or workbook): the request body itself, or the one file of a multipart form.
 
     A browser-style form (`curl -F file=@x.csv`) is read as well as a raw body
     (`curl --data-binary @x.csv`); the size limit covers both, as it covers the whole body.
@@ -91,9 +91,10 @@ async def read_upload(request: Request) -> bytes:
         )
     else:
         data = await request.body()
-    if workbook := workbook_problem(data):  # 415 whatever the Content-Type claims
+    if wrong := not_a_spreadsheet(data):  # 415 whatever the name or Content-Type claims
         raise UnsupportedUploadError(
-            workbook, [FieldProblem("file", "must be a CSV file, not a workbook", location="body")]
+            wrong,
+            [FieldProblem("file", "must be a CSV file or a workbook", location="body")],
         )
     return data
 

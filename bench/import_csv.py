@@ -6,7 +6,10 @@ through the whole app in-process, on the embedded SQLite default unless --url sa
 CPU seconds are printed beside wall-clock ones: on a shared machine the wall clock also
 counts other work.
 
-    python -m bench.import_csv [--rows 10000] [--url postgresql+psycopg://...]
+    python -m bench.import_csv [--rows 10000] [--url postgresql+psycopg://...] [--workbook]
+
+With `--workbook` the same rows are also sent as an Excel workbook (.xlsx) in the same run, so
+the two formats are timed on the same content, one after the other.
 """
 
 from __future__ import annotations
@@ -68,10 +71,24 @@ def generate(rows: int, seed: int = 5) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def as_workbook(data: bytes) -> bytes:
+    """The same rows as an .xlsx workbook (every cell as text, as a pasted sheet holds it)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Interventions")
+    for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--url", help="Database URL (default: a new SQLite file).")
+    parser.add_argument("--workbook", action="store_true", help="Also time the rows as .xlsx.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.url or f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -87,14 +104,20 @@ def main() -> None:
             session.commit()
         engine.dispose()
         data = generate(args.rows)
+        bodies = [("CSV", data)] + ([("xlsx", as_workbook(data))] if args.workbook else [])
         settings = Settings(database_url=url, max_upload_bytes=50_000_000)
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/csv"}
         results = []
         with TestClient(create_app(settings)) as client:
-            for label, params in (("dry run", {"dry_run": "true"}), ("import", {})):
+            runs = [
+                (f"{kind} {label}", body, params)
+                for kind, body in bodies
+                for label, params in (("dry run", {"dry_run": "true"}), ("import", {}))
+            ]
+            for label, body_bytes, params in runs:
                 start, cpu = time.perf_counter(), time.process_time()
                 response = client.post(
-                    "/api/v1/imports", content=data, params=params, headers=headers
+                    "/api/v1/imports", content=body_bytes, params=params, headers=headers
                 )
                 seconds = time.perf_counter() - start
                 cpu_seconds = time.process_time() - cpu
@@ -117,7 +140,7 @@ def main() -> None:
                     )
                 )
     print(
-        f"CSV import, {args.rows:,} rows ({len(data) / 1e6:.1f} MB), "
+        f"Import, {args.rows:,} rows ({', '.join(f'{k} {len(b) / 1e6:.1f} MB' for k, b in bodies)}), "
         f"{'SQLite' if args.url is None else args.url.split(':', 1)[0]}; {machine()}"
     )
     print(

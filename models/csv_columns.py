@@ -146,6 +146,14 @@ def _alias_table() -> dict[str, str]:
 
 
 ALIASES: Final = _alias_table()
+#: A column of LA names kept beside `la_codes`: then the codes are read and each name is only
+#: checked against the code in its place. Alone, such a column is read as `la_codes`.
+NAMES_COLUMN: Final = "la_names"
+_NAME_HEADERS: Final = frozenset(
+    _compact(variant)
+    for name in ("la_name", "local_authority_name", "council_name", "authority_name")
+    for variant in (name, name + "s")
+)
 #: Compact word -> the columns it may mean, for headers read as no column.
 _HINT_TABLE: Final[dict[str, tuple[str, ...]]] = {
     _compact(name): columns for name, columns in _HINTS.items()
@@ -208,6 +216,15 @@ class Header:
         return set(REQUIRED) <= set(named) and len(named) == len(set(named))
 
 
+def _names_beside_codes(cells: list[str], columns: list[str]) -> None:
+    """Read a names column as `la_names` where a codes column stands beside it."""
+    named = [i for i, cell in enumerate(cells) if _compact(cell) in _NAME_HEADERS]
+    others = [i for i, c in enumerate(columns) if c == "la_codes" and i not in named]
+    if named and others:
+        for index in named:
+            columns[index] = NAMES_COLUMN
+
+
 def read_header(cells: list[str]) -> Header:
     """Map header cells to columns; report missing, repeated and mistyped ones (row 1).
 
@@ -217,6 +234,7 @@ def read_header(cells: list[str]) -> Header:
     and names the column it may be when a required one is missing.
     """
     header = Header(columns=[ALIASES.get(_compact(cell), "") for cell in cells])
+    _names_beside_codes(cells, header.columns)
     typos: set[str] = set()
     maybe: dict[str, list[str]] = {}  # a required column -> headers that may be it
     for raw, column in zip(cells, header.columns, strict=True):

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from pydantic import ValidationError
 
-from models.csv_columns import COLUMNS, TYPOLOGY_COLUMNS, read_header
+from models.csv_columns import COLUMNS, NAMES_COLUMN, TYPOLOGY_COLUMNS, read_header
 from models.csv_dates import parse_date
 from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
@@ -24,7 +24,7 @@ from models.drafts import InterventionDraft
 from models.errors import FieldProblem
 from models.typology import Dimension, UnknownValueError, normalise_value
 
-__all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv"]
+__all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv", "parse_records"]
 
 _DATES: Final = ("start_date", "end_date")
 #: Draft field (or dotted path) -> the column to name in a problem.
@@ -63,6 +63,8 @@ class CsvRow:
     row: int
     draft: InterventionDraft | None
     la_codes: tuple[str, ...]
+    #: The `la_names` cell's parts, when the sheet keeps names beside the codes.
+    la_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -76,6 +78,12 @@ class ParsedCsv:
     #: Column -> the row whose problem lists the column's allowed values: a 10,000-row file
     #: with wrong values on every row made a report of many megabytes by repeating them.
     values_listed: dict[str, int] = field(default_factory=dict)
+    #: The column each header cell stands for ("" for none), to name a problem's cell.
+    header: list[str] = field(default_factory=list)
+    #: Each read row's cells by row number, to quote a problem's value in the report.
+    cells: dict[int, list[str]] = field(default_factory=dict)
+    #: The sheet read, for a workbook.
+    sheet: str | None = None
 
 
 def parse_csv(data: bytes) -> ParsedCsv:
@@ -83,8 +91,11 @@ def parse_csv(data: bytes) -> ParsedCsv:
     if workbook := workbook_problem(data):
         return ParsedCsv(problems=[FieldProblem("file", workbook, 1)])
     text, warnings = decode(data)
-    result = ParsedCsv(warnings=warnings)
-    found = records(text)
+    return parse_records(records(text), ParsedCsv(warnings=warnings))
+
+
+def parse_records(found: Iterator[Record], result: ParsedCsv) -> ParsedCsv:
+    """Read records (the header first) into `result`: the CSV file's, or a workbook sheet's."""
     first = next(found, None)
     if first is not None and first.error:
         result.problems.append(_unreadable(first))
@@ -97,6 +108,8 @@ def parse_csv(data: bytes) -> ParsedCsv:
         result.rows_read = sum(1 for record in found if _filled(record))
         return result
     header = read_header(first.cells)
+    result.header = header.columns
+    result.cells[first.number] = first.cells
     result.problems += header.problems
     result.warnings += header.warnings
     unnamed: dict[int, list[int]] = {
@@ -106,9 +119,13 @@ def parse_csv(data: bytes) -> ParsedCsv:
         if record.error:
             result.problems.append(_unreadable(record))
             break
-        if not _filled(record):
+        if not _filled(record) and not record.formula_errors:
             continue
         result.rows_read += 1
+        result.cells[record.number] = record.cells
+        if result.sheet is not None:  # a sheet's cells right of the header are columns too
+            for index in range(len(first.cells), len(record.cells)):
+                unnamed.setdefault(index, [])
         for index, rows in unnamed.items():
             if index < len(record.cells) and record.cells[index].strip():
                 rows.append(record.number)
@@ -118,7 +135,7 @@ def parse_csv(data: bytes) -> ParsedCsv:
             result.problems.append(_unclosed(record))
             result.rows.append(CsvRow(record.number, None, ()))
         else:
-            _read_row(record.number, header.columns, record.cells, result)
+            _read_row(record, header.columns, result)
     result.warnings += [_unnamed(index, rows) for index, rows in unnamed.items() if rows]
     return result
 
@@ -169,9 +186,11 @@ def _unreadable(record: Record) -> FieldProblem:
     )
 
 
-def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedCsv) -> None:
-    problems: list[FieldProblem] = []
-    if any(cell.strip() for cell in cells[len(columns) :]):
+def _read_row(record: Record, columns: list[str], result: ParsedCsv) -> None:
+    number, cells = record.number, record.cells
+    problems = _formula_errors(record, columns)
+    failed = {problem.field for problem in problems}
+    if result.sheet is None and any(cell.strip() for cell in cells[len(columns) :]):
         problems.append(
             FieldProblem(
                 "row",
@@ -181,9 +200,12 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
             )
         )
     data: dict[str, Any] = {}
+    names: list[str] = []
     for column, cell in zip(columns, cells, strict=False):
         value = cell.strip()
-        if "\x00" in value:
+        if column == NAMES_COLUMN:
+            names = _split(value)
+        elif "\x00" in value:
             problems.append(FieldProblem(column, f"{column} holds a NUL character", number))
         elif column and value:
             for problem in _put(column, value, data):
@@ -194,9 +216,28 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
     try:
         draft = InterventionDraft.model_validate(data)
     except ValidationError as exc:
-        problems.extend(draft_problems(exc, row=number, rename=_TO_COLUMN))
-    result.rows.append(CsvRow(number, None if problems else draft, tuple(data.get("la_codes", ()))))
+        found = draft_problems(exc, row=number, rename=_TO_COLUMN)
+        problems.extend(p for p in found if p.field not in failed)  # "required": said already
+    codes = tuple(data.get("la_codes", ()))
+    result.rows.append(CsvRow(number, None if problems else draft, codes, tuple(names)))
     result.problems.extend(problems)
+
+
+def _formula_errors(record: Record, columns: list[str]) -> list[FieldProblem]:
+    """A problem for each cell showing a formula error: its value is not known, so the row
+    cannot be stored as the officer sees it."""
+    problems = []
+    for index, shown in record.formula_errors:
+        column = columns[index] if index < len(columns) and columns[index] else "row"
+        problems.append(
+            FieldProblem(
+                column,
+                f"Cell {_letter(index)}{record.number} shows the formula error {shown[:20]}, so "
+                "its value is unknown. Correct the formula, or type the value in.",
+                record.number,
+            )
+        )
+    return problems
 
 
 def _worded(problem: str | ValueError, column: str, row: int, result: ParsedCsv) -> str:

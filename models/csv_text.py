@@ -100,6 +100,8 @@ class Record:
     lines: int = 1
     #: Why the csv module could read no further, from this row on (then `cells` is empty).
     error: str | None = None
+    #: Workbook cells showing a formula error (`#REF!`), by cell index: read as blank, reported.
+    formula_errors: tuple[tuple[int, str], ...] = ()
 
 
 def records(text: str) -> Iterator[Record]:

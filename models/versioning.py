@@ -100,6 +100,25 @@ class StateConflictError(DomainError):
     """The record's publication state does not allow this step (e.g. publishing a withdrawal)."""
 
 
+#: The snapshot key keeping an LA reference as the submitter wrote it when it was read as other
+#: codes (a superseded county as all its successors): history keeps what was sent, while the
+#: record itself holds current codes. It is no field of the record, so diffs and edits skip it.
+AS_SUBMITTED: Final = "la_codes_as_submitted"
+
+
+def with_submitted(snapshot: dict[str, Any], submitted: Sequence[str]) -> dict[str, Any]:
+    """The snapshot with the LA references as sent, when they differ from the codes stored."""
+    texts = [text.strip() for text in submitted]
+    if texts and sorted(dict.fromkeys(texts)) != snapshot["la_codes"]:
+        snapshot[AS_SUBMITTED] = texts
+    return snapshot
+
+
+def record_fields(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """A version's snapshot as the record's own fields (without AS_SUBMITTED)."""
+    return {name: value for name, value in snapshot.items() if name != AS_SUBMITTED}
+
+
 def etag_for(intervention_id: int, version: int) -> str:
     """A strong ETag naming the record and its version."""
     return f'"{intervention_id}-{version}"'
@@ -145,5 +164,9 @@ def draft_of(row: Intervention) -> InterventionDraft:
 def changed_fields(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
     """Fields whose value differs; against nothing, the fields that have a value."""
     if before is None:
-        return [name for name, value in after.items() if value not in (None, [], "")]
-    return [name for name in after if before.get(name) != after[name]]
+        return [
+            name
+            for name, value in after.items()
+            if value not in (None, [], "") and name != AS_SUBMITTED
+        ]
+    return [name for name in after if before.get(name) != after[name] and name != AS_SUBMITTED]

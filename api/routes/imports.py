@@ -1,4 +1,5 @@
-"""CSV upload for people with spreadsheets: a dry run that reports every problem, then the import.
+"""Uploads for people with spreadsheets (CSV or an Excel/OpenDocument workbook): a dry run that
+reports every problem, then the import; and the template to fill in.
 
 The file is the request body (`Content-Type: text/csv`) or the one file of a form
 (`multipart/form-data`); either way the body is bounded by `NEETMAP_MAX_UPLOAD_BYTES`
@@ -16,6 +17,7 @@ from api.auth import PartnerDep
 from api.deps import SessionDep
 from api.errors import ErrorBody, ErrorDetail, ErrorResponse
 from api.params import CatalogueDep
+from api.routes import import_templates
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.services.submissions import find_replay, remember, request_hash
@@ -24,6 +26,7 @@ from api.write_inputs import UploadDep
 from models.account import IdempotencyRecord
 
 router = APIRouter(tags=["imports"])
+router.include_router(import_templates.router)
 
 _RESPONSES = responses(401, 403, 413, 415, 422, 503)
 _RESPONSES[200] = {"model": ImportReport, "description": "Dry run: the report, nothing stored"}
@@ -32,10 +35,12 @@ _FILE = {"type": "string", "format": "binary"}
 _CSV_BODY = {
     "requestBody": {
         "required": True,
-        "description": "The CSV file itself (UTF-8 with or without BOM, Excel's CSV, or "
-        "Excel's 'Unicode Text'), or a form with that one file.",
+        "description": "The file itself: CSV (UTF-8 with or without BOM, Excel's CSV, or "
+        "Excel's 'Unicode Text'), an Excel workbook (.xlsx, .xls) or an OpenDocument "
+        "spreadsheet (.ods); or a form with that one file.",
         "content": {
             "text/csv": {"schema": _FILE},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": _FILE},
             "multipart/form-data": {
                 "schema": {"type": "object", "properties": {"file": _FILE}, "required": ["file"]}
             },
@@ -69,12 +74,23 @@ def import_interventions(
     dry_run: Annotated[
         bool, Query(description="Check the file and report, storing nothing.")
     ] = False,
+    sheet: Annotated[
+        str | None,
+        Query(max_length=100, description="The workbook sheet to read; the first by default."),
+    ] = None,
     idempotency_key: Annotated[
         str | None,
         Header(min_length=1, max_length=200, description="Makes a retried import safe."),
     ] = None,
 ) -> ImportReport | JSONResponse:
-    """Import interventions from a CSV file, all or nothing, as submissions for moderation.
+    """Import interventions from a CSV file or a workbook, all or nothing, as submissions for
+    moderation.
+
+    A workbook (`.xlsx`, `.xls`, `.ods`, told apart by its bytes, not its name) is read from
+    its first sheet, or the one `sheet` names: date cells as dates, formulas as their last
+    calculated values, and a cell showing a formula error (`#REF!`) is a problem. Up to 10
+    sheets, 20,000 rows below the header and 100 columns. A PDF, an image or another
+    non-spreadsheet is a 415. Every problem names its cell (`E3`) and quotes its value.
 
     Columns: `name, description, provider, la_codes, age_min, age_max, age_bands,
     target_groups, funding_sources, transition_points, intervention_types, delivery_model,
@@ -93,12 +109,12 @@ def import_interventions(
     (the header is row 1) and column. Otherwise either every row is stored (201) or none is,
     and the same report comes back inside the error (422, or 403 for LAs outside your key).
     """
-    fingerprint = request_hash("POST /api/v1/imports", data)
+    fingerprint = request_hash("POST /api/v1/imports", data, sheet or "")
     if not dry_run and idempotency_key:
         stored = find_replay(session, caller, idempotency_key, fingerprint)
         if stored is not None:
             return replay(stored)
-    outcome = run_import(session, catalogue, caller, data, dry_run=dry_run)
+    outcome = run_import(session, catalogue, caller, data, dry_run=dry_run, sheet=sheet)
     report = outcome.report
     if dry_run:
         response.status_code = 200

@@ -28,6 +28,7 @@ from models.draft_errors import validate_draft
 from models.drafts import InterventionDraft
 from models.queries.moderation import awaiting_review, publish_submission, reject_submission
 from models.queries.submissions import read_version
+from models.versioning import record_fields
 
 router = APIRouter(tags=["moderation"])
 
@@ -87,7 +88,7 @@ def publish_intervention(
         if current.head.pending_version is not None:
             edit = read_version(session, current.id, current.head.pending_version)
             pending, areas, warnings = resolved_draft(
-                session, catalogue, caller, validate_draft(edit.snapshot)
+                session, catalogue, caller, validate_draft(record_fields(edit.snapshot))
             )
         publish_submission(session, current.row, current.head, pending, areas, caller.actor)
         return warnings

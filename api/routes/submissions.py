@@ -84,6 +84,17 @@ _PATCH_BODY = json_body(
     "Only the fields to change; the others keep their values. Lists replace the whole list.",
     partial=True,
 )
+#: LA names sent beside the codes: checked against them, never stored (services.checked_draft).
+_LA_NAMES = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "Optional: the name of each LA in la_codes, in the same order; a name that "
+    "is not the LA of its code is a 422 naming both. Not stored.",
+}
+for _body in (_NEW_BODY, _PATCH_BODY):
+    _body["requestBody"]["content"]["application/json"]["schema"]["properties"]["la_names"] = (
+        _LA_NAMES
+    )
 
 
 @router.post(
@@ -105,7 +116,9 @@ def submit_intervention(
 
     Every LA it serves must be one your key may write to (403 names any that is not). LAs may
     be given as current or superseded GSS codes, DfE codes or names; the answer uses current
-    codes and says how superseded ones were read. `Location` and `ETag` come back. Every
+    codes and says how superseded ones were read. A county since split (Cumbria, E10000006)
+    is read as all its successors, and your key must cover each; the history keeps the code
+    as you sent it. `la_names` beside `la_codes` (one name per code) is checked against them. `Location` and `ETag` come back. Every
     invalid field is reported at once (422, each detail naming its field).
     """
     draft = checked_draft(catalogue, body)
@@ -113,7 +126,7 @@ def submit_intervention(
     if idempotency_key and (stored := find_replay(session, caller, idempotency_key, fingerprint)):
         return replay(stored)
     current, _, warnings = resolved_draft(session, catalogue, caller, draft)
-    (new_id,) = insert_submissions(session, [current], caller.actor)
+    (new_id,) = insert_submissions(session, [current], caller.actor, submitted_as=[draft.la_codes])
     created = present(session, new_id, warnings)
     headers = {"Location": f"/api/v1/submissions/{new_id}", "ETag": created.etag}
     answer = created.model_dump(mode="json")
@@ -162,10 +175,10 @@ def edit_intervention(
         merged = live_snapshot(session, current.row, current.head)
         if {"age_min", "age_max"} & changes.keys() and "age_band" not in changes:
             merged.pop("age_band")  # derived again from the new ages
-        draft, areas, warnings = resolved_draft(
-            session, catalogue, caller, checked_draft(catalogue, merged | changes)
-        )
-        edit_submission(session, current.row, current.head, draft, areas, caller.actor)
+        checked = checked_draft(catalogue, merged | changes)
+        draft, areas, warnings = resolved_draft(session, catalogue, caller, checked)
+        sent = checked.la_codes if "la_codes" in changes else ()
+        edit_submission(session, current.row, current.head, draft, areas, caller.actor, sent)
         return warnings
 
     warnings = retry_lost_races(session, record, if_match, reload, apply)

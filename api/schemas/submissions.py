@@ -148,11 +148,17 @@ class ImportProblem(BaseModel):
     row: int = Field(description="Spreadsheet row number; the header is row 1.")
     column: str
     message: str
+    cell: str | None = Field(
+        None, description="The cell, as column letter and row (`E3`), when the column is named."
+    )
+    value: str | None = Field(None, description="What the cell holds (up to 200 characters).")
+    suggestion: str | None = Field(None, description="The closest allowed value, if any.")
 
 
 class ImportReport(BaseModel):
     dry_run: bool
     stored: bool = Field(description="True only when every row was stored.")
+    sheet: str | None = Field(None, description="The workbook sheet read (none for CSV).")
     rows_read: int
     rows_valid: int
     problems: list[ImportProblem]

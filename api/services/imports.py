@@ -1,4 +1,5 @@
-"""A CSV upload, from bytes to stored submissions: parse, resolve LAs, check scope, insert.
+"""An upload (CSV or workbook), from bytes to stored submissions: parse, resolve LAs, check
+scope, insert.
 
 All or nothing: rows are stored only when every row is valid and inside the key's scope, and
 the caller commits once, so a failure part-way (a crash, a lost connection) leaves the
@@ -7,6 +8,7 @@ database as it was. The API and `neetmap import` both run exactly this.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,15 +18,18 @@ from sqlmodel import Session
 from api.auth import Caller
 from api.schemas.submissions import ImportProblem, ImportReport
 from models.catalogue import AreaCatalogue
-from models.csv_import import COLUMNS, parse_csv
+from models.csv_import import COLUMNS, ParsedCsv
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
 from models.queries.new_submissions import insert_submissions
-from models.scope import outside_scope, resolve_las
+from models.scope import names_beside_codes, outside_scope, resolve_las
+from models.workbooks.reader import column_letter
+from models.workbooks.upload import parse_upload
 
 #: Called as (stage, done, total) while checking and while storing rows.
 Progress = Callable[[str, int, int], None]
 _ORDER = {name: index for index, name in enumerate(("file", "row", *COLUMNS))}
+_SUGGESTION = re.compile(r"Did you mean [^?]{1,200}\?")
 
 
 @dataclass(frozen=True)
@@ -41,17 +46,23 @@ def run_import(
     *,
     dry_run: bool,
     progress: Progress | None = None,
+    sheet: str | None = None,
 ) -> ImportOutcome:
     """Check every row; unless it is a dry run and if nothing is wrong, store them all."""
-    parsed = parse_csv(data)
+    parsed = parse_upload(data, sheet)
     problems = list(parsed.problems)
     scope = caller.scope(catalogue)
     ready: list[InterventionDraft] = []
+    sent: list[tuple[str, ...]] = []
     by_warning: dict[str, list[int]] = defaultdict(list)
     forbidden = False
     for done, item in enumerate(parsed.rows, start=1):
         resolved = resolve_las(catalogue, item.la_codes, row=item.row, lists=True)
         row_problems = [*resolved.problems, *resolved.ambiguous]
+        if item.la_names:
+            row_problems += names_beside_codes(
+                catalogue, item.la_codes, item.la_names, row=item.row, lists=True
+            )
         if scope is not None:
             outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)
             forbidden = forbidden or bool(outside)
@@ -61,6 +72,7 @@ def run_import(
         problems.extend(row_problems)
         if item.draft is not None and not row_problems:
             ready.append(item.draft.model_copy(update={"la_codes": list(resolved.codes)}))
+            sent.append(item.la_codes)
         if progress is not None and (done % 250 == 0 or done == len(parsed.rows)):
             progress("Checking rows", done, len(parsed.rows))
     if parsed.rows_read == 0 and not problems:
@@ -70,8 +82,9 @@ def run_import(
         stored=False,
         rows_read=parsed.rows_read,
         rows_valid=len(ready),
+        sheet=parsed.sheet,
         problems=[
-            ImportProblem(row=p.row or 1, column=p.field, message=p.message)
+            _problem(parsed, p)
             for p in sorted(problems, key=lambda p: (p.row or 0, _ORDER.get(p.field, 99)))
         ],
         warnings=[*parsed.warnings, *(_rows(rows) + w for w, rows in by_warning.items())],
@@ -83,8 +96,29 @@ def run_import(
         if progress is not None:
             progress("Storing rows", count, len(ready))
 
-    ids = insert_submissions(session, ready, caller.actor, on_progress=stored)
+    ids = insert_submissions(session, ready, caller.actor, on_progress=stored, submitted_as=sent)
     return ImportOutcome(report.model_copy(update={"stored": True, "created_ids": ids}), False)
+
+
+def _problem(parsed: ParsedCsv, problem: FieldProblem) -> ImportProblem:
+    """A problem as the report gives it: with its cell (column letter and row) and the value
+    there when it names a column of the sheet, and any "did you mean" apart."""
+    row = problem.row or 1
+    cell = value = None
+    if problem.field in parsed.header and problem.row:
+        index = parsed.header.index(problem.field)
+        cell = f"{column_letter(index)}{row}"
+        cells = parsed.cells.get(row, [])
+        value = cells[index][:200] if index < len(cells) else ""
+    suggestion = _SUGGESTION.search(problem.message)
+    return ImportProblem(
+        row=row,
+        column=problem.field,
+        message=problem.message,
+        cell=cell,
+        value=value,
+        suggestion=suggestion.group(0) if suggestion else None,
+    )
 
 
 def _rows(rows: list[int]) -> str:

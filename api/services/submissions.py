@@ -34,7 +34,7 @@ from models.filters import InterventionFilter
 from models.intervention import PUBLICATION_STATES, Intervention
 from models.queries.interventions import ensure_areas, get_intervention
 from models.queries.submissions import read_head, read_version
-from models.scope import resolve_las
+from models.scope import names_beside_codes, resolve_las
 from models.versioning import (
     InterventionVersion,
     StaleVersionError,
@@ -139,8 +139,25 @@ def checked_draft(catalogue: AreaCatalogue, data: Mapping[str, Any]) -> Interven
 
     A field's problems and an unknown or split LA are all reported at once, so the sender fixes
     everything in one round; when the other fields are valid, `resolved_draft` reports the
-    LAs alone.
+    LAs alone. `la_names`, LA names sent beside `la_codes`, is no field of the record: each
+    name is checked against the code in its place (a mismatch names both), then dropped.
     """
+    names = data.get("la_names")
+    if "la_names" in data:
+        data = {key: value for key, value in data.items() if key != "la_names"}
+    draft = _validated(catalogue, data)
+    if names is None:
+        return draft
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        message = "la_names must be a list of LA names, one per code in la_codes"
+        raise InvalidInputError(message, [FieldProblem("la_names", message, location="body")])
+    if problems := names_beside_codes(catalogue, draft.la_codes, names, location="body"):
+        fields = ", ".join(dict.fromkeys(p.field for p in problems))
+        raise InvalidInputError(f"Some values are not valid: {fields}.", problems)
+    return draft
+
+
+def _validated(catalogue: AreaCatalogue, data: Mapping[str, Any]) -> InterventionDraft:
     try:
         return validate_draft(data, location="body")
     except InvalidInputError as exc:

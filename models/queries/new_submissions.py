@@ -28,6 +28,7 @@ from models.versioning import (
     InterventionVersion,
     changed_fields,
     snapshot_of,
+    with_submitted,
 )
 
 CHUNK_SIZE = 500
@@ -39,21 +40,32 @@ def insert_submissions(
     actor: Actor,
     *,
     on_progress: Callable[[int], None] | None = None,
+    submitted_as: Sequence[Sequence[str]] = (),
 ) -> list[int]:
-    """Store drafts (LA codes already current GSS codes) as `submitted`, each with version 1."""
+    """Store drafts (LA codes already current GSS codes) as `submitted`, each with version 1.
+
+    `submitted_as`, when given, holds each draft's LA references as sent; a version keeps them
+    where they were read as other codes (`models.versioning.with_submitted`).
+    """
     ensure_areas(session, (code for draft in drafts for code in draft.la_codes))
     session.flush()
     now = utcnow()
     ids: list[int] = []
     for start in range(0, len(drafts), CHUNK_SIZE):
-        ids.extend(insert_chunk(session, drafts[start : start + CHUNK_SIZE], actor, now))
+        chunk = drafts[start : start + CHUNK_SIZE]
+        sent = submitted_as[start : start + CHUNK_SIZE] if submitted_as else ()
+        ids.extend(insert_chunk(session, chunk, actor, now, sent))
         if on_progress is not None:
             on_progress(len(ids))
     return ids
 
 
 def insert_chunk(
-    session: Session, drafts: Sequence[InterventionDraft], actor: Actor, now: datetime
+    session: Session,
+    drafts: Sequence[InterventionDraft],
+    actor: Actor,
+    now: datetime,
+    submitted_as: Sequence[Sequence[str]] = (),
 ) -> list[int]:
     """One multi-row INSERT per table for a chunk of drafts; returns the new ids in order."""
     ids = _insert_interventions(session, [_row(d, now) for d in drafts])
@@ -62,7 +74,7 @@ def insert_chunk(
     venues: list[dict[str, Any]] = []
     heads: list[dict[str, Any]] = []
     versions: list[dict[str, Any]] = []
-    for new_id, draft in zip(ids, drafts, strict=True):
+    for index, (new_id, draft) in enumerate(zip(ids, drafts, strict=True)):
         links += [{"intervention_id": new_id, "area_code": code} for code in draft.la_codes]
         terms += [
             {"intervention_id": new_id, "dimension": dimension, "slug": slug}
@@ -83,6 +95,8 @@ def insert_chunk(
             }
         )
         snapshot = snapshot_of(draft)
+        if submitted_as:
+            snapshot = with_submitted(snapshot, submitted_as[index])
         versions.append(
             {
                 "intervention_id": new_id,

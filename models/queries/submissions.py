@@ -30,7 +30,9 @@ from models.versioning import (
     changed_fields,
     draft_of,
     etag_for,
+    record_fields,
     snapshot_of,
+    with_submitted,
 )
 
 _HEAD: Table = getattr(InterventionHead, "__table__")  # noqa: B009  (SQLModel leaves it untyped)
@@ -146,7 +148,7 @@ def live_snapshot(session: Session, row: Intervention, head: Head) -> dict[str, 
     """What the next edit starts from: the pending edit if there is one, else the live row."""
     if head.pending_version is not None:
         assert row.id is not None
-        return dict(read_version(session, row.id, head.pending_version).snapshot)
+        return record_fields(read_version(session, row.id, head.pending_version).snapshot)
     return snapshot_of(draft_of(row))
 
 
@@ -168,8 +170,10 @@ def edit_submission(
     draft: InterventionDraft,
     areas: Sequence[Area],
     actor: Actor,
+    submitted_as: Sequence[str] = (),
 ) -> int:
-    """Apply an edit and return the record's version number after it.
+    """Apply an edit and return the record's version number after it; `submitted_as`: the LA
+    references sent, kept in the history when they were read as other codes.
 
     An edit that changes nothing is no edit: no version, nothing for a moderator. A published
     record keeps its live row while the edit waits as a version; an edit that brings it back
@@ -202,7 +206,9 @@ def edit_submission(
         submitted_at = head.submitted_at if row.publication_state == "submitted" else now
         number = claim_version(session, row.id, head.version, submitted_at=submitted_at)
         apply_draft(session, row, draft, areas, state="submitted")
-    add_version(session, row, number, "edited", state, after, changed, actor)
+    add_version(
+        session, row, number, "edited", state, with_submitted(after, submitted_as), changed, actor
+    )
     session.flush()
     return number
 

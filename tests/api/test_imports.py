@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import gzip
-import io
 import threading
 import time
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -246,38 +244,30 @@ def test_a_text_field_over_a_megabyte_is_read(geo_client: TestClient, keys: Keys
     assert (response.json()["rows_valid"], response.json()["problems"]) == (10_000, [])
 
 
-def _xlsx() -> bytes:
-    """A workbook as Excel writes it: a zip of XML parts (enough of one to be recognised)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as book:
-        book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        book.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
-    return buffer.getvalue()
-
-
-#: The OLE2 compound-file header every legacy .xls starts with, then padding.
-XLS = bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 504
-
-
-@pytest.mark.parametrize(("workbook", "kind"), [(_xlsx(), ".xlsx"), (XLS, ".xls")])
+@pytest.mark.parametrize(
+    ("upload", "named"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "a PNG image"),
+    ],
+)
 @pytest.mark.parametrize("dry_run", [True, False])
-def test_a_workbook_is_415_saying_to_save_it_as_csv(
-    geo_client: TestClient, keys: Keys, engine: Engine, workbook: bytes, kind: str, dry_run: bool
+def test_a_file_that_is_no_spreadsheet_is_415_whatever_its_name(
+    geo_client: TestClient, keys: Keys, engine: Engine, upload: bytes, named: str, dry_run: bool
 ) -> None:
     params = {"dry_run": "true"} if dry_run else {}
-    raw = _upload(geo_client, keys.leeds, workbook, **params)
+    raw = _upload(geo_client, keys.leeds, upload, **params)
     form = geo_client.post(
         URL,
-        files={"file": (f"interventions{kind}", workbook, "application/vnd.ms-excel")},
+        files={"file": ("interventions.xlsx", upload, "application/vnd.ms-excel")},
         params=params,
         headers=bearer(keys.leeds),
     )
     for response in (raw, form):
         assert response.status_code == 415, response.text
         error = response.json()["error"]
-        assert kind in error["message"]
-        assert "save it as CSV first" in error["message"]
-        assert "CSV UTF-8" in error["message"]
+        assert named in error["message"]
+        assert ".xlsx" in error["message"]  # what to upload instead
         assert error["details"][0]["field"] == "file"
     assert _counts(engine) == (0, 0, 0)
 

@@ -65,7 +65,7 @@ def test_create_is_submitted_with_location_and_etag(geo_client: TestClient, keys
     assert geo_client.get(f"{URL}/{record.id}").status_code == 404
 
 
-def test_superseded_codes_map_with_a_warning_and_splits_are_refused(
+def test_superseded_codes_map_with_a_warning_and_a_split_county_is_all_its_successors(
     geo_client: TestClient, keys: Keys
 ) -> None:
     moved = geo_client.post(
@@ -78,11 +78,15 @@ def test_superseded_codes_map_with_a_warning_and_splits_are_refused(
     split = geo_client.post(
         URL, json={"name": "Lakes", "la_codes": ["E10000006"]}, headers=bearer(keys.admin)
     )
-    assert split.status_code == 422
-    error = split.json()["error"]
-    assert (error["details"][0]["field"], error["details"][0]["location"]) == ("la_codes.0", "body")
-    assert "E06000063 Cumberland" in error["message"]
-    assert "E06000064 Westmorland and Furness" in error["details"][0]["message"]
+    assert split.status_code == 201, split.text
+    assert sorted(a["code"] for a in split.json()["areas"]) == ["E06000063", "E06000064"]
+    (warning,) = split.json()["warnings"]
+    assert "E06000063 Cumberland" in warning
+    assert "E06000064 Westmorland and Furness" in warning
+    history = read_history(geo_client, keys.admin, split.json()["id"])
+    snapshot = history.versions[0].snapshot
+    assert snapshot["la_codes"] == ["E06000063", "E06000064"]
+    assert snapshot["la_codes_as_submitted"] == ["E10000006"]
 
 
 def test_every_problem_of_a_body_comes_at_once_las_included(
@@ -98,15 +102,10 @@ def test_every_problem_of_a_body_comes_at_once_las_included(
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     details = {d["field"]: d for d in error["details"]}
-    assert set(details) == {"age_max", "target_group", "la_codes.1", "la_codes.2"}
+    assert set(details) == {"age_max", "target_group", "la_codes.1"}  # Cumbria: its successors
     assert {d["location"] for d in error["details"]} == {"body"}
     assert "Atlantis" in details["la_codes.1"]["message"]
-    split = details["la_codes.2"]["message"]
-    assert "E06000063 Cumberland" in split
-    assert "E06000064 Westmorland and Furness" in split
-    assert error["message"] == (
-        "Some values are not valid: age_max, target_group, la_codes.1, la_codes.2."
-    )
+    assert error["message"] == ("Some values are not valid: age_max, target_group, la_codes.1.")
     fixed = {**body, "la_codes": ["Leeds", "Bristol, City of"], "target_group": ["send"]}
     created = geo_client.post(URL, json=fixed | {"age_max": 18}, headers=bearer(keys.admin))
     assert created.status_code == 201, created.text
