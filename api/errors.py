@@ -183,6 +183,13 @@ QUERY_TIMEOUT_MESSAGE = (
 )
 
 
+#: SQLSTATE lock_not_available: a lock held elsewhere outlasted `lock_timeout`.
+LOCK_NOT_AVAILABLE = "55P03"
+#: SQLSTATE idle_in_transaction_session_timeout: the server ended a session left idle.
+IDLE_SESSION_ENDED = "25P03"
+#: Seconds a client should wait before sending again a request the database was too busy for.
+BUSY_RETRY_AFTER_S = 2
+
 #: SQLSTATEs of a write that lost to a simultaneous one: serialization failure, deadlock.
 WRITE_RACES = frozenset({"40001", "40P01"})
 
@@ -200,6 +207,19 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
             "nothing of yours was stored. Send the same request again.",
         )
         response.headers["Retry-After"] = "1"
+        return response
+    if sqlstate == LOCK_NOT_AVAILABLE:
+        # A lock held elsewhere: answered within lock_timeout rather than when the client
+        # gives up, so the backlog never outlives the stall. Nothing was stored. (Every
+        # pooled connection busy past pool_timeout is the database_unavailable 503 below.)
+        log.warning("database busy: %s", exc.__class__.__name__)
+        response = error_response(
+            503,
+            "database_busy",
+            "The database is busy with other work just now, so nothing was read or stored. "
+            "Send the same request again in a moment.",
+        )
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
         return response
     if sqlstate == QUERY_CANCELED:
         # The database is fine; this request was too heavy. Retrying it as it is would only

@@ -24,7 +24,7 @@ from api.schemas.areas import GeometryCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from models.catalogue import CatalogueCache
-from models.engine import create_db_engine, for_writing, usable_url
+from models.engine import StallBounds, create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
 from models.freshness import DataVersions
 
@@ -52,6 +52,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(
             settings.database_url,
             statement_timeout_ms=settings.statement_timeout_ms,
+            stall_bounds=StallBounds(
+                lock_timeout_ms=settings.lock_timeout_ms,
+                pool_timeout_s=settings.pool_timeout_s,
+                idle_in_transaction_ms=settings.idle_in_transaction_ms,
+            ),
             pool_size=settings.pool_size,
         )
         app.state.engine = engine
