@@ -157,6 +157,8 @@ def _protocol_headers(exc: Exception, details: list[ErrorDetail]) -> dict[str, s
             message = f"names an old version; the current ETag is {exc.etag}"
             details.append(ErrorDetail(field="If-Match", message=message, location="header"))
         return {"ETag": exc.etag}
+    if retry_after := getattr(exc, "retry_after_s", None):  # e.g. a write that lost every race
+        return {"Retry-After": str(retry_after)}
     return {}
 
 

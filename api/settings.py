@@ -38,7 +38,7 @@ class Settings(BaseSettings):
         2000, ge=1, description="PostgreSQL lock_timeout: longest wait for a lock (503 beyond)."
     )
     pool_timeout_s: float = Field(
-        3.0, gt=0, description="Longest wait for a pooled database connection (503 beyond)."
+        5.0, gt=0, description="Longest wait for a pooled database connection (503 beyond)."
     )
     idle_in_transaction_ms: int = Field(
         10_000,

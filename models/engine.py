@@ -116,7 +116,7 @@ class StallBounds:
     """
 
     lock_timeout_ms: int = 2000
-    pool_timeout_s: float = 3.0
+    pool_timeout_s: float = 5.0
     idle_in_transaction_ms: int = 10_000
 
     def options(self) -> str:
