@@ -22,6 +22,7 @@ from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
+from models.safetext import unprotect_formula
 from models.typology import Dimension, UnknownValueError, normalise_value
 
 __all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv"]
@@ -182,7 +183,7 @@ def _read_row(number: int, columns: list[str], cells: list[str], result: ParsedC
         )
     data: dict[str, Any] = {}
     for column, cell in zip(columns, cells, strict=False):
-        value = cell.strip()
+        value = unprotect_formula(cell.strip())  # the export's apostrophe (models.safetext)
         if "\x00" in value:
             problems.append(FieldProblem(column, f"{column} holds a NUL character", number))
         elif column and value:
