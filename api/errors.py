@@ -107,7 +107,27 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
     return details
 
 
+#: What every route says of a body that is not JSON at all (`api.write_inputs` alike).
+INVALID_JSON = "The request body is not valid JSON."
+
+
+def _invalid_json(errors: list[dict[str, Any]]) -> ErrorDetail | None:
+    """FastAPI's own body parsing (routes with a `Body` model) locates a JSON syntax error as
+    `("body", <character offset>)`: said as the field `body`, as the other write routes do."""
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            loc = list(err.get("loc", ()))
+            where = f" at character {loc[1]}" if len(loc) > 1 else ""
+            reason = str((err.get("ctx") or {}).get("error", "malformed"))
+            return ErrorDetail(
+                field="body", message=f"is not valid JSON: {reason}{where}", location="body"
+            )
+    return None
+
+
 async def _on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    if (syntax := _invalid_json(list(exc.errors()))) is not None:
+        return error_response(422, "validation_error", INVALID_JSON, [syntax])
     details = _validation_details(list(exc.errors()))
     fields = ", ".join(dict.fromkeys(d.field for d in details))
     return error_response(422, "validation_error", f"Some values are not valid: {fields}.", details)

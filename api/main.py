@@ -16,6 +16,7 @@ from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http_methods import CORSMiddleware, HeadMiddleware
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
+from api.redirects import PublicRedirectMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
 from api.routes.exports import router as exports_router
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(VaryMiddleware)
     app.add_middleware(BlankQueryMiddleware)
     app.add_middleware(HeadMiddleware)
+    app.add_middleware(PublicRedirectMiddleware, public_url=settings.public_url)
     app.include_router(meta.router)
     app.include_router(interventions.router)
     app.include_router(areas.router)

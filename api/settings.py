@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path(".neetmap-cache"), description="Where downloads are cached.")
     statement_timeout_ms: int = Field(15_000, ge=100, description="PostgreSQL statement timeout.")
     pool_size: int = Field(5, ge=1, le=100, description="Database connections per worker.")
+    public_url: str | None = Field(
+        None,
+        description="The service's public base URL (https://host[/prefix]) that redirects "
+        "name; without it they are relative. Never taken from a request's Host header.",
+    )
     lock_timeout_ms: int = Field(
         2000, ge=1, description="PostgreSQL lock_timeout: longest wait for a lock (503 beyond)."
     )
