@@ -77,9 +77,12 @@ class Server:
 
 
 @contextmanager
-def serve(database_url: str, *, workers: int = 1, **env: str) -> Iterator[Server]:
-    """`neetmap serve` in a subprocess on a free loopback port, stopped on exit."""
-    port = free_port()
+def serve(
+    database_url: str, *, workers: int = 1, port: int | None = None, **env: str
+) -> Iterator[Server]:
+    """`neetmap serve` in a subprocess on a loopback port (`port`, else a free one), stopped on
+    exit."""
+    port = port or free_port()
     environment = {
         **os.environ,
         "NEETMAP_DATABASE_URL": database_url,
