@@ -26,6 +26,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.encoding import accepts_gzip, gzip_etag
+from api.preconditions import RECORD_VERSION_HEADER, tagged_with_version
 
 NO_STORE = "no-store"
 VARY = "Accept-Encoding, Origin"
@@ -138,6 +139,7 @@ class _Responder:
         self._size = 0
         self._passthrough = True
         self._not_modified = False
+        self._record_version: str | None = None
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -150,6 +152,9 @@ class _Responder:
     async def _on_start(self, message: Message) -> None:
         headers = MutableHeaders(scope=message)
         status: int = message["status"]
+        if RECORD_VERSION_HEADER in headers:  # a record's representation: see api.preconditions
+            self._record_version = headers[RECORD_VERSION_HEADER]
+            del headers[RECORD_VERSION_HEADER]
         if not self._read:
             headers.setdefault("cache-control", NO_STORE)
             await self._send(message)
@@ -186,7 +191,10 @@ class _Responder:
             await self._send(self._start)
             await self._send({"type": "http.response.body", "body": whole, "more_body": True})
             return
-        await self._answer(self._start, body_etag(whole))
+        etag = body_etag(whole)
+        if self._record_version is not None:
+            etag = tagged_with_version(self._record_version, etag)
+        await self._answer(self._start, etag)
         if not self._not_modified:
             await self._send({"type": "http.response.body", "body": whole, "more_body": False})
 

@@ -107,7 +107,27 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
     return details
 
 
+#: What every route says of a body that is not JSON at all (`api.write_inputs` alike).
+INVALID_JSON = "The request body is not valid JSON."
+
+
+def _invalid_json(errors: list[dict[str, Any]]) -> ErrorDetail | None:
+    """FastAPI's own body parsing (routes with a `Body` model) locates a JSON syntax error as
+    `("body", <character offset>)`: said as the field `body`, as the other write routes do."""
+    for err in errors:
+        if err.get("type") == "json_invalid":
+            loc = list(err.get("loc", ()))
+            where = f" at character {loc[1]}" if len(loc) > 1 else ""
+            reason = str((err.get("ctx") or {}).get("error", "malformed"))
+            return ErrorDetail(
+                field="body", message=f"is not valid JSON: {reason}{where}", location="body"
+            )
+    return None
+
+
 async def _on_validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    if (syntax := _invalid_json(list(exc.errors()))) is not None:
+        return error_response(422, "validation_error", INVALID_JSON, [syntax])
     details = _validation_details(list(exc.errors()))
     fields = ", ".join(dict.fromkeys(d.field for d in details))
     return error_response(422, "validation_error", f"Some values are not valid: {fields}.", details)
@@ -157,6 +177,8 @@ def _protocol_headers(exc: Exception, details: list[ErrorDetail]) -> dict[str, s
             message = f"names an old version; the current ETag is {exc.etag}"
             details.append(ErrorDetail(field="If-Match", message=message, location="header"))
         return {"ETag": exc.etag}
+    if retry_after := getattr(exc, "retry_after_s", None):  # e.g. a write that lost every race
+        return {"Retry-After": str(retry_after)}
     return {}
 
 
@@ -183,6 +205,13 @@ QUERY_TIMEOUT_MESSAGE = (
 )
 
 
+#: SQLSTATE lock_not_available: a lock held elsewhere outlasted `lock_timeout`.
+LOCK_NOT_AVAILABLE = "55P03"
+#: SQLSTATE idle_in_transaction_session_timeout: the server ended a session left idle.
+IDLE_SESSION_ENDED = "25P03"
+#: Seconds a client should wait before sending again a request the database was too busy for.
+BUSY_RETRY_AFTER_S = 2
+
 #: SQLSTATEs of a write that lost to a simultaneous one: serialization failure, deadlock.
 WRITE_RACES = frozenset({"40001", "40P01"})
 
@@ -200,6 +229,19 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
             "nothing of yours was stored. Send the same request again.",
         )
         response.headers["Retry-After"] = "1"
+        return response
+    if sqlstate == LOCK_NOT_AVAILABLE:
+        # A lock held elsewhere: answered within lock_timeout rather than when the client
+        # gives up, so the backlog never outlives the stall. Nothing was stored. (Every
+        # pooled connection busy past pool_timeout is the database_unavailable 503 below.)
+        log.warning("database busy: %s", exc.__class__.__name__)
+        response = error_response(
+            503,
+            "database_busy",
+            "The database is busy with other work just now, so nothing was read or stored. "
+            "Send the same request again in a moment.",
+        )
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
         return response
     if sqlstate == QUERY_CANCELED:
         # The database is fine; this request was too heavy. Retrying it as it is would only

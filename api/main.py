@@ -22,6 +22,7 @@ from api.oruk import routes as oruk_routes
 from api.protection import install_protection
 from api.query_repeats import check_read_repeats
 from api.query_string import BlankQueryMiddleware
+from api.redirects import PublicRedirectMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
 from api.routes.exports import router as exports_router
@@ -33,7 +34,7 @@ from api.submit import pages as submit_pages
 from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
 from models.catalogue import CatalogueCache
-from models.engine import create_db_engine, for_writing, usable_url
+from models.engine import StallBounds, create_db_engine, for_writing, usable_url
 from models.facets import FacetCache
 from models.freshness import DataVersions
 
@@ -63,6 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_db_engine(
             settings.database_url,
             statement_timeout_ms=settings.statement_timeout_ms,
+            stall_bounds=StallBounds(
+                lock_timeout_ms=settings.lock_timeout_ms,
+                pool_timeout_s=settings.pool_timeout_s,
+                idle_in_transaction_ms=settings.idle_in_transaction_ms,
+            ),
             pool_size=settings.pool_size,
         )
         app.state.engine = engine
@@ -141,6 +147,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(VaryMiddleware)
     app.add_middleware(BlankQueryMiddleware)
     app.add_middleware(HeadMiddleware)
+    app.add_middleware(PublicRedirectMiddleware, public_url=settings.public_url)
     app.include_router(meta.router)
     app.include_router(interventions.router)
     app.include_router(areas.router)

@@ -40,6 +40,22 @@ class Settings(BaseSettings):
     cache_dir: Path = Field(Path(".neetmap-cache"), description="Where downloads are cached.")
     statement_timeout_ms: int = Field(15_000, ge=100, description="PostgreSQL statement timeout.")
     pool_size: int = Field(5, ge=1, le=100, description="Database connections per worker.")
+    public_url: str | None = Field(
+        None,
+        description="The service's public base URL (https://host[/prefix]) that redirects "
+        "name; without it they are relative. Never taken from a request's Host header.",
+    )
+    lock_timeout_ms: int = Field(
+        2000, ge=1, description="PostgreSQL lock_timeout: longest wait for a lock (503 beyond)."
+    )
+    pool_timeout_s: float = Field(
+        5.0, gt=0, description="Longest wait for a pooled database connection (503 beyond)."
+    )
+    idle_in_transaction_ms: int = Field(
+        10_000,
+        ge=100,
+        description="PostgreSQL idle_in_transaction_session_timeout for the API's sessions.",
+    )
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for public reads.")
     max_upload_bytes: int = Field(
         5_000_000, ge=1, description="Largest CSV upload (request body) accepted, in bytes."

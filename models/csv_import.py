@@ -22,6 +22,7 @@ from models.csv_text import Record, decode, records, workbook_problem
 from models.draft_errors import draft_problems
 from models.drafts import InterventionDraft
 from models.errors import FieldProblem
+from models.safetext import unprotect_formula
 from models.typology import Dimension, UnknownValueError, normalise_value
 
 __all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv", "parse_records"]
@@ -202,7 +203,7 @@ def _read_row(record: Record, columns: list[str], result: ParsedCsv) -> None:
     data: dict[str, Any] = {}
     names: list[str] = []
     for column, cell in zip(columns, cells, strict=False):
-        value = cell.strip()
+        value = unprotect_formula(cell.strip())  # the export's apostrophe (models.safetext)
         if column == NAMES_COLUMN:
             names = _split(value)
         elif "\x00" in value:

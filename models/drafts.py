@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import partial
 from typing import Annotated, Any, Final
 
 from pydantic import (
@@ -21,6 +22,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from models.safetext import refuse_hidden
 from models.typology import (
     AGE_BAND_RANGES,
     MULTI_VALUED,
@@ -70,12 +72,15 @@ class SourceCitation(BaseModel):
     )
 
     _http_url = field_validator("url")(web_address)
+    _plain = field_validator("document")(refuse_hidden)
+    _plain_quote = field_validator("quote")(partial(refuse_hidden, multiline=True))
 
 
 class VenueDraft(BaseModel):
     """A delivery location as a WGS84 point."""
 
     model_config = ConfigDict(extra="forbid")
+    _plain = field_validator("name")(refuse_hidden)
 
     name: str | None = Field(None, max_length=300)
     lat: float = Field(
@@ -179,6 +184,9 @@ class InterventionDraft(BaseModel):
         return normalise_value("status", value)
 
     _http_url = field_validator("website")(web_address)
+    # Shown as they are stored, so nothing hidden may reorder or mask them (models.safetext).
+    _plain = field_validator("name", "provider")(refuse_hidden)
+    _plain_description = field_validator("description")(partial(refuse_hidden, multiline=True))
 
     @field_validator("contact_email")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -55,12 +56,14 @@ def create_db_engine(
     url: str,
     *,
     statement_timeout_ms: int | None = None,
+    stall_bounds: StallBounds | None = None,
     pool_size: int = 5,
     echo: bool = False,
 ) -> Engine:
     """An engine tuned per backend: SQLite in WAL with foreign keys, PostgreSQL pooled with
-    timeouts. `statement_timeout_ms` bounds each PostgreSQL statement (the API sets it; the
-    command line, which runs bulk loads and migrations, does not)."""
+    timeouts. `statement_timeout_ms` bounds each PostgreSQL statement and `stall_bounds` how
+    long a request waits for a lock, a pooled connection or a client (the API sets both; the
+    command line, which runs bulk loads and migrations, sets neither)."""
     url = usable_url(url)
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
@@ -73,6 +76,10 @@ def create_db_engine(
     options = "-c jit=off"  # JIT costs more than it saves on these short queries (measured ~90 ms)
     if statement_timeout_ms is not None:
         options += f" -c statement_timeout={statement_timeout_ms}"
+    pool_timeout_s = 10.0
+    if stall_bounds is not None:
+        options += stall_bounds.options()
+        pool_timeout_s = stall_bounds.pool_timeout_s
     return create_engine(
         url,
         echo=echo,
@@ -80,7 +87,7 @@ def create_db_engine(
         max_overflow=pool_size * 2,
         pool_pre_ping=True,
         pool_recycle=1800,
-        pool_timeout=10,
+        pool_timeout=pool_timeout_s,
         connect_args={
             "connect_timeout": 5,
             "options": options,
@@ -93,6 +100,30 @@ def create_db_engine(
             "tcp_user_timeout": 30_000,
         },
     )
+
+
+@dataclass(frozen=True)
+class StallBounds:
+    """How long a request may wait on a stalled PostgreSQL before it is answered 503.
+
+    A table lock held elsewhere (a migration, a long `LOCK`, a stuck transaction) used to hold
+    every request until `statement_timeout`, and the requests queued behind them for a pooled
+    connection until `pool_timeout` after that: clients gave up first and the backlog kept
+    the service unusable well after the lock was gone. With these bounds a request waits at
+    most `lock_timeout_ms` for a lock and `pool_timeout_s` for a connection (so at most their
+    sum in all), and a session the application left idle inside a transaction is ended by the
+    server after `idle_in_transaction_ms`, so it can never hold locks or a snapshot for long.
+    """
+
+    lock_timeout_ms: int = 2000
+    pool_timeout_s: float = 5.0
+    idle_in_transaction_ms: int = 10_000
+
+    def options(self) -> str:
+        return (
+            f" -c lock_timeout={self.lock_timeout_ms}"
+            f" -c idle_in_transaction_session_timeout={self.idle_in_transaction_ms}"
+        )
 
 
 def for_writing(engine: Engine) -> Engine:

@@ -12,6 +12,7 @@ from api.deps import FacetsDep, PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.paging import page_links
 from api.params import FilterDep, get_catalogue
+from api.preconditions import RECORD_VERSION_HEADER, record_version
 from api.responses import GeoJSONResponse
 from api.schemas.areas import ATTRIBUTION
 from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
@@ -26,6 +27,7 @@ from api.schemas.intervention_geojson import (
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
 from models.filters import InterventionFilter
 from models.queries.interventions import SortKey, get_intervention, list_interventions
+from models.queries.submissions import read_head
 
 router = APIRouter(prefix="/api/v1/interventions", tags=["interventions"])
 
@@ -146,6 +148,7 @@ def _geojson_links(links: PageLinks) -> list[dict[str, str]]:
 )
 def read_intervention(
     request: Request,
+    response: Response,
     session: SessionDep,
     intervention_id: Annotated[int, Path(ge=1, le=2**31 - 1, description="Intervention id.")],
     format: Annotated[
@@ -159,13 +162,20 @@ def read_intervention(
     ] = "json",
     geometry: Annotated[GeometryChoice, Query(description=GEOMETRY_HELP)] = "areas",
 ) -> InterventionPublic | Response:
-    """One published intervention by id."""
+    """One published intervention by id.
+
+    Its `ETag` names the record's version, so `If-Match` with it on a PATCH or DELETE of this
+    address succeeds while nothing has changed the record since (a pending edit included).
+    """
     row = get_intervention(session, intervention_id, InterventionFilter())
+    version = record_version(intervention_id, read_head(session, intervention_id).version)
+    response.headers[RECORD_VERSION_HEADER] = version
     if format == "json":
         return InterventionPublic.from_row(row)
     warnings: list[str] = []
     catalogue = catalogue_for(geometry, lambda: get_catalogue(request, session), warnings)
     (feature,) = features([row], geometry, catalogue, request.app.state.union_cache)
     return GeoJSONResponse(
-        orjson.dumps({**feature, "attribution": ATTRIBUTION, "warnings": warnings})
+        orjson.dumps({**feature, "attribution": ATTRIBUTION, "warnings": warnings}),
+        headers={RECORD_VERSION_HEADER: version},
     )

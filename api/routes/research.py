@@ -26,7 +26,7 @@ from api.schemas.research import (
 )
 from models.catalogue import AreaCatalogue
 from models.crosstab import Cell
-from models.errors import InvalidInputError, ServiceUnavailableError
+from models.errors import InvalidInputError
 from models.facets import FacetCache
 from models.queries.areas import count_by_area
 from models.queries.stats import GROUP_DIMENSIONS, complete_table, count_cells
@@ -43,8 +43,8 @@ GEOJSON: dict[str, Any] = {
     "description": "GeoJSON (`format=geojson`).",
 }
 NO_CONTEXT = (
-    "No context indicators are loaded yet: run `neetmap context load` (or set NEETMAP_CONTEXT "
-    "and run it) before asking for with_context=true."
+    "No context indicators are loaded yet, so every context is empty (null): run "
+    "`neetmap context load` (or set NEETMAP_CONTEXT and run it) to fill them."
 )
 WithContextQuery = Annotated[
     bool,
@@ -133,10 +133,12 @@ def _stats_rows(
     return rows
 
 
-def _snapshot(request: Request, session: SessionDep) -> ContextSnapshot:
+def _snapshot(request: Request, session: SessionDep, warnings: list[str]) -> ContextSnapshot:
+    """The context to add; when none was ever loaded, the answer is still a 200, its context
+    empty and a warning saying why (as every feature whose data is missing answers)."""
     snapshot = context_snapshot(request, session)
     if snapshot.version is None:
-        raise ServiceUnavailableError(NO_CONTEXT)
+        warnings.append(NO_CONTEXT)
     return snapshot
 
 
@@ -191,7 +193,8 @@ def read_stats(
         message = "with_context needs group_by to include la or region."
         raise InvalidInputError(message, [query_problem("with_context", message)])
     catalogue = get_catalogue(request, session) if places else None
-    snapshot = _snapshot(request, session) if with_context else None
+    warnings = list(query.warnings)
+    snapshot = _snapshot(request, session, warnings) if with_context else None
     counts, total = count_cells(session, query.filter, dimensions, _facets(request))
     table = _table(dimensions, counts, catalogue, query.filter.place_las())
     rows = _stats_rows(dimensions, table, catalogue)
@@ -208,7 +211,7 @@ def read_stats(
         context_by=context_by if snapshot else None,
         context=context,
         context_version=snapshot.version if snapshot else None,
-        warnings=list(query.warnings),
+        warnings=warnings,
     )
     if output_format == "csv":
         return _csv(stats_csv(result), "neetmap-stats", query)
@@ -248,7 +251,8 @@ def read_coverage(
     `target_group=care_experienced` at `transition_point=year_11_post_16`). With a place
     filter (`la`, `region`, `bbox`, `lat`+`lon`) only the LAs inside it are listed and
     totalled, e.g. the gaps of one region."""
-    snapshot = _snapshot(request, session) if with_context else None
+    warnings = list(query.warnings)
+    snapshot = _snapshot(request, session, warnings) if with_context else None
     counts = count_by_area(session, query.filter, "la", _facets(request))
     places = query.filter.place_las()
     las = catalogue.codes_within("la", places)
@@ -279,7 +283,7 @@ def read_coverage(
         items=items,
         boundary_version=catalogue.version,
         context_version=snapshot.version if snapshot else None,
-        warnings=list(query.warnings),
+        warnings=warnings,
     )
     if output_format == "csv":
         return _csv(coverage_csv(report, with_context), "neetmap-coverage", query)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from models.csv_import import COLUMNS as IMPORT_COLUMNS
 from models.csv_import import TYPOLOGY_COLUMNS
 from models.queries.records import InterventionView
+from models.safetext import protect_formula
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 SEPARATOR = ";"
@@ -23,9 +24,9 @@ SEPARATOR = ";"
 _DIMENSION_COLUMNS: dict[str, str] = dict(TYPOLOGY_COLUMNS)
 CSV_COLUMNS: tuple[str, ...] = ("id", *IMPORT_COLUMNS)
 
-#: Spreadsheets run a cell starting with one of these as a formula (CSV injection), so free
-#: text that starts with one is prefixed with an apostrophe, which spreadsheets hide.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Spreadsheets run a cell starting with a formula character (CSV injection), so free text
+#: that does is prefixed with an apostrophe, which spreadsheets hide and the import removes
+#: (`models.safetext`).
 _FREE_TEXT = {"name", "description", "provider", "website", "contact_email", "source_url"}
 
 
@@ -33,9 +34,7 @@ def _cell(column: str, value: str | int | None) -> str:
     if value is None:
         return ""
     text = str(value)
-    if column in _FREE_TEXT and text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
+    return protect_formula(text) if column in _FREE_TEXT else text
 
 
 def row_values(row: InterventionView) -> dict[str, str | int | None]:

@@ -130,6 +130,7 @@ def write_geopackage(
         dataset_metadata={key.upper(): value for key, value in texts.items()},
     )
     _stamp(path, stamp)
+    settle_header(path)
     return written
 
 
@@ -156,3 +157,22 @@ def _stamp(path: Path, stamp: str) -> None:
     with closing(sqlite3.connect(path)) as db, db:
         db.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))
         db.execute("UPDATE gpkg_metadata_reference SET timestamp = ?", (stamp,))
+
+
+#: Offsets of the SQLite header's file change counter and its version-valid-for number.
+_CHANGE_COUNTER_AT, _VALID_FOR_AT = 24, 92
+
+
+def settle_header(path: Path) -> None:
+    """Set the SQLite header's change counter (and the number that must equal it) to 1.
+
+    The counter counts the write transactions that made the file, which GDAL does not always
+    split the same way, so two exports of the same data differed in these bytes alone while
+    carrying the same strong ETag. Nothing reads the counter of a file opened afresh; equal
+    to its version-valid-for number, the header's page count stays valid.
+    """
+    one = (1).to_bytes(4, "big")
+    with path.open("r+b") as file:
+        for offset in (_CHANGE_COUNTER_AT, _VALID_FOR_AT):
+            file.seek(offset)
+            file.write(one)

@@ -6,15 +6,22 @@ Routes stay thin: they authorise (api.auth), call these and a query, and commit 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import delete, exc
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from api.auth import Caller, Record
+from api.preconditions import IfMatchVerdict, judge_if_match
+from api.preconditions.retries import (
+    RACE_ATTEMPTS,
+    LostRaceError,
+    lost_on_the_database,
+    pause_before,
+)
 from api.schemas.interventions import InterventionPublic
 from api.schemas.submissions import (
     FieldChange,
@@ -38,7 +45,6 @@ from models.scope import names_beside_codes, resolve_las
 from models.versioning import (
     InterventionVersion,
     StaleVersionError,
-    StateConflictError,
     changed_fields,
     draft_of,
     etag_for,
@@ -47,16 +53,14 @@ from models.versioning import (
 
 T = TypeVar("T")
 ALL_STATES = InterventionFilter(states=PUBLICATION_STATES)
-#: A version ETag, `"<id>-<version>"`; a proxy may have marked it weak (`W/`) on the way.
-_VERSION_TAG: Final = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
 
 
 def check_if_match(if_match: str | None, record: Record, *, required: bool) -> None:
     """428 without If-Match when required; 412 (with the current ETag) when it does not match.
 
-    The 412 says which mistake it is: an ETag of an older version of this record, or one that
-    is no version ETag of it at all (the public GET's content hash, say), naming where to get
-    the right one.
+    Any strong ETag a GET of the record gave matches while the record is at that version
+    (`api.preconditions`). The 412 says which mistake it is: an ETag of an older version, a
+    weak ETag (never matched: strong comparison), or no ETag of this record at all.
     """
     current = etag_for(record.id, record.head.version)
     if if_match is None:
@@ -64,38 +68,37 @@ def check_if_match(if_match: str | None, record: Record, *, required: bool) -> N
             raise PreconditionRequiredError(
                 "Send the record's ETag in If-Match, so that an edit made since you read it is "
                 f"not overwritten. The current ETag is {current}; GET "
-                f"/api/v1/submissions/{record.id} gives it too.",
+                f"/api/v1/interventions/{record.id} gives it too.",
                 [FieldProblem("If-Match", "is required", location="header")],
             )
         return
-    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",") if tag.strip()]
-    if "*" in tags or current in tags:
+    verdict = judge_if_match(if_match, record.id, record.head.version)
+    if verdict is IfMatchVerdict.MATCH:
         return
-    if any((m := _VERSION_TAG.match(tag)) and int(m[1]) == record.id for tag in tags):
+    if verdict is IfMatchVerdict.STALE:
         raise StaleVersionError(
             f"The record has changed since you read it: the current ETag is {current}. Read it "
             "again and apply your change to the current version.",
             current,
         )
+    if verdict is IfMatchVerdict.WEAK:
+        problem = "is a weak ETag, which If-Match never accepts (strong comparison)"
+        message = (
+            f"If-Match holds only weak ETags (W/...), which never match (RFC 9110 strong "
+            f"comparison), so nothing was changed. Send the ETag exactly as the GET gave it "
+            f"(a proxy on the way may have weakened it); the current one is {current}."
+        )
+    else:
+        problem = f"is not an ETag of this record; use {current}"
+        message = (
+            f"If-Match holds {if_match.strip()[:80]}, which is no ETag of intervention "
+            f"{record.id}, so nothing was changed. Send the ETag of GET "
+            f"/api/v1/interventions/{record.id} (or /api/v1/submissions/{record.id}), or the "
+            f"ETag header of this response: the current one is {current}."
+        )
     raise StaleVersionError(
-        f"If-Match holds {if_match.strip()[:80]}, which is not a version ETag of intervention "
-        f"{record.id}, so nothing was changed. The ETag of the public "
-        f"GET /api/v1/interventions/{record.id} identifies its content, not a version. Use the "
-        f"ETag of GET /api/v1/submissions/{record.id}, or the ETag header of this response: "
-        f"the current one is {current}.",
-        current,
-        [
-            FieldProblem(
-                "If-Match",
-                f"is not a version ETag of this record; use {current}",
-                location="header",
-            )
-        ],
+        message, current, [FieldProblem("If-Match", problem, location="header")]
     )
-
-
-#: How often a write that asked for no particular version is tried again after losing a race.
-RACE_ATTEMPTS: Final = 3
 
 
 def names_no_version(if_match: str | None) -> bool:
@@ -117,20 +120,27 @@ def retry_lost_races(
     this one's read and its write. With a specific If-Match that is the client's precondition
     failing (412). Without one, the client read nothing stale: it only lost a race on the
     server, so the work is rolled back, the record read again (scope and state checks
-    included, via `reload`) and the step run again. A record that keeps changing under it ends
-    in a 409 saying so, never a 412 for a precondition the client did not send.
+    included, via `reload`) and the step run again after a jittered pause; so is a step the
+    database stopped in favour of another writer (`api.preconditions.retries`). A record that
+    keeps changing under it ends in a 409 with `Retry-After`, never a 412 for a precondition
+    the client did not send.
     """
-    for _ in range(RACE_ATTEMPTS):
+    for attempt in range(1, RACE_ATTEMPTS + 1):
         try:
             return step(record)
         except StaleVersionError:
             if not names_no_version(if_match):
                 raise
-            session.rollback()
-            record = reload(record.id)
-    raise StateConflictError(
+        except DBAPIError as exc:  # a lock that outlasted lock_timeout, a deadlock, ...
+            if not lost_on_the_database(exc):
+                raise
+        session.rollback()
+        if attempt < RACE_ATTEMPTS:
+            pause_before(attempt)
+        record = reload(record.id)
+    raise LostRaceError(
         "The record was changed by other requests at the same moment, each time this one "
-        "tried; nothing was changed. Read it again and repeat the request."
+        "tried; nothing was changed. Send the request again in a moment."
     )
 
 

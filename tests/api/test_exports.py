@@ -2,6 +2,8 @@
 
 import csv
 import io
+import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -397,3 +399,17 @@ def test_bad_export_parameters_are_422_naming_them(
     response = client.get("/api/v1/export", params=params)
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["field"] == field
+
+
+def test_geopackage_header_does_not_count_the_writes_that_made_it(
+    geo_client: TestClient, records: list[int], tmp_path: Path
+) -> None:
+    """The SQLite change counter counted GDAL's transactions: the same data, other bytes."""
+    content = geo_client.get("/api/v1/export", params={"format": "gpkg"}).content
+    one = (1).to_bytes(4, "big")
+    assert content[24:28] == content[92:96] == one
+    path = tmp_path / "settled.gpkg"
+    path.write_bytes(content)
+    with closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert len(pyogrio.read_dataframe(path, layer="interventions")) == len(records)
