@@ -47,7 +47,7 @@ def with_cached_values(data: bytes, values: Mapping[str, str]) -> bytes:
                     if not kind and not re.fullmatch(r"-?\d+(\.\d+)?", value):
                         kind = ' t="str"'
                     text, found = re.subn(
-                        rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v\s*/>',
+                        rf'<c r="{cell}"([^>]*)><f>(.*?)</f>(?:<v\s*/>|<v></v>)',  # lxml writes <v></v>
                         rf'<c r="{cell}"\1{kind}><f>\2</f><v>{escape(value)}</v>',
                         text,
                     )

@@ -78,8 +78,20 @@ def _scoped(original: Handler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         answer = original(request, exc)
         response = await answer if isinstance(answer, Awaitable) else answer
-        if request.url.path == PREFIX or request.url.path.startswith(PREFIX + "/"):
+        if speaks_problem_details(request.url.path):
             return _from_error_body(response)
         return response
 
     return handle
+
+
+#: Paths under /ogc that keep neetmap's error shape: the vector tiles (api/tiles), whose
+#: clients (MapLibre, Leaflet) read status codes only and whose tests pin that shape.
+_TILE_PATHS = (PREFIX + "/tiles", PREFIX + "/tileMatrixSets")
+
+
+def speaks_problem_details(path: str) -> bool:
+    """Whether errors on `path` take OGC's problem-details shape (the Features routes)."""
+    if path != PREFIX and not path.startswith(PREFIX + "/"):
+        return False
+    return not path.startswith(_TILE_PATHS) and "/tiles" not in path.removeprefix(PREFIX)

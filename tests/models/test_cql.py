@@ -100,7 +100,7 @@ def test_sql_gives_the_same_answer_on_both_backends(
 ) -> None:
     for name, la, groups, ages in (
         ("Alpha one", "E08000035", ["send", "neet"], (14, 18)),
-        ("beta one", "E08000032", ["send"], (8, 19)),
+        ("beta one", "E08000032", ["send"], (10, 19)),
         ("Gamma", "E06000052", ["neet", "ehe"], (None, None)),
     ):
         draft = InterventionDraft.model_validate(

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator
 
 from api.ogc.conformance import CONFORMANCE
+from api.tiles import TILES_CONFORMANCE
 
 SCHEMAS = json.loads((Path(__file__).parent / "ogc_schemas.json").read_text())
 
@@ -30,15 +31,21 @@ def test_landing_page_links_everything_a_client_looks_for(geo_client: TestClient
     valid(body, "landingPage")
     rels = {link["rel"]: link for link in body["links"]}
     assert {"self", "service-desc", "service-doc", "conformance", "data"} <= set(rels)
-    assert rels["http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"]["href"] == "/ogc/tiles"
-    for rel in ("service-desc", "conformance", "data"):
+    tiles = rels["http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector"]["href"]
+    assert tiles.endswith("/ogc/tiles")
+    for rel in (
+        "service-desc",
+        "conformance",
+        "data",
+        "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector",
+    ):
         assert geo_client.get(rels[rel]["href"]).status_code == 200
 
 
 def test_conformance_lists_the_module_tuple(geo_client: TestClient) -> None:
     body = geo_client.get("/ogc/conformance").json()
     valid(body, "confClasses")
-    assert body["conformsTo"] == list(CONFORMANCE)
+    assert body["conformsTo"] == [*CONFORMANCE, *TILES_CONFORMANCE]
 
 
 def test_api_definition_is_openapi_30_of_the_ogc_routes(geo_client: TestClient) -> None:
