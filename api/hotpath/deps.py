@@ -33,6 +33,12 @@ def data_versions(request: Request) -> DataVersions:
     return versions
 
 
+def versions_now(request: Request) -> Versions:
+    """The current versions from a sync route (on the thread pool, so a due check may block):
+    the key of every per-version cache (layers, areas, tiles, OGC pages)."""
+    return data_versions(request).current()
+
+
 async def current_versions(request: Request) -> Versions:
     """The current versions; read off the event loop when they are due for a check."""
     versions = data_versions(request)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep
+from api.hotpath.deps import versions_now
 from api.ogc import html
 from api.ogc.answer import send
 from api.ogc.collections import GEOJSON, find_collection
@@ -27,7 +28,6 @@ from api.ogc.negotiation import FormatDep
 from api.ogc.params import CRS84, ItemsDep, check_known
 from api.ogc.problems import PREFIX
 from api.ogc.routes import RESPONSES, CollectionId
-from api.ogc.stamp import route_stamp
 from api.params import InterventionQuery, get_catalogue
 from api.schemas.areas import ATTRIBUTION
 
@@ -71,7 +71,7 @@ def list_items(
             return html.items_page(request.url, service_root(request), collection.id, document)
         return orjson.dumps(document)
 
-    return send(request, fmt, GEOJSON, render, route_stamp(request), CONTENT_CRS)
+    return send(request, fmt, GEOJSON, render, versions_now(request), CONTENT_CRS)
 
 
 def _collection(
@@ -139,4 +139,4 @@ def read_item(
             return html.feature_page(request.url, root, collection.id, found)
         return orjson.dumps(found)
 
-    return send(request, fmt, GEOJSON, render, route_stamp(request), CONTENT_CRS)
+    return send(request, fmt, GEOJSON, render, versions_now(request), CONTENT_CRS)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep
+from api.hotpath.deps import versions_now
 from api.ogc import html
 from api.ogc.answer import send
 from api.ogc.collections import (
@@ -24,7 +25,6 @@ from api.ogc.negotiation import FormatDep
 from api.ogc.openapi30 import OPENAPI_30_TYPE, openapi_30
 from api.ogc.params import check_known
 from api.ogc.problems import PREFIX
-from api.ogc.stamp import route_stamp
 from api.params import get_catalogue
 
 router = APIRouter(prefix=PREFIX, tags=["ogc"], dependencies=[Depends(check_known)])
@@ -88,7 +88,7 @@ def list_collections(request: Request, session: SessionDep, fmt: FormatDep) -> R
             return html.collections_page(request.url, root, document)
         return orjson.dumps(document)
 
-    return send(request, fmt, "application/json", render, route_stamp(request))
+    return send(request, fmt, "application/json", render, versions_now(request))
 
 
 @router.get("/collections/{collection_id}", responses=RESPONSES)
@@ -107,7 +107,7 @@ def read_collection(
             return html.document_page(request.url, root, document)
         return orjson.dumps(document)
 
-    return send(request, fmt, "application/json", render, route_stamp(request))
+    return send(request, fmt, "application/json", render, versions_now(request))
 
 
 @router.get("/collections/{collection_id}/queryables", responses=RESPONSES)

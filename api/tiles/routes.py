@@ -18,6 +18,7 @@ from api.caching import RenderedLayers
 from api.deps import SessionDep
 from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES, query_problem
+from api.hotpath.deps import versions_now
 from api.hotpath.replay import remember
 from api.params import CatalogueDep, FilterDep
 from api.tiles.discovery import (
@@ -30,7 +31,6 @@ from api.tiles.discovery import (
     tilesets_list,
 )
 from api.tiles.errors import BadRequestRoute
-from api.tiles.version import public_data_version
 from models.errors import FieldProblem, InvalidInputError, NotFoundError
 from models.tiles import LAYERS, TILE_MATRIX_SET, tile_address
 from models.tiles.grid import LAYER_IDS
@@ -179,7 +179,7 @@ def read_tile(
     _check_tms(tms)
     address = tile_address(_integer("z", z), _integer("x", x), _integer("y", y))
     layers = _layers(collections)
-    version = public_data_version(request)
+    version = versions_now(request)
     renderer: TileRenderer = request.app.state.tile_renderer
     cache: RenderedLayers = request.app.state.rendered_tiles
     key = ("tile", version, repr(query.filter), address, layers)
