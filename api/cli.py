@@ -33,7 +33,7 @@ from api.commands.common import (
     writing_engine,
 )
 from api.operations import commands as operation_commands
-from models.seed import seed as seed_samples
+from models.intake.seed import seed as seed_samples
 
 app = typer.Typer(
     help="neetmap: NEET early interventions in England, mapped.",

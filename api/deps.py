@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from api.settings import Settings
-from models.facets import FacetCache, FacetReader
+from models.interventions.facets import FacetCache, FacetReader
 
 log = logging.getLogger("neetmap.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -20,7 +20,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from geodata.errors import GeodataError
-from models.draft_errors import plain_message
 from models.errors import (
     AmbiguousAreaError,
     DomainError,
@@ -33,7 +32,8 @@ from models.errors import (
     UnsupportedUploadError,
     UploadTooLargeError,
 )
-from models.versioning import AccessDeniedError, StaleVersionError, StateConflictError
+from models.intake.draft_errors import plain_message
+from models.partners.record_versions import AccessDeniedError, StaleVersionError, StateConflictError
 
 log = logging.getLogger("neetmap.api")
 

@@ -8,20 +8,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 
-from api.body_limit import BodyLimitMiddleware
-from api.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
-from api.encoding import GZipMiddleware
 from api.errors import install_error_handlers
 from api.hotpath.replay import ReplayMiddleware, ReplayStore
-from api.http_methods import CORSMiddleware, HeadMiddleware
+from api.http.body_limit import BodyLimitMiddleware
+from api.http.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
+from api.http.encoding import GZipMiddleware
+from api.http.head_cors import CORSMiddleware, HeadMiddleware
+from api.http.query_repeats import check_read_repeats
+from api.http.query_string import BlankQueryMiddleware
 from api.map import install_map
 from api.observability import install_observability
 from api.ogc import install_ogc
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
 from api.protection import install_protection
-from api.query_repeats import check_read_repeats
-from api.query_string import BlankQueryMiddleware
 from api.redirects import PublicRedirectMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
@@ -33,10 +33,10 @@ from api.settings import Settings, get_settings
 from api.submit import pages as submit_pages
 from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
-from models.catalogue import CatalogueCache
 from models.engine import StallBounds, create_db_engine, for_writing, usable_url
-from models.facets import FacetCache
 from models.freshness import DataVersions
+from models.geography.catalogue import CatalogueCache
+from models.interventions.facets import FacetCache
 
 DESCRIPTION = """
 **What exists, where, and for whom**: NEET early interventions in England, classified on the

@@ -65,7 +65,7 @@ class Target:
 def seeded_database(directory: Path) -> str:
     url = f"sqlite:///{directory / 'compare.db'}"
     prepare(url)
-    from models.seed import seed
+    from models.intake.seed import seed
 
     engine = create_db_engine(url)
     try:

@@ -23,8 +23,8 @@ import httpx
 from sqlmodel import Session
 
 from api.migrations import upgrade
-from models.boundary_loading import boundaries_loaded, load_boundary_inputs, read_boundary_inputs
 from models.engine import create_db_engine
+from models.vintages.loading import boundaries_loaded, load_boundary_inputs, read_boundary_inputs
 
 REPO = Path(__file__).resolve().parent.parent
 GEODATA = Path(os.environ.get("NEETMAP_SHARED", REPO.parent / "shared")) / "geodata"

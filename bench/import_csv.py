@@ -28,9 +28,9 @@ from sqlmodel import Session
 from api.main import create_app
 from api.settings import Settings
 from bench.harness import machine, prepare, table
-from models.csv_import import COLUMNS
 from models.engine import create_db_engine
-from models.queries.accounts import create_key
+from models.intake.csv_import import COLUMNS
+from models.partners.keys import create_key
 
 TARGET_SECONDS = 10.0
 #: Leeds as a code, a DfE code and a name; Bradford; North Yorkshire by its superseded code.

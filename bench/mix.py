@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from models.typology import MULTI_VALUED, slugs
+from models.typology.vocabulary import MULTI_VALUED, slugs
 
 #: (age_min, age_max, weight) for the records that give ages; bands are derived from them.
 AGE_RANGES: Final = (

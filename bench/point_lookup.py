@@ -21,8 +21,8 @@ from sqlmodel import Session
 
 from bench.harness import machine, prepare, serve, summarise, table, time_requests
 from bench.load import wrk
-from models.catalogue import AreaCatalogue, boundary_version, load_catalogue
 from models.engine import create_db_engine
+from models.geography.catalogue import AreaCatalogue, boundary_version, load_catalogue
 
 POINTS = 10_000
 TARGET_P99_MS = 1.0

@@ -20,16 +20,16 @@ import psycopg
 from sqlalchemy import Engine, event, text
 from sqlmodel import Session
 
-from api.params import InterventionQuery
+from api.filtering.params import InterventionQuery
 from bench.harness import machine, prepare, rss_mb, serve, table
 from bench.point_lookup import catalogue_of, random_points
 from bench.queries import workload
 from bench.query_api import COUNTS, latency_rows, run_queries, targets_for
 from bench.synthetic import generate
-from models.catalogue import AreaCatalogue
 from models.engine import create_db_engine
-from models.queries.areas import count_by_area
-from models.queries.interventions import list_interventions
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.queries import list_interventions
+from models.research.areas import count_by_area
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 TARGET_LIST_MS = 100.0

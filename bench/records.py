@@ -17,8 +17,8 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bench import mix
-from models.catalogue import boundary_version, load_catalogue
-from models.typology import AGE_BAND_RANGES, VOCABULARIES, bands_for_ages
+from models.geography.catalogue import boundary_version, load_catalogue
+from models.typology.vocabulary import AGE_BAND_RANGES, VOCABULARIES, bands_for_ages
 
 BANDS = tuple(AGE_BAND_RANGES)
 REF_DAY = date(2026, 11, 1)  # a fixed "today", so a seed always gives the same data

@@ -25,11 +25,11 @@ from bench.harness import GEODATA, Latency, prepare, serve, summarise, table, ti
 from bench.queries import REGIONS, TARGETS, TYPES
 from bench.synthetic import generate
 from geodata.context import read_context_paths
+from models.context.queries import context_version, load_context_on_boundaries
 from models.engine import create_db_engine
-from models.facets import FacetCache
-from models.filters import InterventionFilter
-from models.queries.context import context_version, load_context_on_boundaries
-from models.queries.stats import count_cells
+from models.interventions.facets import FacetCache
+from models.interventions.filters import InterventionFilter
+from models.research.stats import count_cells
 
 TARGET_MS = 200.0
 TRANSITIONS = ("year_9_options", "year_11_post_16", "post_16_retention", "age_18")

@@ -33,8 +33,8 @@ from sqlmodel import Session
 
 from bench.harness import machine, percentile, prepare, rss_mb, serve, table
 from models.engine import create_db_engine
-from models.queries.accounts import create_key
-from models.seed import seed
+from models.intake.seed import seed
+from models.partners.keys import create_key
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 LEEDS = "E08000035"

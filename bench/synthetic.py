@@ -23,8 +23,8 @@ from bench.harness import prepare
 from bench.records import Batch, make_batch, read_geography
 from models.base import table_of
 from models.engine import create_db_engine
-from models.intervention import Intervention, InterventionArea, InterventionTerm, Venue
-from models.public_version import bump_public_version
+from models.interventions.public_version import bump_public_version
+from models.interventions.tables import Intervention, InterventionArea, InterventionTerm, Venue
 
 INTERVENTION_COLUMNS = (
     "id", "external_id", "name", "description", "provider", "website", "contact_email",

@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from models.textfold import SQLITE_FUNCTION, fold_text
+from models.text.fold import SQLITE_FUNCTION, fold_text
 
 #: Execution option marking an engine whose transactions write (see `for_writing`).
 WRITE_OPTION = "neetmap_write"

@@ -22,7 +22,7 @@ from api.main import create_app
 from api.migrations import upgrade
 from api.settings import Settings
 from models.engine import create_db_engine
-from models.public_version import bump_public_version
+from models.interventions.public_version import bump_public_version
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
@@ -145,7 +145,7 @@ def client(settings: Settings, engine: Engine) -> Iterator[TestClient]:
 @pytest.fixture
 def seeded(session: Session) -> Session:
     """The embedded sample data, committed."""
-    from models.seed import seed
+    from models.intake.seed import seed
 
     seed(session)
     session.commit()
@@ -169,7 +169,7 @@ DFE_LAS = "geodata/lookups/dfe_las.csv"
 @pytest.fixture(scope="session")
 def boundaries(engine: Engine, shared_dir: Path) -> Engine:
     """The May 2023 LA boundaries, the regions file and the DfE list, loaded once per backend."""
-    from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
+    from models.vintages.loading import load_boundary_inputs, read_boundary_inputs
 
     inputs = read_boundary_inputs(
         shared_dir / LA_2023_BUC,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from models.geometry import Geometry
+from models.geography.geometry import Geometry
 
 revision: str = "0001"
 down_revision: str | None = None

@@ -24,7 +24,7 @@ from api.commands.common import (
 )
 from api.settings import Settings
 from geodata.ons import ONS_CTYUA_LAYERS, cache_path, download_layer
-from models.boundary_loading import (
+from models.vintages.loading import (
     REGIONS_FROM_FILE,
     BoundaryInputs,
     boundaries_loaded,

@@ -13,7 +13,7 @@ import typer
 
 from api.commands.common import database_session, fail, reported_errors, say, settings, warn
 from geodata.context import read_context_paths
-from models.queries.context import load_context_on_boundaries
+from models.context.queries import load_context_on_boundaries
 
 app = typer.Typer(help="Load LA context indicators (NEET, Not Known, IMD).", no_args_is_help=True)
 

@@ -19,12 +19,12 @@ from pydantic import ValidationError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from api.auth import Caller
 from api.commands.common import console, database_session, fail, say, warn
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
-from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.queries.accounts import authenticate
+from api.writing.auth import Caller
+from models.geography.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
+from models.partners.keys import authenticate
 
 
 def import_file(

@@ -17,11 +17,16 @@ from sqlmodel import Session
 
 from api.commands.common import database_session, fail, say, warn
 from geodata.errors import GeodataError
-from models.account import ROLES, Role
-from models.catalogue import NO_BOUNDARIES, AreaCatalogue, boundary_version, load_catalogue
-from models.combined_authorities import combined_authority_named, find_combined_authority
-from models.queries.accounts import KeyInfo, create_key, list_keys, revoke_key, rotate_key
-from models.scope import resolve_las
+from models.geography.catalogue import (
+    NO_BOUNDARIES,
+    AreaCatalogue,
+    boundary_version,
+    load_catalogue,
+)
+from models.geography.combined_authorities import combined_authority_named, find_combined_authority
+from models.partners.accounts import ROLES, Role
+from models.partners.keys import KeyInfo, create_key, list_keys, revoke_key, rotate_key
+from models.partners.scope import resolve_las
 
 app = typer.Typer(help="Issue, list and revoke API keys.", no_args_is_help=True)
 

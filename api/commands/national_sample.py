@@ -6,8 +6,8 @@ from __future__ import annotations
 from api.commands.boundaries import boundaries_for_serving
 from api.commands.common import database_session, fail, say, warn
 from api.settings import Settings
-from models.catalogue import boundary_version, load_catalogue
-from models.national_sample import NationalSampleError, load_national_sample
+from models.geography.catalogue import boundary_version, load_catalogue
+from models.intake.national_sample import NationalSampleError, load_national_sample
 
 
 def seed_national_sample(config: Settings) -> None:

@@ -16,8 +16,8 @@ from api.commands.common import console, database_session, fail, reported_errors
 from api.oruk.filing import file_feed
 from api.oruk.harvest import FeedError, read_feed
 from api.oruk.report import HarvestReport
-from models.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
-from models.versioning import Actor
+from models.geography.catalogue import NO_BOUNDARIES, boundary_version, load_catalogue
+from models.partners.record_versions import Actor
 
 app = typer.Typer(
     help="Open Referral UK directories: harvest their services.", no_args_is_help=True

@@ -19,9 +19,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import get_session
-from api.params import InterventionQuery
-from models.catalogue import AreaCatalogue, CatalogueCache
+from api.filtering.params import InterventionQuery
 from models.freshness import DataVersions, Versions
+from models.geography.catalogue import AreaCatalogue, CatalogueCache
 
 T = TypeVar("T")
 _request_session = contextmanager(get_session)

@@ -13,8 +13,8 @@ import gzip
 from fastapi import Request
 from starlette.responses import Response
 
-from api.caching import body_etag
-from api.encoding import accepts_gzip
+from api.http.caching import body_etag
+from api.http.encoding import accepts_gzip
 
 #: The smallest body the gzip middleware compresses (`api.main`).
 GZIP_MINIMUM = 1024

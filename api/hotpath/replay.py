@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.encoding import accepts_gzip
 from api.hotpath.rendered import GZIP_MINIMUM, Rendered
+from api.http.encoding import accepts_gzip
 from models.freshness import DataVersions, Versions
 
 RawHeaders = list[tuple[bytes, bytes]]

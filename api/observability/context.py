@@ -10,7 +10,7 @@ from typing import Final
 
 from starlette.types import Scope
 
-from models.account import prefix_of
+from models.partners.accounts import prefix_of
 
 #: The scope key holding the request's `RequestContext`.
 SCOPE_KEY: Final = "neetmap.request"

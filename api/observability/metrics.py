@@ -27,8 +27,8 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.caching import RenderedLayers
-from models.facets import FacetCache, FacetReader, Facets
+from api.http.caching import RenderedLayers
+from models.interventions.facets import FacetCache, FacetReader, Facets
 
 #: Latency buckets in seconds: cached reads take a millisecond, exports many seconds.
 BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0)

@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from api import migrations
 from api.errors import ERROR_RESPONSES, ErrorDetail, error_response
-from models.boundary_loading import boundaries_loaded
+from models.vintages.loading import boundaries_loaded
 
 router = APIRouter(tags=["meta"])
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from fastapi import Request
 from fastapi.responses import Response
 
-from api.encoding import accepts_gzip
+from api.http.encoding import accepts_gzip
 from api.ogc.html import HTML_MEDIA_TYPE
 from api.ogc.negotiation import Format
 from api.ogc.pages import PageCache, gzip_page, page_key

@@ -10,11 +10,11 @@ from sqlmodel import Session, col
 
 from api.ogc.links import link
 from api.ogc.params import CRS84
-from models.catalogue import AreaCatalogue
 from models.cql.queryables import AREA_QUERYABLES, INTERVENTION_QUERYABLES, Queryable
 from models.errors import NotFoundError
-from models.filters import PUBLIC_STATES
-from models.intervention import Intervention
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.filters import PUBLIC_STATES
+from models.interventions.tables import Intervention
 
 GEOJSON = "application/geo+json"
 HTML = "text/html"

@@ -10,12 +10,11 @@ import orjson
 from fastapi import Request
 from sqlmodel import Session
 
+from api.filtering.params import InterventionQuery
 from api.ogc.collections import Collection
 from api.ogc.params import ItemsParams
-from api.params import InterventionQuery
 from api.schemas.areas import GeometryCache, area_properties, feature
 from api.schemas.intervention_geojson import AreaUnionCache, features
-from models.catalogue import AreaCatalogue
 from models.cql.evaluate import matches
 from models.cql.parse import parse
 from models.cql.places import area_places, intervention_places
@@ -23,9 +22,10 @@ from models.cql.temporal import running_within
 from models.cql.translate import Translator
 from models.cql.tree import And, Expr
 from models.errors import NotFoundError
-from models.filters import InterventionFilter
-from models.queries.areas import count_by_area
-from models.queries.interventions import get_intervention, list_interventions
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.filters import InterventionFilter
+from models.interventions.queries import get_intervention, list_interventions
+from models.research.areas import count_by_area
 
 PRECISION = 5
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep
+from api.filtering.params import InterventionQuery, get_catalogue
 from api.hotpath.deps import versions_now
 from api.ogc import html
 from api.ogc.answer import send
@@ -28,7 +29,6 @@ from api.ogc.negotiation import FormatDep
 from api.ogc.params import CRS84, ItemsDep, check_known
 from api.ogc.problems import PREFIX
 from api.ogc.routes import RESPONSES, CollectionId
-from api.params import InterventionQuery, get_catalogue
 from api.schemas.areas import ATTRIBUTION
 
 router = APIRouter(prefix=PREFIX, tags=["ogc"], dependencies=[Depends(check_known)])

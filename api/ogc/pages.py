@@ -21,7 +21,7 @@ from anyio import to_thread
 from starlette.datastructures import URL, Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.encoding import accepts_gzip
+from api.http.encoding import accepts_gzip
 from api.ogc.negotiation import FORMATS, Format, prefers_html
 from api.ogc.problems import PREFIX
 from models.freshness import DataVersions, Versions
@@ -124,7 +124,7 @@ def gzip_page(stamp: Versions, body: bytes, media_type: str, headers: dict[str, 
     """A page rendered once: its body, gzipped at the slowest level (once per version), ETag."""
     import gzip
 
-    from api.caching import body_etag
+    from api.http.caching import body_etag
 
     return Page(
         stamp, body, gzip.compress(body, 9), body_etag(body), media_type, tuple(headers.items())

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query, Request
 from fastapi.routing import APIRoute
 
-from api.query_repeats import query_params
+from api.http.query_repeats import query_params
 from models.cql.parse import FilterLang
 from models.errors import FieldProblem, InvalidInputError
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from api.deps import SessionDep
+from api.filtering.params import get_catalogue
 from api.hotpath.deps import versions_now
 from api.ogc import html
 from api.ogc.answer import send
@@ -25,7 +26,6 @@ from api.ogc.negotiation import FormatDep
 from api.ogc.openapi30 import OPENAPI_30_TYPE, openapi_30
 from api.ogc.params import check_known
 from api.ogc.problems import PREFIX
-from api.params import get_catalogue
 
 router = APIRouter(prefix=PREFIX, tags=["ogc"], dependencies=[Depends(check_known)])
 CollectionId = Annotated[

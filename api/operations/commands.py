@@ -25,8 +25,8 @@ from api.commands.common import (
 )
 from api.commands.national_sample import seed_national_sample
 from api.operations.backup import backup, check_backup, restore
-from models.boundary_loading import boundaries_loaded
-from models.seed import seed as seed_samples
+from models.intake.seed import seed as seed_samples
+from models.vintages.loading import boundaries_loaded
 
 
 def db_backup(

@@ -22,17 +22,17 @@ from api.oruk.harvest import Feed
 from api.oruk.intake import ORUK_FIELDS, Intake, read_service
 from api.oruk.report import HarvestedService, HarvestReport
 from api.schemas.submissions import ImportProblem
-from models.catalogue import AreaCatalogue
-from models.draft_errors import draft_problems, nul_problems
-from models.drafts import InterventionDraft, web_address
 from models.errors import FieldProblem
-from models.intervention import Intervention
-from models.queries.harvested import mark_external_ids, records_by_external_id
-from models.queries.interventions import ensure_areas
-from models.queries.new_submissions import insert_submissions
-from models.queries.submissions import Head, edit_submission, live_snapshot, read_heads
-from models.scope import resolve_las
-from models.versioning import Actor, changed_fields, snapshot_of
+from models.geography.catalogue import AreaCatalogue
+from models.intake.bulk_insert import insert_submissions
+from models.intake.draft_errors import draft_problems, nul_problems
+from models.interventions.drafts import InterventionDraft, web_address
+from models.interventions.harvested import mark_external_ids, records_by_external_id
+from models.interventions.queries import ensure_areas
+from models.interventions.tables import Intervention
+from models.partners.record_versions import Actor, changed_fields, snapshot_of
+from models.partners.scope import resolve_las
+from models.partners.submissions import Head, edit_submission, live_snapshot, read_heads
 
 EXTERNAL_PREFIX: Final = "oruk:"
 

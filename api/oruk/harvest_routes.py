@@ -11,15 +11,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import ModeratorDep
 from api.deps import SessionDep
 from api.errors import ErrorDetail, error_response
+from api.filtering.params import CatalogueDep
+from api.http.openapi_responses import responses
 from api.oruk.filing import file_feed
 from api.oruk.harvest import FeedError, FeedLimits, read_feed
 from api.oruk.report import HarvestReport, HarvestRequest
-from api.params import CatalogueDep
-from api.write_errors import responses
-from api.write_inputs import check_write_query
+from api.writing.auth import ModeratorDep
+from api.writing.inputs import check_write_query
 
 router = APIRouter(
     prefix="/api/v1/oruk", tags=["open referral uk"], dependencies=[Depends(check_write_query)]

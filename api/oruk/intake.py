@@ -14,8 +14,8 @@ from typing import Any, Final
 
 from api.oruk.ids import parse_uuid
 from api.oruk.taxonomy import DIMENSION_TEXT, TAXONOMY_BY_ID, TAXONOMY_PREFIX, TERM_BY_ID
-from models.typology import DIMENSIONS, MULTI_VALUED, VOCABULARIES, Dimension
-from models.typology_synonyms import SYNONYMS
+from models.typology.synonyms import SYNONYMS
+from models.typology.vocabulary import DIMENSIONS, MULTI_VALUED, VOCABULARIES, Dimension
 
 #: ORUK service status as our status: the reverse of what /oruk publishes, plus "temporarily
 #: closed", which is a service that still exists.

@@ -24,9 +24,9 @@ from api.oruk.schemas import (
     TaxonomyTerm,
 )
 from api.oruk.taxonomy import TERM_BY_SLUG, TermEntry
-from models.intervention import Intervention, Venue
-from models.queries.records import InterventionView
-from models.typology import DIMENSIONS
+from models.interventions.records import InterventionView
+from models.interventions.tables import Intervention, Venue
+from models.typology.vocabulary import DIMENSIONS
 
 #: Our status (the intervention's own life) as ORUK's service status.
 STATUS_TO_ORUK: Final[dict[str, OrukStatus]] = {

@@ -13,12 +13,12 @@ from typing import Annotated, Final
 from fastapi import Depends, Query
 
 from api.errors import query_problem
+from api.filtering.params import split_values
 from api.oruk.ids import parse_uuid
 from api.oruk.taxonomy import TAXONOMY_BY_ID, TERM_BY_ID
-from api.params import split_values
 from models.errors import FieldProblem, InvalidInputError
-from models.filters import MAX_WORDS, InterventionFilter
-from models.typology import MULTI_VALUED, slugs
+from models.interventions.filters import MAX_WORDS, InterventionFilter
+from models.typology.vocabulary import MULTI_VALUED, slugs
 
 MAX_PER_PAGE: Final = 500
 

@@ -20,12 +20,12 @@ from api.oruk.schemas import ApiInfo, LocatedService, Page, Service, ServiceSumm
 from api.oruk.schemas import TaxonomyTerm as TaxonomyTermPublic
 from api.oruk.taxonomy import TAXONOMIES, TAXONOMY_BY_ID, TERM_BY_ID, TERMS, TaxonomyEntry
 from models.errors import InvalidInputError, NotFoundError
-from models.facets import FacetReader
-from models.filters import PUBLIC_STATES, InterventionFilter
-from models.queries.interventions import get_intervention, list_interventions
-from models.queries.records import read_records
-from models.queries.venue_pages import all_venue_ids, venue_by_id, venue_page
-from models.typology import TYPOLOGY_VERSION
+from models.interventions.facets import FacetReader
+from models.interventions.filters import PUBLIC_STATES, InterventionFilter
+from models.interventions.queries import get_intervention, list_interventions
+from models.interventions.records import read_records
+from models.interventions.venue_pages import all_venue_ids, venue_by_id, venue_page
+from models.typology.vocabulary import TYPOLOGY_VERSION
 
 HSDS_VERSION: Final = "3.0"
 #: Where the profile documents itself (profile_compliance.md) and its OpenAPI file.

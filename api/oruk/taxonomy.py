@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from api.oruk.ids import taxonomy_id, term_id
-from models.typology import TYPOLOGY_VERSION, VOCABULARIES, Dimension, Term
+from models.typology.vocabulary import TYPOLOGY_VERSION, VOCABULARIES, Dimension, Term
 
 #: What each dimension classifies, in one line (the typology gives terms descriptions only).
 DIMENSION_TEXT: Final[dict[Dimension, tuple[str, str]]] = {

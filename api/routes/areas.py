@@ -10,8 +10,8 @@ import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
-from api.caching import RenderedLayers
 from api.errors import ERROR_RESPONSES
+from api.filtering.params import InterventionQuery, ResolvedQuery, split_values
 from api.hotpath.deps import (
     CatalogueNowDep,
     QueryDep,
@@ -22,8 +22,8 @@ from api.hotpath.deps import (
 )
 from api.hotpath.rendered import Rendered, prerender, rendered_response
 from api.hotpath.replay import kept, remember
-from api.params import InterventionQuery, ResolvedQuery, split_values
-from api.responses import GeoJSONResponse
+from api.http.caching import RenderedLayers
+from api.http.responses import GeoJSONResponse
 from api.schemas.areas import (
     GeometryCache,
     GeometryDetail,
@@ -33,11 +33,11 @@ from api.schemas.areas import (
 )
 from api.schemas.context import compact_context, context_snapshot, with_context
 from geodata.errors import GeodataError
-from models.catalogue import AreaCatalogue, AreaInfo
 from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
-from models.queries.areas import count_by_area
-from models.queries.interventions import list_interventions
-from models.queries.spatial import las_containing, regions_containing
+from models.geography.catalogue import AreaCatalogue, AreaInfo
+from models.geography.spatial import las_containing, regions_containing
+from models.interventions.queries import list_interventions
+from models.research.areas import count_by_area
 
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
 

@@ -23,11 +23,11 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.caching import matching_tag, version_etag
 from api.deps import EngineDep, SessionDep
-from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES
-from api.params import FilterDep, get_catalogue
+from api.filtering.params import FilterDep, get_catalogue
+from api.http.caching import matching_tag, version_etag
+from api.http.encoding import accepts_gzip
 from api.schemas.export_metadata import (
     CSVW_MEDIA_TYPE,
     DatasetVersion,
@@ -44,12 +44,12 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.services.gpkg_export import GPKG_MEDIA_TYPE, write_geopackage
-from models.catalogue import AreaCatalogue
-from models.facets import FacetCache
-from models.filters import InterventionFilter
-from models.queries.areas import count_by_area
-from models.queries.records import InterventionRecord, record_pages
-from models.queries.versions import published_state
+from models.freshness.stamp import published_state
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.facets import FacetCache
+from models.interventions.filters import InterventionFilter
+from models.interventions.records import InterventionRecord, record_pages
+from models.research.areas import count_by_area
 
 router = APIRouter(prefix="/api/v1/export", tags=["exports"])
 

@@ -12,12 +12,12 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from sqlmodel import Session
 
-from api.auth import bearer, get_caller
 from api.deps import SessionDep
-from api.params import get_catalogue
-from api.write_errors import responses
+from api.filtering.params import get_catalogue
+from api.http.openapi_responses import responses
+from api.writing.auth import bearer, get_caller
 from models.errors import ServiceUnavailableError
-from models.workbooks.template import template_csv, template_xlsx
+from models.intake.workbooks.template import template_csv, template_xlsx
 
 router = APIRouter(tags=["imports"])
 

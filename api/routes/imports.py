@@ -13,17 +13,17 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import PartnerDep
 from api.deps import SessionDep
 from api.errors import ErrorBody, ErrorDetail, ErrorResponse
-from api.params import CatalogueDep
+from api.filtering.params import CatalogueDep
+from api.http.openapi_responses import responses
 from api.routes import import_templates
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.services.submissions import find_replay, remember, request_hash
-from api.write_errors import responses
-from api.write_inputs import UploadDep
-from models.account import IdempotencyRecord
+from api.writing.auth import PartnerDep
+from api.writing.inputs import UploadDep
+from models.partners.accounts import IdempotencyRecord
 
 router = APIRouter(tags=["imports"])
 router.include_router(import_templates.router)

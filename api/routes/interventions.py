@@ -10,10 +10,9 @@ from fastapi.responses import Response
 
 from api.deps import FacetsDep, PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
-from api.paging import page_links
-from api.params import FilterDep, get_catalogue
-from api.preconditions import RECORD_VERSION_HEADER, record_version
-from api.responses import GeoJSONResponse
+from api.filtering.params import FilterDep, get_catalogue
+from api.http.responses import GeoJSONResponse
+from api.routes.paging import page_links
 from api.schemas.areas import ATTRIBUTION
 from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
 from api.schemas.intervention_geojson import (
@@ -25,9 +24,10 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
-from models.filters import InterventionFilter
-from models.queries.interventions import SortKey, get_intervention, list_interventions
-from models.queries.submissions import read_head
+from api.writing.preconditions import RECORD_VERSION_HEADER, record_version
+from models.interventions.filters import InterventionFilter
+from models.interventions.queries import SortKey, get_intervention, list_interventions
+from models.partners.submissions import read_head
 
 router = APIRouter(prefix="/api/v1/interventions", tags=["interventions"])
 

@@ -10,10 +10,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Header, Request, Response
 
-from api.auth import ModeratorDep, Record, ReloadDep, WritableDep, get_moderator
 from api.deps import PageDep, SessionDep
-from api.paging import page_links
-from api.params import CatalogueDep
+from api.filtering.params import CatalogueDep
+from api.http.openapi_responses import responses
+from api.routes.paging import page_links
 from api.schemas.submissions import ModerationPage, RejectRequest, SubmissionPublic
 from api.services.submissions import (
     check_if_match,
@@ -22,13 +22,13 @@ from api.services.submissions import (
     resolved_draft,
     retry_lost_races,
 )
-from api.write_errors import responses
-from models.area import Area
-from models.draft_errors import validate_draft
-from models.drafts import InterventionDraft
-from models.queries.moderation import awaiting_review, publish_submission, reject_submission
-from models.queries.submissions import read_version
-from models.versioning import record_fields
+from api.writing.auth import ModeratorDep, Record, ReloadDep, WritableDep, get_moderator
+from models.geography.area import Area
+from models.intake.draft_errors import validate_draft
+from models.interventions.drafts import InterventionDraft
+from models.partners.moderation import awaiting_review, publish_submission, reject_submission
+from models.partners.record_versions import record_fields
+from models.partners.submissions import read_version
 
 router = APIRouter(tags=["moderation"])
 

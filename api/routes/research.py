@@ -13,8 +13,8 @@ from fastapi.responses import Response
 
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES, query_problem
-from api.params import CatalogueDep, FilterDep, ResolvedQuery, get_catalogue, split_values
-from api.responses import GeoJSONResponse
+from api.filtering.params import CatalogueDep, FilterDep, ResolvedQuery, get_catalogue, split_values
+from api.http.responses import GeoJSONResponse
 from api.schemas.areas import GeometryCache, GeometryDetail, feature, feature_collection
 from api.schemas.context import ContextSnapshot, context_snapshot
 from api.schemas.research import (
@@ -24,13 +24,13 @@ from api.schemas.research import (
     coverage_csv,
     stats_csv,
 )
-from models.catalogue import AreaCatalogue
-from models.crosstab import Cell
 from models.errors import InvalidInputError
-from models.facets import FacetCache
-from models.queries.areas import count_by_area
-from models.queries.stats import GROUP_DIMENSIONS, complete_table, count_cells
-from models.typology import DIMENSIONS, slugs
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.crosstab import Cell
+from models.interventions.facets import FacetCache
+from models.research.areas import count_by_area
+from models.research.stats import GROUP_DIMENSIONS, complete_table, count_cells
+from models.typology.vocabulary import DIMENSIONS, slugs
 
 router = APIRouter(prefix="/api/v1", tags=["research"])
 

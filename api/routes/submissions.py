@@ -13,13 +13,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.auth import PartnerDep, Record, ReloadDep, ViewableDep, WritableDep
 from api.deps import PageDep, SessionDep
 from api.errors import query_problem
-from api.paging import page_links
-from api.params import CatalogueDep, InterventionQuery, get_catalogue, split_values
+from api.filtering.params import CatalogueDep, InterventionQuery, get_catalogue, split_values
+from api.http.openapi_responses import responses
 from api.routes import imports, moderation
 from api.routes.imports import replay
+from api.routes.paging import page_links
 from api.schemas.submissions import (
     HistoryPublic,
     SubmissionPage,
@@ -39,14 +39,15 @@ from api.services.submissions import (
     retry_lost_races,
     version_public,
 )
-from api.write_errors import responses
-from api.write_inputs import JsonObjectDep, check_write_query
-from models.drafts import InterventionDraft
+from api.writing.auth import PartnerDep, Record, ReloadDep, ViewableDep, WritableDep
+from api.writing.inputs import JsonObjectDep, check_write_query
 from models.errors import InvalidInputError
-from models.intervention import PUBLICATION_STATES
-from models.queries.interventions import list_interventions
-from models.queries.new_submissions import insert_submissions
-from models.queries.submissions import (
+from models.intake.bulk_insert import insert_submissions
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import list_interventions
+from models.interventions.tables import PUBLICATION_STATES
+from models.partners.record_versions import etag_for
+from models.partners.submissions import (
     edit_submission,
     history,
     live_snapshot,
@@ -54,7 +55,6 @@ from models.queries.submissions import (
     require_editable,
     withdraw_submission,
 )
-from models.versioning import etag_for
 
 # Every write under this router (moderation and imports included) refuses unknown query
 # parameters and conflicting repeats of one; reads ignore them, like the public API.

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import orjson
 
 from geodata.geojson import geometry_json, rounded_bbox
-from models.catalogue import AreaCatalogue, AreaInfo
+from models.geography.catalogue import AreaCatalogue, AreaInfo
 
 GeometryDetail = Literal["full", "simplified", "none"]
 ATTRIBUTION = (

@@ -16,9 +16,9 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from models.context import INDICATORS, MISSING_NO_DATA
+from models.context.queries import IndicatorFigure, context_version, latest_figures
+from models.context.tables import INDICATORS, MISSING_NO_DATA
 from models.freshness import DataVersions
-from models.queries.context import IndicatorFigure, context_version, latest_figures
 
 NOT_LOADED_NOTE = "No figures were loaded for this area; run `neetmap context load` again."
 

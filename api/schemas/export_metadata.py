@@ -15,9 +15,9 @@ from typing import Any
 
 from api.schemas.areas import ATTRIBUTION as BOUNDARY_ATTRIBUTION
 from api.schemas.intervention_csv import CSV_COLUMNS, SEPARATOR
-from models.csv_import import TYPOLOGY_COLUMNS
-from models.queries.versions import PublishedState
-from models.typology import TYPOLOGY_VERSION
+from models.freshness.stamp import PublishedState
+from models.intake.csv_import import TYPOLOGY_COLUMNS
+from models.typology.vocabulary import TYPOLOGY_VERSION
 
 TITLE = "neetmap: NEET early interventions in England"
 LICENCE = "Open Government Licence v3.0"

@@ -11,10 +11,10 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
-from models.csv_import import COLUMNS as IMPORT_COLUMNS
-from models.csv_import import TYPOLOGY_COLUMNS
-from models.queries.records import InterventionView
-from models.safetext import protect_formula
+from models.intake.csv_import import COLUMNS as IMPORT_COLUMNS
+from models.intake.csv_import import TYPOLOGY_COLUMNS
+from models.interventions.records import InterventionView
+from models.text.safety import protect_formula
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 SEPARATOR = ";"

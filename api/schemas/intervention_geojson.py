@@ -19,9 +19,9 @@ from shapely.geometry.base import BaseGeometry
 from api.schemas.areas import ATTRIBUTION
 from api.schemas.interventions import InterventionPublic
 from geodata.geojson import geometry_json, snap_to_grid
-from models.catalogue import AreaCatalogue
 from models.errors import ServiceUnavailableError
-from models.queries.records import InterventionView
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.records import InterventionView
 
 GeometryChoice = Literal["areas", "venues", "none"]
 GEOMETRY_HELP = (

@@ -6,8 +6,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from models.intervention import ORIGIN_STATEMENTS
-from models.queries.records import InterventionView
+from models.interventions.records import InterventionView
+from models.interventions.tables import ORIGIN_STATEMENTS
 
 
 class AreaRef(BaseModel):

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from models.context import INDICATORS
+from models.context.tables import INDICATORS
 
 COUNTING_RULE = (
     "An intervention counts once in each LA it serves, once in each region it serves and "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from models.typology import TYPOLOGY_VERSION, VOCABULARIES
+from models.typology.vocabulary import TYPOLOGY_VERSION, VOCABULARIES
 
 
 class TermPublic(BaseModel):

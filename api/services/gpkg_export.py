@@ -27,8 +27,8 @@ from api.schemas.intervention_geojson import (
     row_geometry,
 )
 from geodata.geojson import snap_to_grid
-from models.catalogue import AreaCatalogue
-from models.queries.records import InterventionView
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.records import InterventionView
 
 CRS = "EPSG:4326"
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"

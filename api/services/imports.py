@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api.auth import Caller
 from api.schemas.submissions import ImportProblem, ImportReport
-from models.catalogue import AreaCatalogue
-from models.csv_import import COLUMNS, ParsedCsv
-from models.drafts import InterventionDraft
+from api.writing.auth import Caller
 from models.errors import FieldProblem
-from models.queries.new_submissions import insert_submissions
-from models.scope import names_beside_codes, outside_scope, resolve_las
-from models.workbooks.reader import column_letter
-from models.workbooks.upload import parse_upload
+from models.geography.catalogue import AreaCatalogue
+from models.intake.bulk_insert import insert_submissions
+from models.intake.csv_import import COLUMNS, ParsedCsv
+from models.intake.workbooks.reader import column_letter
+from models.intake.workbooks.upload import parse_upload
+from models.interventions.drafts import InterventionDraft
+from models.partners.scope import names_beside_codes, outside_scope, resolve_las
 
 #: Called as (stage, done, total) while checking and while storing rows.
 Progress = Callable[[str, int, int], None]

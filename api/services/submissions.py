@@ -14,14 +14,6 @@ from sqlalchemy import delete, exc
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from api.auth import Caller, Record
-from api.preconditions import IfMatchVerdict, judge_if_match
-from api.preconditions.retries import (
-    RACE_ATTEMPTS,
-    LostRaceError,
-    lost_on_the_database,
-    pause_before,
-)
 from api.schemas.interventions import InterventionPublic
 from api.schemas.submissions import (
     FieldChange,
@@ -30,19 +22,25 @@ from api.schemas.submissions import (
     SubmissionPublic,
     VersionPublic,
 )
-from models.account import IdempotencyRecord
-from models.area import Area
+from api.writing.auth import Caller, Record
+from api.writing.preconditions import IfMatchVerdict, judge_if_match
+from api.writing.preconditions.retries import (
+    RACE_ATTEMPTS,
+    LostRaceError,
+    lost_on_the_database,
+    pause_before,
+)
 from models.base import table_of, utcnow
-from models.catalogue import AreaCatalogue
-from models.draft_errors import validate_draft
-from models.drafts import InterventionDraft
 from models.errors import FieldProblem, InvalidInputError, PreconditionRequiredError
-from models.filters import InterventionFilter
-from models.intervention import PUBLICATION_STATES, Intervention
-from models.queries.interventions import ensure_areas, get_intervention
-from models.queries.submissions import read_head, read_version
-from models.scope import names_beside_codes, resolve_las
-from models.versioning import (
+from models.geography.area import Area
+from models.geography.catalogue import AreaCatalogue
+from models.intake.draft_errors import validate_draft
+from models.interventions.drafts import InterventionDraft
+from models.interventions.filters import InterventionFilter
+from models.interventions.queries import ensure_areas, get_intervention
+from models.interventions.tables import PUBLICATION_STATES, Intervention
+from models.partners.accounts import IdempotencyRecord
+from models.partners.record_versions import (
     InterventionVersion,
     StaleVersionError,
     changed_fields,
@@ -50,6 +48,8 @@ from models.versioning import (
     etag_for,
     snapshot_of,
 )
+from models.partners.scope import names_beside_codes, resolve_las
+from models.partners.submissions import read_head, read_version
 
 T = TypeVar("T")
 ALL_STATES = InterventionFilter(states=PUBLICATION_STATES)

@@ -16,11 +16,11 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from models.csv_columns import COLUMNS
-from models.drafts import InterventionDraft
-from models.typology import MULTI_VALUED, VOCABULARIES, Term
-from models.workbooks.reader import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS
-from models.workbooks.template import column_notes
+from models.intake.csv_columns import COLUMNS
+from models.intake.workbooks.reader import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS
+from models.intake.workbooks.template import column_notes
+from models.interventions.drafts import InterventionDraft
+from models.typology.vocabulary import MULTI_VALUED, VOCABULARIES, Term
 
 HERE: Final = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -14,13 +14,13 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from api.caching import RenderedLayers
 from api.deps import SessionDep
-from api.encoding import accepts_gzip
 from api.errors import ERROR_RESPONSES, query_problem
+from api.filtering.params import CatalogueDep, FilterDep
 from api.hotpath.deps import versions_now
 from api.hotpath.replay import remember
-from api.params import CatalogueDep, FilterDep
+from api.http.caching import RenderedLayers
+from api.http.encoding import accepts_gzip
 from api.tiles.discovery import (
     MVT,
     TILEJSON,

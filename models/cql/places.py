@@ -12,10 +12,10 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.catalogue import AreaCatalogue
 from models.cql.translate import PlaceOf
 from models.cql.tree import Places
-from models.intervention import Venue
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.tables import Venue
 
 
 def area_places(catalogue: AreaCatalogue, level: str) -> PlaceOf:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from models.typology import MULTI_VALUED, VOCABULARIES, Dimension
+from models.typology.vocabulary import MULTI_VALUED, VOCABULARIES, Dimension
 
 Kind = Literal["string", "integer", "date", "datetime", "geometry"]
 

@@ -31,8 +31,8 @@ from models.cql.tree import (
     Or,
     Places,
 )
-from models.intervention import Intervention, InterventionArea, InterventionTerm
-from models.typology import slugs
+from models.interventions.tables import Intervention, InterventionArea, InterventionTerm
+from models.typology.vocabulary import slugs
 
 
 def to_sql(expr: Expr) -> ColumnElement[bool]:

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session as OrmSession
 
-from models.queries.versions import stamp_columns
+from models.freshness.stamp import stamp_columns
 
 #: Longest time a worker serves versions without checking them (seconds).
 MAX_AGE_S = 0.5

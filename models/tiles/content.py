@@ -14,14 +14,14 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from models.area import LEVEL_LA, LEVEL_REGION
 from models.base import table_of
-from models.catalogue import AreaCatalogue
-from models.crosstab import cross_counts
-from models.facets import FacetCache, read_facet
-from models.filters import InterventionFilter
-from models.intervention import Intervention, Venue
-from models.queries.stats import matching_ids
+from models.geography.area import LEVEL_LA, LEVEL_REGION
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.crosstab import cross_counts
+from models.interventions.facets import FacetCache, read_facet
+from models.interventions.filters import InterventionFilter
+from models.interventions.tables import Intervention, Venue
+from models.research.stats import matching_ids
 
 Properties = dict[str, Any]
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, literal, literal_column, select, text
 from sqlmodel import Session
 
-from models.filters import InterventionFilter
+from models.interventions.filters import InterventionFilter
 from models.tiles.content import AreaContent, Properties, venue_rows
 from models.tiles.grid import BUFFER, EXTENT, TileAddress
 

@@ -10,9 +10,9 @@ from typing import Generic, TypeVar
 
 from sqlmodel import Session
 
-from models.catalogue import AreaCatalogue
-from models.facets import FacetCache
-from models.filters import InterventionFilter
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.facets import FacetCache
+from models.interventions.filters import InterventionFilter
 from models.tiles.content import AreaContent, area_content
 from models.tiles.grid import LAYERS, TileAddress
 from models.tiles.postgis_tiles import postgis_tile

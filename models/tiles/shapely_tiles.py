@@ -21,10 +21,10 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 from sqlmodel import Session
 
-from models.catalogue import AreaCatalogue
-from models.facets import FacetReader
-from models.filters import InterventionFilter
-from models.queries.stats import matching_ids
+from models.geography.catalogue import AreaCatalogue
+from models.interventions.facets import FacetReader
+from models.interventions.filters import InterventionFilter
+from models.research.stats import matching_ids
 from models.tiles.content import AreaContent, Properties, venues_of
 from models.tiles.grid import EXTENT, TileAddress
 

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from api.schemas.submissions import HistoryPublic
-from models.queries.accounts import create_key
+from models.partners.keys import create_key
 
 LEEDS, WAKEFIELD, BRADFORD = "E08000035", "E08000036", "E08000032"
 SUBMISSION_TABLES = (

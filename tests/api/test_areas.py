@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from shapely.geometry import MultiPolygon, shape
 from sqlmodel import Session
 
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 
 LEEDS = {"lat": 53.8008, "lon": -1.5491}
 
@@ -249,9 +249,9 @@ def test_simplified_maps_are_the_geometry_stored_at_load(backend: str, tmp_path:
     from api.main import create_app
     from api.migrations import upgrade
     from api.settings import Settings
-    from models.area import Area
-    from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
     from models.engine import create_db_engine
+    from models.geography.area import Area
+    from models.vintages.loading import load_boundary_inputs, read_boundary_inputs
     from tests.conftest import LA_2023_BUC, SHARED, discard_database, empty_database_url
 
     url = empty_database_url(backend, tmp_path)

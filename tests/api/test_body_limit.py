@@ -13,7 +13,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 from starlette.types import Message, Receive, Scope, Send
 
-from api.body_limit import BodyLimitMiddleware
+from api.http.body_limit import BodyLimitMiddleware
 from api.main import create_app
 from api.settings import Settings
 from tests.api.partner_keys import Keys, bearer, issue_keys

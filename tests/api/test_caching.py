@@ -9,13 +9,13 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.types import Receive, Scope, Send
 
-from api import caching
-from api.caching import ConditionalGetMiddleware, etag_matches
-from api.encoding import GZipMiddleware, accepts_gzip, gzip_etag
+from api.http import caching
+from api.http.caching import ConditionalGetMiddleware, etag_matches
+from api.http.encoding import GZipMiddleware, accepts_gzip, gzip_etag
 from api.main import create_app
 from api.settings import Settings
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 
 LIST = "/api/v1/interventions"
 

@@ -14,7 +14,7 @@ from api.cli import app
 from api.migrations import alembic_config
 from api.settings import get_settings
 from models.engine import create_db_engine
-from models.intervention import Intervention
+from models.interventions.tables import Intervention
 
 runner = CliRunner()
 LA_2023 = "geodata/boundaries/ctyua_2023_buc"

@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.settings import get_settings
-from models.area import LEVEL_LA, Area
-from models.boundary import DfeLACode
 from models.engine import create_db_engine
+from models.geography.area import LEVEL_LA, Area
+from models.geography.boundary import DfeLACode
 from tests.arcgis_server import FakeArcGIS, serve_arcgis
 
 runner = CliRunner()

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from api.settings import get_settings
-from models.context import AreaIndicator
+from models.context.tables import AreaIndicator
 from models.engine import create_db_engine
 
 runner = CliRunner()

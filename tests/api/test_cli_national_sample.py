@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.settings import get_settings
 from models.engine import create_db_engine
-from models.intervention import Intervention
-from models.national_sample import sample_files
-from models.seed import load_samples
+from models.intake.national_sample import sample_files
+from models.intake.seed import load_samples
+from models.interventions.tables import Intervention
 
 runner = CliRunner()
 LA_2023 = "geodata/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp"

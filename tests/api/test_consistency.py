@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 
 LEEDS, CALDERDALE, SEFTON, CAMDEN = "E08000035", "E08000033", "E08000014", "E09000007"
 YORKSHIRE = "E12000003"

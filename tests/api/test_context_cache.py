@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.schemas.context import ContextCache
-from models.queries.context import context_version
+from models.context.queries import context_version
 from tests.models.test_context import load_real_context
 
 

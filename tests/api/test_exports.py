@@ -20,10 +20,10 @@ from sqlmodel import Session
 from api.routes import exports
 from api.schemas.intervention_csv import CSV_COLUMNS, csv_chunks
 from models.base import utcnow
-from models.drafts import InterventionDraft
 from models.engine import create_db_engine
-from models.intervention import Intervention
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
+from models.interventions.tables import Intervention
 
 LEEDS, CALDERDALE, SEFTON, CAMDEN = "E08000035", "E08000033", "E08000014", "E09000007"
 

@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 
 LIST = "/api/v1/interventions"
 LEEDS, SEFTON = "E08000035", "E08000014"
@@ -182,7 +182,7 @@ def test_free_text_ignores_case_in_every_alphabet_and_curly_apostrophes(
 
 
 def test_fold_text_is_postgresql_lower_with_straight_apostrophes() -> None:
-    from models.textfold import fold_text
+    from models.text.fold import fold_text
 
     assert fold_text("ÉCOLE İSTANBUL ΟΔΟΣ People’s ‘x’") == "école istanbul οδοσ people's 'x'"
     assert fold_text("PLAIN ascii") == "plain ascii"

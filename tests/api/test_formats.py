@@ -16,8 +16,8 @@ from api.main import create_app
 from api.migrations import upgrade
 from api.schemas.interventions import InterventionPage
 from api.settings import Settings
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 from tests.conftest import discard_database, empty_database_url
 
 LEEDS, CALDERDALE, SEFTON = "E08000035", "E08000033", "E08000014"

@@ -89,7 +89,7 @@ def test_bound_is_within_a_second() -> None:
 def test_published_change_reaches_every_worker(
     two_workers: list[httpx.Client], session: Session
 ) -> None:
-    from models.seed import seed
+    from models.intake.seed import seed
 
     before = [_layer(worker) for worker in two_workers]
     assert before[0] == before[1]
@@ -104,7 +104,7 @@ def test_published_change_reaches_every_worker(
 def test_boundary_reload_reaches_every_worker(
     two_workers: list[httpx.Client], boundaries: Engine, shared_dir: Path
 ) -> None:
-    from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
+    from models.vintages.loading import load_boundary_inputs, read_boundary_inputs
     from tests.conftest import DFE_LAS, LA_2023_BUC, REGIONS_2023
 
     _, version = _layer(two_workers[0])

@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from api.main import create_app
 from api.settings import Settings
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 
 FILTER_PARAMS = [
     "age_band",

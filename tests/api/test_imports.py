@@ -22,7 +22,7 @@ from api.commands.imports import idempotency_key
 from api.main import create_app
 from api.schemas.submissions import ImportReport
 from api.settings import Settings, get_settings
-from models.queries import new_submissions
+from models.intake import bulk_insert as new_submissions
 from tests.api.partner_keys import BRADFORD, LEEDS, Keys, bearer, issue_keys
 
 URL = "/api/v1/imports"

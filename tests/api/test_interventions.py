@@ -4,9 +4,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.schemas.interventions import InterventionPage, InterventionPublic
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
-from models.seed import load_samples
+from models.intake.seed import load_samples
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
 
 
 def test_list_answers_the_sample_with_paging(client: TestClient, seeded: Session) -> None:

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 
 from api.errors import ErrorResponse
 from api.schemas.typology import TypologyPublic
-from models.typology import VOCABULARIES
+from models.typology.vocabulary import VOCABULARIES
 
 
 def test_health_checks_the_database(client: TestClient, backend: str) -> None:

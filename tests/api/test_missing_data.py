@@ -12,8 +12,8 @@ from sqlmodel import Session
 from api.main import create_app
 from api.migrations import upgrade
 from api.settings import Settings
-from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
 from models.engine import create_db_engine
+from models.vintages.loading import load_boundary_inputs, read_boundary_inputs
 from tests.conftest import DFE_LAS, LA_2023_BUC, REGIONS_2023
 
 

@@ -12,9 +12,9 @@ from sqlmodel import Session
 
 from api.schemas.research import CoverageReport, StatsTable
 from models.base import utcnow
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
-from models.typology import slugs
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
+from models.typology.vocabulary import slugs
 from tests.models.test_context import NEET_2025, load_real_context
 
 SEFTON, LIVERPOOL, LEEDS, CAMDEN = "E08000014", "E08000012", "E08000035", "E09000007"

@@ -29,7 +29,7 @@ from api.migrations import upgrade
 from api.routes import exports
 from api.settings import Settings
 from models.engine import create_db_engine
-from models.seed import seed
+from models.intake.seed import seed
 from tests.conftest import PG_ADMIN_URL, discard_database, empty_database_url
 
 pytestmark = pytest.mark.postgres

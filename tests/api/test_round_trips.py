@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from models.csv_import import parse_csv
+from models.intake.csv_import import parse_csv
 from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys, publish, submit
 
 FORMULA_LIKE = {

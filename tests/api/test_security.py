@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli
 from api.settings import get_settings
-from models import account
+from models.partners import accounts as account
 from tests.api.partner_keys import (
     LEEDS,
     WAKEFIELD,

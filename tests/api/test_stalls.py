@@ -25,7 +25,7 @@ from api.main import create_app
 from api.migrations import upgrade
 from api.settings import Settings
 from models.engine import create_db_engine
-from models.seed import seed
+from models.intake.seed import seed
 from tests.conftest import PG_ADMIN_URL, discard_database, empty_database_url
 from tests.live_server import serve_app
 

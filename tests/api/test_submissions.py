@@ -23,12 +23,12 @@ from api.schemas.submissions import (
     SubmissionPublic,
 )
 from api.services.submissions import IDEMPOTENCY_HOURS
-from api.write_inputs import check_write_query
-from models.account import IdempotencyRecord
+from api.writing.inputs import check_write_query
 from models.base import table_of, utcnow
-from models.queries import moderation as moderation_queries
-from models.queries import submissions as submission_queries
-from models.versioning import StaleVersionError, etag_for
+from models.partners import moderation as moderation_queries
+from models.partners import submissions as submission_queries
+from models.partners.accounts import IdempotencyRecord
+from models.partners.record_versions import StaleVersionError, etag_for
 from tests.api.partner_keys import (
     LEEDS,
     Keys,

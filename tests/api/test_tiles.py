@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from api.tiles import TILES_CONFORMANCE, TILES_LANDING_LINKS
-from models.intervention import Intervention, InterventionArea, Venue
+from models.interventions.tables import Intervention, InterventionArea, Venue
 
 LEEDS = "E08000035"
 LEEDS_Z6 = "/ogc/tiles/WebMercatorQuad/6/31/20"  # Leeds and most of the North

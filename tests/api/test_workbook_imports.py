@@ -14,8 +14,8 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from api.schemas.submissions import ImportReport
-from models.queries.accounts import create_key
-from models.workbooks.template import DATA_SHEET, VALUES_SHEET
+from models.intake.workbooks.template import DATA_SHEET, VALUES_SHEET
+from models.partners.keys import create_key
 from tests.api.partner_keys import BRADFORD, LEEDS, Keys, bearer, issue_keys, read_history
 from tests.workbook_files import many_rows_xlsx, ods, with_cached_values, xlsx
 

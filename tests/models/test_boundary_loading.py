@@ -19,17 +19,17 @@ from geodata.crs import WGS84
 from geodata.errors import BoundaryFileError, UnsupportedCRSError
 from geodata.io import read_la_boundaries, read_region_boundaries
 from geodata.regions import RegionError
-from models.area import LEVEL_LA, LEVEL_REGION, Area
-from models.boundary import BoundaryLoad, DfeLACode
-from models.boundary_loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
-from models.catalogue import CatalogueCache, boundary_version
-from models.drafts import InterventionDraft
 from models.engine import create_db_engine
-from models.intervention import Intervention, InterventionArea
-from models.queries.interventions import ensure_areas
-from models.queries.new_submissions import insert_submissions
-from models.queries.submissions import history, read_head
-from models.versioning import Actor, draft_of, snapshot_of
+from models.geography.area import LEVEL_LA, LEVEL_REGION, Area
+from models.geography.boundary import BoundaryLoad, DfeLACode
+from models.geography.catalogue import CatalogueCache, boundary_version
+from models.intake.bulk_insert import insert_submissions
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import ensure_areas
+from models.interventions.tables import Intervention, InterventionArea
+from models.partners.record_versions import Actor, draft_of, snapshot_of
+from models.partners.submissions import history, read_head
+from models.vintages.loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
 from tests.conftest import discard_database, empty_database_url
 
 LA_2023 = "geodata/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp"

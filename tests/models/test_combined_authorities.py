@@ -7,8 +7,8 @@ from pathlib import Path
 import pyogrio
 import pytest
 
-from models.combined_authorities import COMBINED_AUTHORITIES, find_combined_authority
 from models.errors import InvalidInputError
+from models.geography.combined_authorities import COMBINED_AUTHORITIES, find_combined_authority
 from tests.conftest import LA_2023_BUC
 
 

@@ -11,10 +11,10 @@ from sqlmodel import Session, col
 
 from api.migrations import upgrade
 from geodata.context import read_context_paths
-from models.boundary_loading import load_boundary_inputs, read_boundary_inputs
-from models.context import INDICATORS, AreaIndicator
+from models.context.queries import context_version, latest_figures, load_context_on_boundaries
+from models.context.tables import INDICATORS, AreaIndicator
 from models.engine import create_db_engine
-from models.queries.context import context_version, latest_figures, load_context_on_boundaries
+from models.vintages.loading import load_boundary_inputs, read_boundary_inputs
 from tests.conftest import DFE_LAS, REGIONS_2023, discard_database, empty_database_url
 
 NEET_2025 = "geodata/context/neet/UD_NEETNK_LA_dashboard_final_2025.csv"

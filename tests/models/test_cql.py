@@ -11,10 +11,10 @@ from models.cql.queryables import AREA_QUERYABLES, INTERVENTION_QUERYABLES
 from models.cql.sql import like_to_glob, to_sql
 from models.cql.translate import Translator
 from models.cql.tree import Expr, Has, Places
-from models.drafts import InterventionDraft
 from models.errors import InvalidInputError
-from models.intervention import Intervention
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
+from models.interventions.tables import Intervention
 
 NOWHERE = Translator(INTERVENTION_QUERYABLES, lambda _: Places(()))
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.crosstab import Facet, cross_counts, parse_ids
+from models.interventions.crosstab import Facet, cross_counts, parse_ids
 
 IDS = st.sets(st.integers(min_value=1, max_value=60), max_size=40)
 FACET = st.dictionaries(st.sampled_from("abcdefg"), IDS, max_size=5)

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from models.csv_import import COLUMNS, parse_csv
+from models.intake.csv_import import COLUMNS, parse_csv
 
 
 def _problems(csv: str | bytes) -> dict[tuple[int | None, str], str]:

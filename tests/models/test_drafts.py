@@ -3,7 +3,7 @@
 import pytest
 from pydantic import ValidationError
 
-from models.drafts import InterventionDraft
+from models.interventions.drafts import InterventionDraft
 
 
 def _draft(**fields: object) -> InterventionDraft:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, select, text
 
 from models.base import table_of
 from models.freshness import DataVersions
-from models.public_version import PublicVersion, bump_public_version
+from models.interventions.public_version import PublicVersion, bump_public_version
 
 
 def _stored_public_version(engine: Engine) -> int:

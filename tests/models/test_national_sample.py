@@ -20,17 +20,17 @@ from sqlmodel import Session
 
 from geodata.regions import ENGLISH_REGIONS, REGION_OF_LA
 from geodata.reorganisations import REORGANISATIONS
-from models.catalogue import AreaCatalogue, boundary_version, load_catalogue
-from models.csv_import import COLUMNS, parse_csv
-from models.intervention import Intervention
-from models.national_sample import (
+from models.geography.catalogue import AreaCatalogue, boundary_version, load_catalogue
+from models.intake.csv_import import COLUMNS, parse_csv
+from models.intake.national_sample import (
     COMPILED_STATEMENT,
     SAMPLE_PREFIX,
     load_national_sample,
     read_national_sample,
     sample_files,
 )
-from models.seed import load_samples, seed
+from models.intake.seed import load_samples, seed
+from models.interventions.tables import Intervention
 
 #: The columns a provenance note must cover whenever the CSV cell is filled.
 CLASSIFIED = (

@@ -3,10 +3,10 @@
 import pytest
 from sqlmodel import Session, select
 
-from models.drafts import InterventionDraft
-from models.intervention import Intervention
-from models.public_version import PublicVersion
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.public_version import PublicVersion
+from models.interventions.queries import create_intervention, ensure_areas
+from models.interventions.tables import Intervention
 
 LEEDS = "E08000035"
 

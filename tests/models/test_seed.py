@@ -5,8 +5,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.intervention import Intervention
-from models.seed import load_samples, seed
+from models.intake.seed import load_samples, seed
+from models.interventions.tables import Intervention
 
 
 def _squash(text: str) -> str:

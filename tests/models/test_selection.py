@@ -17,17 +17,17 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.drafts import InterventionDraft
-from models.facets import FacetCache
-from models.filters import InterventionFilter
-from models.intervention import Intervention
-from models.queries.interventions import (
+from models.interventions.drafts import InterventionDraft
+from models.interventions.facets import FacetCache
+from models.interventions.filters import InterventionFilter
+from models.interventions.queries import (
     SORT_KEYS,
     create_intervention,
     ensure_areas,
     list_interventions,
 )
-from models.typology import MULTI_VALUED, slugs
+from models.interventions.tables import Intervention
+from models.typology.vocabulary import MULTI_VALUED, slugs
 
 LAS = ("E08000035", "E08000033", "E08000014", "E09000007", "E06000012", "E10000006")
 STATES = ("published", "submitted", "withdrawn", "rejected")

@@ -14,10 +14,10 @@ from shapely.geometry import Point, shape
 from sqlalchemy import Engine, select
 from sqlmodel import Session
 
-from models.catalogue import AreaCatalogue, load_catalogue
-from models.filters import InterventionFilter
-from models.intervention import Intervention, InterventionArea, Venue
-from models.queries.areas import count_by_area
+from models.geography.catalogue import AreaCatalogue, load_catalogue
+from models.interventions.filters import InterventionFilter
+from models.interventions.tables import Intervention, InterventionArea, Venue
+from models.research.areas import count_by_area
 from models.tiles import EXTENT, TileAddress, render_tile, tile_address
 from models.tiles.grid import BUFFER, LAYER_IDS
 

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from models.typology import (
+from models.typology.synonyms import SYNONYMS
+from models.typology.vocabulary import (
     AGE_BAND_RANGES,
     DIMENSIONS,
     TYPOLOGY_VERSION,
@@ -16,7 +17,6 @@ from models.typology import (
     normalise_value,
     slugs,
 )
-from models.typology_synonyms import SYNONYMS
 
 
 def _brief_slugs(brief: str, dimension: str) -> list[str]:

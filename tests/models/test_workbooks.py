@@ -8,10 +8,10 @@ import io
 import openpyxl
 import pytest
 
-from models.workbooks import reader
-from models.workbooks.sniff import FileKind, file_kind, not_a_spreadsheet
-from models.workbooks.template import DATA_SHEET, VALUES_SHEET, template_xlsx
-from models.workbooks.upload import parse_upload
+from models.intake.workbooks import reader
+from models.intake.workbooks.sniff import FileKind, file_kind, not_a_spreadsheet
+from models.intake.workbooks.template import DATA_SHEET, VALUES_SHEET, template_xlsx
+from models.intake.workbooks.upload import parse_upload
 from tests.workbook_files import many_rows_xlsx, ods, ods_repeating, with_cached_values, xlsx
 
 LEEDS = "E08000035"

@@ -16,8 +16,8 @@ from api.main import create_app
 from api.migrations import upgrade
 from api.settings import Settings
 from models.engine import create_db_engine
-from models.queries.accounts import create_key
-from models.seed import seed
+from models.intake.seed import seed
+from models.partners.keys import create_key
 from tests.api.partner_keys import bearer
 from tests.conftest import create_pg_database, drop_pg_database, require_postgres
 

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from api.cli import app as cli
 from api.oruk.harvest import FeedLimits
 from api.settings import get_settings
-from models.intervention import Intervention
+from models.interventions.tables import Intervention
 from tests.api.oruk.feeds import Publisher, one_to_one, realistic_services
 from tests.api.oruk.oruk_schema import assert_schema
 from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys, publish
@@ -224,7 +224,7 @@ def test_our_own_feed_harvests_back_with_every_term_matched(
 ) -> None:
     """What /oruk publishes, a harvester reads back whole: every classification by its id."""
     from api.main import create_app
-    from models.typology import MULTI_VALUED
+    from models.typology.vocabulary import MULTI_VALUED
 
     published = {
         r.name: r

@@ -11,9 +11,9 @@ from sqlmodel import Session, col, select
 
 from api.oruk.ids import NAMESPACE, service_id
 from api.oruk.taxonomy import TAXONOMIES, TERMS
-from models.drafts import InterventionDraft
-from models.intervention import Intervention
-from models.queries.interventions import create_intervention, ensure_areas
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
+from models.interventions.tables import Intervention
 from tests.api.oruk.oruk_schema import assert_profile_response, assert_schema, profile_operation
 
 

@@ -1,0 +1,302 @@
+"""Reading one sheet of an Excel or OpenDocument workbook into the records the CSV reader makes.
+
+Every row then goes through exactly the checks a CSV row gets (`models.csv_import`), so a rule
+cannot hold for one format and not the other. What only a workbook can hold is dealt with here:
+date cells become ISO dates, formulas are read as the values Excel last calculated, a cell
+showing a formula error (`#REF!`) is reported rather than read as blank, and merged header cells
+(one name over several columns) are named. `.xlsx` is streamed by openpyxl in read-only mode, so
+a sheet of a million rows costs only the rows up to the cap; `.ods` and `.xls` are read by
+calamine, after the parts inside the file are checked against the caps.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any, Final
+
+import openpyxl
+from python_calamine import CalamineWorkbook, PasswordError
+
+from models.errors import FieldProblem
+from models.intake.csv_text import Record
+from models.intake.workbooks.sniff import FileKind
+
+log = logging.getLogger("neetmap.workbooks")
+
+#: Most sheets a workbook may have: each is a name to choose from, and a workbook of many is
+#: rarely a list of interventions.
+MAX_SHEETS: Final = 10
+#: Most rows below the header read from one sheet; a bigger file is split into several.
+MAX_ROWS: Final = 20_000
+#: Columns read (A to CV); the documented columns number 19, and the rest are warned about.
+MAX_COLUMNS: Final = 100
+#: Most bytes the parts of a zipped workbook may unpack to: XML compresses about tenfold, and
+#: openpyxl scans a sheet that lacks Excel's `<dimension>` element to its end when opening it.
+MAX_UNZIPPED: Final = 50_000_000
+#: An OpenDocument row or cell written once with a repeat count (`number-rows-repeated`):
+#: calamine expands it in memory, so a few bytes can stand for millions of filled cells.
+_ODS_ROW: Final = re.compile(rb"<table:table-row\b([^>]*)(?<!/)>(.*?)</table:table-row>", re.DOTALL)
+_ODS_CELL: Final = re.compile(rb"<table:table-cell\b([^>]*?)/?>")
+_ROWS_REPEATED: Final = re.compile(rb'number-rows-repeated="(\d+)"')
+_COLUMNS_REPEATED: Final = re.compile(rb'number-columns-repeated="(\d+)"')
+_PASSWORD: Final = (
+    "The workbook is protected with a password, so it cannot be read. Remove the password (in "
+    "Excel: File > Info > Protect Workbook > Encrypt with Password, clear it) and upload it again."
+)
+_RESAVE: Final = "Open it in Excel (or LibreOffice), save it again as .xlsx, and upload that file."
+
+
+@dataclass
+class SheetRows:
+    """One sheet as records (the header is record 1), with what was wrong with the workbook."""
+
+    sheet: str | None = None
+    records: list[Record] = field(default_factory=list)
+    problems: list[FieldProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def column_letter(index: int) -> str:
+    """A column's letters as a spreadsheet shows them: 0 is A, 26 is AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> SheetRows:
+    """The records of the named sheet (else the first), or problems saying why there are none."""
+    if kind is FileKind.ENCRYPTED:
+        return _refused(_PASSWORD)
+    if kind in (FileKind.XLSX, FileKind.ODS) and (too_big := _unzipped_problem(data)):
+        return _refused(too_big)
+    if kind is FileKind.ODS and (too_many := _ods_cells_problem(data)):
+        return _refused(too_many)
+    try:
+        if kind is FileKind.XLSX:
+            result = _read_xlsx(data, sheet)
+        else:
+            result = _read_calamine(data, sheet)
+    except PasswordError:
+        return _refused(_PASSWORD)
+    except Exception as exc:  # noqa: BLE001
+        # A damaged file can fail anywhere inside the readers (zip, XML, a missing part), with
+        # any exception type; each is the same fact for the officer: the file cannot be read.
+        log.info("unreadable %s workbook: %s: %s", kind.value, type(exc).__name__, exc)
+        return _refused(f"The workbook could not be read: it is damaged or incomplete. {_RESAVE}")
+    if result.sheet is not None and not result.problems and kind is not FileKind.XLS:
+        _merged(data, result)
+    return result
+
+
+def _refused(message: str) -> SheetRows:
+    return SheetRows(problems=[FieldProblem("file", message, 1)])
+
+
+def _unzipped_problem(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return f"The workbook could not be read: it is damaged or incomplete. {_RESAVE}"
+    if size > MAX_UNZIPPED:
+        return (
+            f"The workbook unpacks to {size // 1_000_000:,} MB, more than neetmap reads "
+            f"({MAX_UNZIPPED // 1_000_000} MB). Keep only the sheet of interventions, or "
+            f"split it into files of up to {MAX_ROWS:,} rows."
+        )
+    return None
+
+
+def _ods_cells_problem(data: bytes) -> str | None:
+    """Why an OpenDocument file holds too many filled cells to read, counting repeats, or
+    None. Rows and cells repeated without a value (LibreOffice pads every sheet so) are free."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content = archive.read("content.xml") if "content.xml" in archive.namelist() else b""
+    rows = cells = 0
+    for row in _ODS_ROW.finditer(content):
+        if b"office:value-type" not in row.group(2):
+            continue
+        repeated = _ROWS_REPEATED.search(row.group(1))
+        times = int(repeated.group(1)) if repeated else 1
+        rows += times
+        for cell in _ODS_CELL.finditer(row.group(2)):
+            if b"office:value-type" in cell.group(1):
+                across = _COLUMNS_REPEATED.search(cell.group(1))
+                cells += times * (int(across.group(1)) if across else 1)
+    if rows > MAX_ROWS + 1 or cells > (MAX_ROWS + 1) * MAX_COLUMNS:
+        return (
+            f"The spreadsheet has more than {MAX_ROWS:,} filled rows (or repeats rows or cells "
+            f"that many times); neetmap reads up to {MAX_ROWS:,} rows at once. Split it into "
+            "several files."
+        )
+    return None
+
+
+def _chosen(names: Sequence[str], sheet: str | None) -> tuple[str | None, str | None]:
+    """The sheet to read and, if none can be, why."""
+    if len(names) > MAX_SHEETS:
+        return None, (
+            f"The workbook has {len(names)} sheets; neetmap reads workbooks of up to "
+            f"{MAX_SHEETS}. Copy the sheet of interventions into a new workbook, or save that "
+            "sheet as CSV, and upload that file."
+        )
+    if not names:
+        return None, "The workbook has no sheet of cells."
+    if sheet is None or not sheet.strip():
+        return names[0], None
+    wanted = sheet.strip().casefold()
+    for name in names:
+        if name.strip().casefold() == wanted:
+            return name, None
+    listed = ", ".join(f"'{n}'" for n in names)
+    return None, f"The workbook has no sheet called '{sheet.strip()[:60]}'. Its sheets: {listed}."
+
+
+def _read_xlsx(data: bytes, sheet: str | None) -> SheetRows:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        names = [ws.title for ws in book.worksheets]
+        name, problem = _chosen(names, sheet)
+        if problem is not None or name is None:
+            return _refused(problem or "The workbook has no sheet of cells.")
+        result = SheetRows(sheet=name)
+        found = book[name]
+        _wide(result, found.max_column)
+        # Rows come padded to the width asked for: the sheet's own width, at most the cap.
+        width = min(MAX_COLUMNS, found.max_column or MAX_COLUMNS)
+        rows = found.iter_rows(min_row=1, max_col=width)
+        for number, row in enumerate(rows, start=1):
+            values = [(cell.value, cell.data_type == "e") for cell in row]
+            if not _add(result, number, values):
+                break
+        return result
+    finally:
+        book.close()
+
+
+def _read_calamine(data: bytes, sheet: str | None) -> SheetRows:
+    book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    try:
+        name, problem = _chosen(book.sheet_names, sheet)
+        if problem is not None or name is None:
+            return _refused(problem or "The workbook has no sheet of cells.")
+        result = SheetRows(sheet=name)
+        found = book.get_sheet_by_name(name)
+        _wide(result, found.width)
+        table = found.to_python(skip_empty_area=False, nrows=MAX_ROWS + 2)
+        for number, row in enumerate(table, start=1):
+            if not _add(result, number, [(value, False) for value in row[:MAX_COLUMNS]]):
+                break
+        return result
+    finally:
+        book.close()
+
+
+def _wide(result: SheetRows, width: int | None) -> None:
+    """Warn that columns past the cap were not read: the documented columns are 19, and any
+    column neetmap does not know is only warned about, so nothing it reads is lost."""
+    if width is not None and width > MAX_COLUMNS:
+        result.warnings.append(
+            f"The sheet '{result.sheet}' reaches column {column_letter(width - 1)}; neetmap "
+            f"reads the first {MAX_COLUMNS} columns (A to {column_letter(MAX_COLUMNS - 1)}), so "
+            "anything to the right of them was ignored."
+        )
+
+
+def _add(result: SheetRows, number: int, values: Sequence[tuple[Any, bool]]) -> bool:
+    """Add one row; False (with a problem) once the sheet is past a cap."""
+    if number > MAX_ROWS + 1:
+        result.problems.append(
+            FieldProblem(
+                "file",
+                f"The sheet '{result.sheet}' has more than {MAX_ROWS:,} rows below the header; "
+                f"neetmap reads up to {MAX_ROWS:,} at once. Split it into several files.",
+                number,
+            )
+        )
+        return False
+    cells = [_text(value) if not error else "" for value, error in values[:MAX_COLUMNS]]
+    errors = tuple(
+        (i, str(value)) for i, (value, error) in enumerate(values[:MAX_COLUMNS]) if error
+    )
+    while cells and not cells[-1].strip():
+        cells.pop()
+    if number == 1 and not cells:
+        result.problems.append(
+            FieldProblem(
+                "file",
+                f"Row 1 of the sheet '{result.sheet}' is empty; neetmap reads the column names "
+                "from row 1. Delete any empty rows above them.",
+                1,
+            )
+        )
+        return False
+    result.records.append(Record(number, cells, formula_errors=errors))
+    return True
+
+
+def _text(value: Any) -> str:
+    """A cell's value as the CSV reader would see it typed: dates as ISO dates, whole numbers
+    without a decimal point, TRUE and FALSE as Excel shows them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat()  # a date cell with a time of day still names its day
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    return str(value)
+
+
+def _merged(data: bytes, result: SheetRows) -> None:
+    """Report merged cells: over the header a column has no name of its own (a problem); below
+    it only the first row of a merge holds the value (a warning)."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        try:
+            ranges = book.get_sheet_by_name(result.sheet or "").merged_cell_ranges or []
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001  (the values were read; merges are only advice)
+        return
+    header: list[str] = []
+    below: list[str] = []
+    for (top, left), (bottom, right) in ranges:
+        span = f"{column_letter(left)}{top + 1}:{column_letter(right)}{bottom + 1}"
+        if top == 0 and right > left:
+            header.append(span)
+        elif bottom > top or top > 0:
+            below.append(span)
+    if header:
+        result.problems.append(
+            FieldProblem(
+                "file",
+                f"Header cells are merged ({_listed(header)}), so some columns have no name of "
+                "their own. Unmerge them and give each column its own name in row 1.",
+                1,
+            )
+        )
+    if below:
+        result.warnings.append(
+            f"The sheet '{result.sheet}' has merged cells ({_listed(below)}); only the first "
+            "cell of each holds the value, so the other rows they cover read as empty there. "
+            "Unmerge them and fill in every row."
+        )
+
+
+def _listed(spans: Iterable[str]) -> str:
+    items = list(spans)
+    more = f" and {len(items) - 5} more" if len(items) > 5 else ""
+    return ", ".join(items[:5]) + more

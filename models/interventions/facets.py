@@ -1,0 +1,150 @@
+"""Facets: for each value of a dimension, the (sorted) ids of the interventions carrying it.
+
+Reading a facet costs tens of milliseconds at 100,000 interventions (one aggregated string
+per value), most of a cross-tab's time, yet facets change only when an intervention does.
+So a worker keeps them per change stamp (`models.queries.versions`, the one every cache of
+the data uses), which the app knows in memory (`models.freshness`). The filter is evaluated on
+the facets in memory when its criteria allow (`InterventionFilter.select_ids`), else in the
+database, afresh each time either way.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+from sqlalchemy import ColumnElement, Text, cast, func, select
+from sqlmodel import Session
+
+from models.base import table_of
+from models.freshness import DataVersions
+from models.freshness.stamp import ChangeStamp, change_stamp
+from models.geography.area import LEVEL_LA, Area
+from models.interventions.crosstab import Facet, Ids, parse_ids, union_of
+from models.interventions.tables import Intervention, InterventionArea, InterventionTerm
+from models.typology.vocabulary import DIMENSIONS
+
+T = TypeVar("T")
+
+
+def id_list(session: Session, column: ColumnElement[Any]) -> ColumnElement[str]:
+    """Comma-separated ids: string_agg on PostgreSQL, group_concat on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(cast(column, Text), ",")
+    return func.group_concat(column, ",")
+
+
+def read_facet(session: Session, dimension: str, las: Facet | None = None) -> Facet:
+    """Each value of a dimension -> the distinct ids of the interventions carrying it.
+
+    The region facet is made from the LA facet (`las`, read when not given) and each LA's
+    region: the union in memory is far cheaper than grouping the links by region in SQL."""
+    link, term = table_of(InterventionArea), table_of(InterventionTerm)
+    intervention = table_of(Intervention)
+    if dimension == "region":
+        return _regions(las if las is not None else read_facet(session, "la"), session)
+    if dimension == "la":
+        value, ids = link.c.area_code, link.c.intervention_id
+        statement = select(value, id_list(session, ids)).group_by(value)
+    elif dimension in ("status", "publication_state"):
+        value = intervention.c[dimension]
+        statement = select(value, id_list(session, intervention.c.id)).group_by(value)
+    elif dimension in DIMENSIONS:
+        value, ids = term.c.slug, term.c.intervention_id
+        statement = (
+            select(value, id_list(session, ids))
+            .where(term.c.dimension == dimension)
+            .group_by(value)
+        )
+    else:
+        raise ValueError(f"unknown dimension {dimension!r}")
+    return {
+        str(v): _sorted_distinct(parse_ids(text))
+        for v, text in session.connection().execute(statement)
+    }
+
+
+def _regions(las: Facet, session: Session) -> Facet:
+    """Each region -> the ids serving any of its LAs, once each."""
+    area = table_of(Area)
+    statement = select(area.c.region_code, area.c.code).where(
+        area.c.level == LEVEL_LA, area.c.region_code.is_not(None)
+    )
+    members: dict[str, list[Ids]] = {}
+    for region, code in session.connection().execute(statement):
+        if code in las:
+            members.setdefault(str(region), []).append(las[code])
+    return {region: union_of(parts) for region, parts in members.items()}
+
+
+def _sorted_distinct(ids: Ids) -> Ids:
+    """The ids sorted and distinct, as `InterventionFilter.select_ids` and the counting expect
+    (an intervention serving two LAs of a region counts once there). The aggregates mostly
+    arrive in index order already, and checking that is linear where sorting a million ids is
+    most of a second."""
+    if len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1])):
+        return ids
+    return np.unique(ids)
+
+
+class Facets:
+    """One change stamp's facets, and anything else derived from the data alone (such as sort
+    orders), each read on first use and kept until the data changes."""
+
+    def __init__(self, version: ChangeStamp) -> None:
+        self.version = version
+        self._lock = threading.Lock()
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, read: Callable[[], T]) -> T:
+        """The value kept under `key`, read (outside the lock) when missing."""
+        with self._lock:
+            if key in self._memo:
+                found: T = self._memo[key]
+                return found
+        value = read()
+        with self._lock:
+            kept: T = self._memo.setdefault(key, value)
+        return kept
+
+
+@dataclass(frozen=True)
+class FacetReader:
+    """The current facets, read with this request's session: call it with a dimension."""
+
+    facets: Facets
+    session: Session
+
+    def __call__(self, dimension: str) -> Facet:
+        def read() -> Facet:
+            las = self("la") if dimension == "region" else None
+            return read_facet(self.session, dimension, las)
+
+        return self.facets.memo(("facet", dimension), read)
+
+    def memo(self, key: Hashable, read: Callable[[Session], T]) -> T:
+        return self.facets.memo(key, lambda: read(self.session))
+
+
+class FacetCache:
+    """The facets of the current change stamp, for the whole worker; dropped when it changes.
+
+    With `versions` (the app's) the stamp comes from memory (`models.freshness`); without,
+    from the session (one lookup per call)."""
+
+    def __init__(self, versions: DataVersions | None = None) -> None:
+        self._lock = threading.Lock()
+        self._facets: Facets | None = None
+        self._versions = versions
+
+    def current(self, session: Session) -> FacetReader:
+        """Facets of the data at the current change stamp."""
+        version = tuple(self._versions.current()) if self._versions else change_stamp(session)
+        with self._lock:
+            if self._facets is None or self._facets.version != version:
+                self._facets = Facets(version)
+            facets = self._facets
+        return FacetReader(facets, session)

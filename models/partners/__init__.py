@@ -1,0 +1,2 @@
+"""Partners: API keys, LA scope, record versions, submissions and moderation.
+May import research, interventions and below."""

@@ -1,0 +1,2 @@
+"""Boundary vintages: replacing the stored boundaries and moving interventions off retired LA codes.
+May import partners and below."""
