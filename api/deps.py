@@ -60,7 +60,7 @@ def _quietly(step: Callable[[], None]) -> None:
 
 
 def get_facets(request: Request, session: Annotated[Session, Depends(get_session)]) -> FacetReader:
-    """The worker's facets for the data this request's session sees (`models.facets`)."""
+    """The worker's facets for the data this request's session sees (`models.interventions.facets`)."""
     cache: FacetCache = request.app.state.facet_cache
     return cache.current(session)
 

@@ -107,7 +107,7 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[ErrorDetail]:
     return details
 
 
-#: What every route says of a body that is not JSON at all (`api.write_inputs` alike).
+#: What every route says of a body that is not JSON at all (`api.writing.inputs` alike).
 INVALID_JSON = "The request body is not valid JSON."
 
 

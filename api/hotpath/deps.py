@@ -79,7 +79,7 @@ async def read_query(**values: Any) -> InterventionQuery:
     return InterventionQuery(**values)
 
 
-# Evaluated here: the annotations are strings naming things in `api.params`.
+# Evaluated here: the annotations are strings naming things in `api.filtering.params`.
 setattr(read_query, "__signature__", inspect.signature(InterventionQuery, eval_str=True))  # noqa: B010
 
 CatalogueNowDep = Annotated[AreaCatalogue, Depends(current_catalogue)]

@@ -1,8 +1,8 @@
 """Responses rendered once per data version: body, gzip form and ETag, then handed out.
 
-The gzip form is sent only where `api.encoding.GZipMiddleware` would have compressed (a
+The gzip form is sent only where `api.http.encoding.GZipMiddleware` would have compressed (a
 client accepting gzip, a body of at least `GZIP_MINIMUM` bytes), and the ETag is the one
-`api.caching` would have computed from the identity bytes, so a cached answer is
+`api.http.caching` would have computed from the identity bytes, so a cached answer is
 byte-for-byte the answer the middleware stack gives an uncached one, at the cost of a lookup.
 """
 

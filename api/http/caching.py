@@ -7,7 +7,7 @@ API process, which stays stateless so it can scale out.
 Two pure ASGI middlewares (no buffering beyond what an ETag needs, streaming left intact):
 
 - `ConditionalGetMiddleware` sits innermost, below gzip, so the ETag is computed from the
-  identity bytes; gzip (`api.encoding`) then marks the tag of the gzip variant (`"…-gzip"`),
+  identity bytes; gzip (`api.http.encoding`) then marks the tag of the gzip variant (`"…-gzip"`),
   as RFC 9110 wants a distinct strong tag per content coding, and If-None-Match accepts
   either. A handler that sets its own ETag (exports, versioned records) keeps it, and
   streamed bodies are not buffered then.
@@ -152,7 +152,8 @@ class _Responder:
     async def _on_start(self, message: Message) -> None:
         headers = MutableHeaders(scope=message)
         status: int = message["status"]
-        if RECORD_VERSION_HEADER in headers:  # a record's representation: see api.preconditions
+        # A record's representation: see api.writing.preconditions.
+        if RECORD_VERSION_HEADER in headers:
             self._record_version = headers[RECORD_VERSION_HEADER]
             del headers[RECORD_VERSION_HEADER]
         if not self._read:

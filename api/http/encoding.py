@@ -5,7 +5,7 @@ Starlette's GZipMiddleware compresses whenever "gzip" appears anywhere in Accept
 by RFC 9110 section 12.5.3 (q-values, `*`, `x-gzip`), and is also what the pre-gzipped map
 layers ask. The gzip variant of a tagged response gets its own strong tag, the identity
 tag with `-gzip` added (RFC 9110 section 8.8.3: one strong tag per content coding);
-`api.caching` accepts either in If-None-Match.
+`api.http.caching` accepts either in If-None-Match.
 """
 
 from __future__ import annotations

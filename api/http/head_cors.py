@@ -85,7 +85,7 @@ class CORSMiddleware(StarletteCORSMiddleware):
     """Starlette's CORS, with a refused preflight answered in the standard error shape
     (400 `cors_not_allowed`, a detail per refused header) instead of plain text, and a no-op
     for requests without `Origin` (all Starlette adds to those is `Vary: Origin`, which
-    `api.caching.VaryMiddleware` always sends)."""
+    `api.http.caching.VaryMiddleware` always sends)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not any(name == b"origin" for name, _ in scope["headers"]):

@@ -21,7 +21,7 @@ from models.errors import FieldProblem, InvalidInputError
 
 
 async def check_read_repeats(request: Request) -> None:
-    """The repeat rule for reads (async: on every request, it must not hop to the thread pool) (writes apply it in `api.write_inputs.check_write_query`,
+    """The repeat rule for reads (async: on every request, it must not hop to the thread pool) (writes apply it in `api.writing.inputs.check_write_query`,
     beside their unknown-parameter rule)."""
     route = request.scope.get("route")
     if request.method not in SAFE_METHODS or not isinstance(route, APIRoute):

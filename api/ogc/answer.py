@@ -1,7 +1,7 @@
 """Sending a rendered OGC document: JSON or HTML bytes, cached per data version.
 
 The bodies of the collection pages are the same bytes for every client until the public
-data or the boundaries change, so, as the map layers are (`api.caching.RenderedLayers`),
+data or the boundaries change, so, as the map layers are (`api.http.caching.RenderedLayers`),
 they are rendered and gzipped once per (change stamp, address, format) and kept in the
 `PageCache`, from which `api.ogc.pages.OGCFastPath` answers later requests for them.
 """

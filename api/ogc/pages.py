@@ -4,7 +4,7 @@ A GIS client or a map asks the same few URLs over and over; between two publishe
 the answer is the same bytes. Once a URL has been answered (after every parameter was
 validated and the page rendered), `OGCFastPath` answers it again from the cache without
 routing, dependency solving or the thread hops of sync dependencies: only the change stamp
-(`models.queries.versions.change_stamp`, three primary-key lookups) is read, in one thread
+(`models.freshness.stamp.change_stamp`, three primary-key lookups) is read, in one thread
 hop and shared by the requests waiting on it (`StampReader`), so a published change still
 shows at once. It sits innermost, below the ETag, gzip, CORS and HEAD middlewares, which
 treat its answers as any other.

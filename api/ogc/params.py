@@ -1,7 +1,7 @@
 """The OGC query parameters of the items routes, parsed into typed values.
 
 `limit`, `offset`, `bbox-crs`, `datetime`, `filter`, `filter-lang` and `filter-crs` beside
-the typology filters of the JSON API (`api.params.InterventionQuery`, reused as is, `bbox`
+the typology filters of the JSON API (`api.filtering.params.InterventionQuery`, reused as is, `bbox`
 included). OGC wants an unknown parameter refused, unlike the JSON API, so `check_known`
 answers 400 naming it.
 """

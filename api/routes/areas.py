@@ -164,7 +164,7 @@ async def read_area_at_point(
                 regions_containing(session, catalogue, lon, lat),
             ),
         )
-    else:  # the in-memory index `models.queries.spatial` uses here; no session, no thread
+    else:  # the in-memory index `models.geography.spatial` uses here; no session, no thread
         la_codes, region_codes = catalogue.la_index.containing(lon, lat), None
     if not la_codes:
         raise NotFoundError(

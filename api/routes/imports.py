@@ -3,7 +3,7 @@ reports every problem, then the import; and the template to fill in.
 
 The file is the request body (`Content-Type: text/csv`) or the one file of a form
 (`multipart/form-data`); either way the body is bounded by `NEETMAP_MAX_UPLOAD_BYTES`
-(`api.body_limit`), refused with 413 before it is all in memory.
+(`api.http.body_limit`), refused with 413 before it is all in memory.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Research reads: cross-tabulations and coverage gaps, under the same filters as the list.
 
 Both take `FilterDep`, so `/stats`, `/coverage`, `/areas` and `/interventions` always agree
-on what matches, and both follow the counting rule of `models.queries.areas`.
+on what matches, and both follow the counting rule of `models.research.areas`.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ _LIST_COLUMNS = {"la_codes", *TYPOLOGY_COLUMNS}
 class DatasetVersion:
     """The state of the dataset an export was made from.
 
-    `digest` names the data's change stamp (`models.queries.versions`): it changes with any
+    `digest` names the data's change stamp (`models.freshness.stamp`): it changes with any
     change that can change an export (a record published, edited, withdrawn or bulk-loaded,
     new boundaries), without saying what or when. `last_changed_at` is the newest change to a
     record now published: readable, and no draft's time ever shows in it.

@@ -20,13 +20,13 @@ CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 SEPARATOR = ";"
 
 #: The export's columns: the id, then exactly the partner import's columns, so a file can go
-#: back in (one definition, in models.csv_import).
+#: back in (one definition, in models.intake.csv_import).
 _DIMENSION_COLUMNS: dict[str, str] = dict(TYPOLOGY_COLUMNS)
 CSV_COLUMNS: tuple[str, ...] = ("id", *IMPORT_COLUMNS)
 
 #: Spreadsheets run a cell starting with a formula character (CSV injection), so free text
 #: that does is prefixed with an apostrophe, which spreadsheets hide and the import removes
-#: (`models.safetext`).
+#: (`models.text.safety`).
 _FREE_TEXT = {"name", "description", "provider", "website", "contact_email", "source_url"}
 
 

@@ -17,7 +17,7 @@ from api.schemas.interventions import InterventionPublic, PageLinks
 def json_body(model: type[BaseModel], description: str, *, partial: bool) -> dict[str, Any]:
     """`openapi_extra` documenting a JSON body that the route reads and validates itself.
 
-    The write routes validate bodies with `models.draft_errors.validate_draft` (one wording
+    The write routes validate bodies with `models.intake.draft_errors.validate_draft` (one wording
     for POST, PATCH and CSV), so FastAPI does not see the model; this keeps it in the docs.
     Nested models are inlined, so the schema needs no components of its own. With `partial`
     every field is optional (PATCH).

@@ -1,6 +1,6 @@
 """The steps every write route shares: If-Match, LA resolution, presenting a record, replays.
 
-Routes stay thin: they authorise (api.auth), call these and a query, and commit once.
+Routes stay thin: they authorise (api.writing.auth), call these and a query, and commit once.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def check_if_match(if_match: str | None, record: Record, *, required: bool) -> N
     """428 without If-Match when required; 412 (with the current ETag) when it does not match.
 
     Any strong ETag a GET of the record gave matches while the record is at that version
-    (`api.preconditions`). The 412 says which mistake it is: an ETag of an older version, a
+    (`api.writing.preconditions`). The 412 says which mistake it is: an ETag of an older version, a
     weak ETag (never matched: strong comparison), or no ETag of this record at all.
     """
     current = etag_for(record.id, record.head.version)
@@ -121,7 +121,7 @@ def retry_lost_races(
     failing (412). Without one, the client read nothing stale: it only lost a race on the
     server, so the work is rolled back, the record read again (scope and state checks
     included, via `reload`) and the step run again after a jittered pause; so is a step the
-    database stopped in favour of another writer (`api.preconditions.retries`). A record that
+    database stopped in favour of another writer (`api.writing.preconditions.retries`). A record that
     keeps changing under it ends in a 409 with `Retry-After`, never a 412 for a precondition
     the client did not send.
     """

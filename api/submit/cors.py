@@ -1,7 +1,7 @@
 """CORS preflights for partners' own browser apps that write (POST, PATCH, DELETE).
 
 Reads stay open to every origin (`NEETMAP_CORS_ORIGINS`, `*`), and their preflights are
-answered by `api.http_methods.CORSMiddleware` as before. A write from another origin carries
+answered by `api.http.head_cors.CORSMiddleware` as before. A write from another origin carries
 `Authorization` (and `Idempotency-Key`, `If-Match`, a JSON `Content-Type`), so the browser asks
 first; this middleware answers those preflights itself, for the origins named in
 `NEETMAP_CORS_WRITE_ORIGINS` only (none by default), and passes every other request on

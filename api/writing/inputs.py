@@ -1,7 +1,7 @@
 """What the write routes read from a request: a JSON object, a CSV file, known query parameters.
 
 Bodies are read here, after the API key has been checked (these dependencies come after
-`PartnerDep` in each route), and only up to the limits `api.body_limit` enforces. Every problem
+`PartnerDep` in each route), and only up to the limits `api.http.body_limit` enforces. Every problem
 is a domain error naming the field, so it leaves in the one error shape.
 """
 
@@ -109,7 +109,7 @@ async def _form_file(request: Request) -> bytes:
     `curl -F "file=<x.csv"` (with `<`, not `@`) sends the file's content as a text field named
     `file`, not as a file; that is read as the file too, rather than refused as a stray field.
     Starlette caps a text field at 1 MB unless told otherwise; the whole body is capped by
-    `api.body_limit` already, so that cap is lifted here.
+    `api.http.body_limit` already, so that cap is lifted here.
     """
     form = await request.form(max_part_size=_NO_PART_LIMIT)
     try:
@@ -143,7 +143,7 @@ async def _form_file(request: Request) -> bytes:
         await form.close()
 
 
-#: No cap of Starlette's on one part: `api.body_limit` caps the whole body before this.
+#: No cap of Starlette's on one part: `api.http.body_limit` caps the whole body before this.
 _NO_PART_LIMIT = 2**63 - 1
 
 

@@ -1,7 +1,7 @@
 """The tree as one SQLAlchemy condition on `intervention`, the same on SQLite and PostgreSQL.
 
 Multi-valued properties are uncorrelated `id IN (SELECT ...)` subqueries on the term and
-area-link tables, as `models.filters` builds them, so they use the same indexes. LIKE is
+area-link tables, as `models.interventions.filters` builds them, so they use the same indexes. LIKE is
 case-sensitive as CQL2 says: PostgreSQL's LIKE is, SQLite's is not, so there it becomes the
 equivalent GLOB.
 """

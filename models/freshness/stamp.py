@@ -2,7 +2,7 @@
 
 Rendered map layers, the facets of list pages and cross-tabs, and the version of an export
 all depend on the published interventions, their LAs and regions, and the context figures.
-The stamp is the public version (`models.public_version`: moved inside every write that
+The stamp is the public version (`models.interventions.public_version`: moved inside every write that
 changes a published record), the newest context load and the newest boundary load (which
 re-points records and regions). Three primary-key lookups, cheap enough for every request.
 Drafts leave it alone, so a submission neither invalidates public caches nor shows in them.

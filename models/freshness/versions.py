@@ -2,7 +2,7 @@
 
 Every in-process cache of public data (catalogue, facets, context, rendered layers and
 areas, and any later one such as map tiles) is keyed by three numbers: the public version
-(`models.public_version`), the newest context load and the newest boundary load. Reading
+(`models.interventions.public_version`), the newest context load and the newest boundary load. Reading
 them was three primary-key lookups on every request, about half of a cached read's cost.
 
 `DataVersions.current()` returns them from memory. They are read again (one small query on a

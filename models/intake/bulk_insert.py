@@ -45,7 +45,7 @@ def insert_submissions(
     """Store drafts (LA codes already current GSS codes) as `submitted`, each with version 1.
 
     `submitted_as`, when given, holds each draft's LA references as sent; a version keeps them
-    where they were read as other codes (`models.versioning.with_submitted`).
+    where they were read as other codes (`models.partners.record_versions.with_submitted`).
     """
     ensure_areas(session, (code for draft in drafts for code in draft.la_codes))
     session.flush()

@@ -203,7 +203,7 @@ def _read_row(record: Record, columns: list[str], result: ParsedCsv) -> None:
     data: dict[str, Any] = {}
     names: list[str] = []
     for column, cell in zip(columns, cells, strict=False):
-        value = unprotect_formula(cell.strip())  # the export's apostrophe (models.safetext)
+        value = unprotect_formula(cell.strip())  # the export's apostrophe (models.text.safety)
         if column == NAMES_COLUMN:
             names = _split(value)
         elif "\x00" in value:

@@ -23,7 +23,7 @@ _PREDICATES = frozenset({"is", "must", "needs", "has"})
 
 
 def _field(error: ErrorDetails) -> str:
-    """The dotted field path; a cross-field rule names its own field (see models.drafts)."""
+    """The dotted field path; a cross-field rule names its own field (see models.interventions.drafts)."""
     named = (error.get("ctx") or {}).get("field")
     if isinstance(named, str):
         return named

@@ -7,7 +7,7 @@ ids are at hand, and the database hands those over as one aggregated string per 
 tens of milliseconds. So the database filters and lists; this module only counts.
 
 Every facet maps a value to the distinct ids carrying it, so a cell counts each matching
-intervention once: the counting rule of `models.queries.areas`.
+intervention once: the counting rule of `models.research.areas`.
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ class InterventionDraft(BaseModel):
         return normalise_value("status", value)
 
     _http_url = field_validator("website")(web_address)
-    # Shown as they are stored, so nothing hidden may reorder or mask them (models.safetext).
+    # Shown as they are stored, so nothing hidden may reorder or mask them (models.text.safety).
     _plain = field_validator("name", "provider")(refuse_hidden)
     _plain_description = field_validator("description")(partial(refuse_hidden, multiline=True))
 

@@ -2,7 +2,7 @@
 
 Reading a facet costs tens of milliseconds at 100,000 interventions (one aggregated string
 per value), most of a cross-tab's time, yet facets change only when an intervention does.
-So a worker keeps them per change stamp (`models.queries.versions`, the one every cache of
+So a worker keeps them per change stamp (`models.freshness.stamp`, the one every cache of
 the data uses), which the app knows in memory (`models.freshness`). The filter is evaluated on
 the facets in memory when its criteria allow (`InterventionFilter.select_ids`), else in the
 database, afresh each time either way.

@@ -5,7 +5,7 @@ into SQL conditions on `intervention`. Nothing else builds a WHERE clause for in
 so a list total, a choropleth count and a cross-tab cannot disagree.
 
 Most criteria (publication state, typology, status, LAs served) are also set memberships, so
-the filter can evaluate them on facets (`models.facets`: each value's sorted ids) in memory,
+the filter can evaluate them on facets (`models.interventions.facets`: each value's sorted ids) in memory,
 which a worker keeps between writes: `select_ids` gives exactly the ids `conditions()` would,
 and a test holds the two to that on both backends. Age, text and dates need the database.
 """

@@ -86,7 +86,7 @@ def list_interventions(
     the matching ids and their order come from memory and the database reads only the page:
     counting and ordering every match in SQL cost 50-300 ms at 100,000 records on SQLite
     and seconds at a million on PostgreSQL. Otherwise the database does it all. Either way
-    the page is read as plain records (`models.queries.records`), not ORM objects; without
+    the page is read as plain records (`models.interventions.records`), not ORM objects; without
     `with_links`, their areas, venues and terms are not read.
     """
     if facets is not None and not flt.needs_database:

@@ -3,7 +3,7 @@ the map layers, the GeoPackage `las` layer, /stats and /coverage alike.
 
 The counting rule: an intervention serving several LAs counts once in each LA it serves,
 once in each region it serves (however many of that region's LAs it serves), and once in
-a list total. The counting itself is `models.queries.stats.count_cells` on the LA or region
+a list total. The counting itself is `models.research.stats.count_cells` on the LA or region
 facet. Measured at 100,000 records on SQLite against the SQL GROUP BY over the link table
 it replaces: 20-30 ms against 25-50 ms filtered and 190-250 ms unfiltered with a worker's
 facet cache (the steady state between writes); 70-115 ms without one.

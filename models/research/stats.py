@@ -1,10 +1,10 @@
 """Cross-tabulations of matching interventions by area and typology, zero cells included.
 
-The counting rule is that of `models.queries.areas`: an intervention counts once in each LA it
+The counting rule is that of `models.research.areas`: an intervention counts once in each LA it
 serves, once in each region it serves (however many of its LAs it serves) and once under each
 value it carries on a typology dimension. The filter is `InterventionFilter.where()`, as for
-the list and the map. The database lists the matching ids; `models.facets` gives, per value,
-the ids carrying it; `models.crosstab` counts (see there for why).
+the list and the map. The database lists the matching ids; `models.interventions.facets` gives, per value,
+the ids carrying it; `models.interventions.crosstab` counts (see there for why).
 """
 
 from __future__ import annotations

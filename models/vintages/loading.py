@@ -4,7 +4,7 @@ Everything that can fail on bad input (reading files, repairing geometries, plac
 regions, dissolving regions, a file covering only part of England) runs before the first
 statement, so a bad file leaves the loaded boundaries untouched. Interventions never lose an
 area: links to codes the new vintage no longer has are moved to their successors, with a
-version in each record's history, before the old areas go (models.boundary_links).
+version in each record's history, before the old areas go (models.vintages.links).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Reading one sheet of an Excel or OpenDocument workbook into the records the CSV reader makes.
 
-Every row then goes through exactly the checks a CSV row gets (`models.csv_import`), so a rule
+Every row then goes through exactly the checks a CSV row gets (`models.intake.csv_import`), so a rule
 cannot hold for one format and not the other. What only a workbook can hold is dealt with here:
 date cells become ISO dates, formulas are read as the values Excel last calculated, a cell
 showing a formula error (`#REF!`) is reported rather than read as blank, and merged header cells
