@@ -26,7 +26,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.encoding import accepts_gzip, gzip_etag
-from api.writing.preconditions import RECORD_VERSION_HEADER, tagged_with_version
+from api.http.preconditions import RECORD_VERSION_HEADER, tagged_with_version
 
 NO_STORE = "no-store"
 VARY = "Accept-Encoding, Origin"
@@ -152,7 +152,7 @@ class _Responder:
     async def _on_start(self, message: Message) -> None:
         headers = MutableHeaders(scope=message)
         status: int = message["status"]
-        # A record's representation: see api.writing.preconditions.
+        # A record's representation: see api.http.preconditions.
         if RECORD_VERSION_HEADER in headers:
             self._record_version = headers[RECORD_VERSION_HEADER]
             del headers[RECORD_VERSION_HEADER]

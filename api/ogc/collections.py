@@ -10,9 +10,9 @@ from sqlmodel import Session, col
 
 from api.ogc.links import link
 from api.ogc.params import CRS84
-from models.cql.queryables import AREA_QUERYABLES, INTERVENTION_QUERYABLES, Queryable
 from models.errors import NotFoundError
 from models.geography.catalogue import AreaCatalogue
+from models.interventions.cql.queryables import AREA_QUERYABLES, INTERVENTION_QUERYABLES, Queryable
 from models.interventions.filters import PUBLIC_STATES
 from models.interventions.tables import Intervention
 

@@ -8,7 +8,7 @@ from api.ogc.collections import GEOJSON, HTML, Collection
 from api.ogc.conformance import CONFORMANCE
 from api.ogc.links import link
 from api.tiles.discovery import TILES_CONFORMANCE, TILES_LANDING_LINKS
-from models.cql.queryables import Queryable
+from models.interventions.cql.queryables import Queryable
 
 OPENAPI_30 = "application/vnd.oai.openapi+json;version=3.0"
 

@@ -15,14 +15,14 @@ from api.ogc.collections import Collection
 from api.ogc.params import ItemsParams
 from api.schemas.areas import GeometryCache, area_properties, feature
 from api.schemas.intervention_geojson import AreaUnionCache, features
-from models.cql.evaluate import matches
-from models.cql.parse import parse
-from models.cql.places import area_places, intervention_places
-from models.cql.temporal import running_within
-from models.cql.translate import Translator
-from models.cql.tree import And, Expr
 from models.errors import NotFoundError
 from models.geography.catalogue import AreaCatalogue
+from models.interventions.cql.evaluate import matches
+from models.interventions.cql.parse import parse
+from models.interventions.cql.places import area_places, intervention_places
+from models.interventions.cql.temporal import running_within
+from models.interventions.cql.translate import Translator
+from models.interventions.cql.tree import And, Expr
 from models.interventions.filters import InterventionFilter
 from models.interventions.queries import get_intervention, list_interventions
 from models.research.areas import count_by_area

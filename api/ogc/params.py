@@ -17,8 +17,8 @@ from fastapi import Depends, Query, Request
 from fastapi.routing import APIRoute
 
 from api.http.query_repeats import query_params
-from models.cql.parse import FilterLang
 from models.errors import FieldProblem, InvalidInputError
+from models.interventions.cql.parse import FilterLang
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 _CRS84_NAMES = frozenset(

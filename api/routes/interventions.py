@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from api.deps import FacetsDep, PageDep, SessionDep
 from api.errors import ERROR_RESPONSES
 from api.filtering.params import FilterDep, get_catalogue
+from api.http.preconditions import RECORD_VERSION_HEADER, record_version
 from api.http.responses import GeoJSONResponse
 from api.routes.paging import page_links
 from api.schemas.areas import ATTRIBUTION
@@ -24,7 +25,6 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
-from api.writing.preconditions import RECORD_VERSION_HEADER, record_version
 from models.interventions.filters import InterventionFilter
 from models.interventions.queries import SortKey, get_intervention, list_interventions
 from models.partners.submissions import read_head

@@ -14,6 +14,7 @@ from sqlalchemy import delete, exc
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from api.http.preconditions import IfMatchVerdict, judge_if_match
 from api.schemas.interventions import InterventionPublic
 from api.schemas.submissions import (
     FieldChange,
@@ -23,8 +24,7 @@ from api.schemas.submissions import (
     VersionPublic,
 )
 from api.writing.auth import Caller, Record
-from api.writing.preconditions import IfMatchVerdict, judge_if_match
-from api.writing.preconditions.retries import (
+from api.writing.retries import (
     RACE_ATTEMPTS,
     LostRaceError,
     lost_on_the_database,
@@ -59,7 +59,7 @@ def check_if_match(if_match: str | None, record: Record, *, required: bool) -> N
     """428 without If-Match when required; 412 (with the current ETag) when it does not match.
 
     Any strong ETag a GET of the record gave matches while the record is at that version
-    (`api.writing.preconditions`). The 412 says which mistake it is: an ETag of an older version, a
+    (`api.http.preconditions`). The 412 says which mistake it is: an ETag of an older version, a
     weak ETag (never matched: strong comparison), or no ETag of this record at all.
     """
     current = etag_for(record.id, record.head.version)
@@ -121,7 +121,7 @@ def retry_lost_races(
     failing (412). Without one, the client read nothing stale: it only lost a race on the
     server, so the work is rolled back, the record read again (scope and state checks
     included, via `reload`) and the step run again after a jittered pause; so is a step the
-    database stopped in favour of another writer (`api.writing.preconditions.retries`). A record that
+    database stopped in favour of another writer (`api.writing.retries`). A record that
     keeps changing under it ends in a 409 with `Retry-After`, never a 412 for a precondition
     the client did not send.
     """

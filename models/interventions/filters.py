@@ -23,8 +23,8 @@ from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true
 from sqlmodel import col
 
 from models.base import table_of
-from models.cql.sql import to_sql
-from models.cql.tree import Expr
+from models.interventions.cql.sql import to_sql
+from models.interventions.cql.tree import Expr
 from models.interventions.crosstab import Facet, Ids, union_of
 from models.interventions.tables import Intervention, InterventionArea, InterventionTerm
 from models.text.fold import fold
@@ -57,7 +57,7 @@ class InterventionFilter:
     text: str | None = None
     active_on: date | None = None
     updated_since: datetime | None = None
-    #: A CQL2 filter (and an OGC `datetime`) as a typed tree (`models.cql`); run in SQL.
+    #: A CQL2 filter (and an OGC `datetime`) as a typed tree (`models.interventions.cql`); run in SQL.
     expression: Expr | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:

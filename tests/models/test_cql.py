@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session, select
 
-from models.cql.evaluate import matches
-from models.cql.parse import parse
-from models.cql.queryables import AREA_QUERYABLES, INTERVENTION_QUERYABLES
-from models.cql.sql import like_to_glob, to_sql
-from models.cql.translate import Translator
-from models.cql.tree import Expr, Has, Places
 from models.errors import InvalidInputError
+from models.interventions.cql.evaluate import matches
+from models.interventions.cql.parse import parse
+from models.interventions.cql.queryables import AREA_QUERYABLES, INTERVENTION_QUERYABLES
+from models.interventions.cql.sql import like_to_glob, to_sql
+from models.interventions.cql.translate import Translator
+from models.interventions.cql.tree import Expr, Has, Places
 from models.interventions.drafts import InterventionDraft
 from models.interventions.queries import create_intervention, ensure_areas
 from models.interventions.tables import Intervention

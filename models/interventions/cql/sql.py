@@ -17,7 +17,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
 from models.base import table_of
-from models.cql.tree import (
+from models.interventions.cql.tree import (
     And,
     Between,
     Compare,

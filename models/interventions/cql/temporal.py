@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from models.cql.tree import And, Compare, Const, Expr, IsNull, Or
+from models.interventions.cql.tree import And, Compare, Const, Expr, IsNull, Or
 
 
 def running_within(start: date | None, end: date | None) -> Expr:

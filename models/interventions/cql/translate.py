@@ -17,9 +17,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geodata.geometry import bbox_geometry
-from models.cql.parse import filter_error
-from models.cql.queryables import Queryable
-from models.cql.tree import (
+from models.interventions.cql.parse import filter_error
+from models.interventions.cql.queryables import Queryable
+from models.interventions.cql.tree import (
     And,
     Between,
     Compare,

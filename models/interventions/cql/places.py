@@ -12,9 +12,9 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.cql.translate import PlaceOf
-from models.cql.tree import Places
 from models.geography.catalogue import AreaCatalogue
+from models.interventions.cql.translate import PlaceOf
+from models.interventions.cql.tree import Places
 from models.interventions.tables import Venue
 
 

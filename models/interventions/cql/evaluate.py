@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from models.cql.sql import like_to_glob
-from models.cql.tree import (
+from models.interventions.cql.sql import like_to_glob
+from models.interventions.cql.tree import (
     And,
     Between,
     Compare,
