@@ -12,7 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from api.settings import Settings
-from models.interventions.facets import FacetCache, FacetReader
+from models.freshness.caches import FacetCache
+from models.interventions.facets import FacetReader
 
 log = logging.getLogger("neetmap.api")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -35,8 +35,7 @@ from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
 from models.engine import StallBounds, create_db_engine, for_writing, usable_url
 from models.freshness import DataVersions
-from models.geography.catalogue import CatalogueCache
-from models.interventions.facets import FacetCache
+from models.freshness.caches import CatalogueCache, FacetCache
 
 DESCRIPTION = """
 **What exists, where, and for whom**: NEET early interventions in England, classified on the

@@ -27,7 +27,7 @@ from bench.synthetic import generate
 from geodata.context import read_context_paths
 from models.context.queries import context_version, load_context_on_boundaries
 from models.engine import create_db_engine
-from models.interventions.facets import FacetCache
+from models.freshness.caches import FacetCache
 from models.interventions.filters import InterventionFilter
 from models.research.stats import count_cells
 

@@ -1,2 +1,2 @@
-"""Request -> filter: query parameters read into the one `InterventionFilter` and the places it names.
-May import api.http, api.errors, api.settings and models; never routes or services."""
+"""Request -> filter: query parameters read into the one `InterventionFilter`, and the places it
+names. May import api.schemas, api.http and the loose modules; never routes, services or writing."""

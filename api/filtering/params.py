@@ -18,9 +18,11 @@ from api.deps import SessionDep
 from api.errors import query_problem
 from api.filtering.places import bbox_las, la_codes, point_las, region_las
 from models.errors import FieldProblem, InvalidInputError
-from models.geography.catalogue import AreaCatalogue, CatalogueCache
+from models.freshness.caches import CatalogueCache
+from models.geography.catalogue import AreaCatalogue
 from models.interventions.filters import MAX_WORDS, InterventionFilter
-from models.typology.vocabulary import MULTI_VALUED, Dimension, normalise_value
+from models.typology.values import normalise_value
+from models.typology.vocabulary import MULTI_VALUED, Dimension
 
 
 def _values_param(dimension: Dimension) -> object:

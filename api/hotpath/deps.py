@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import get_session
 from api.filtering.params import InterventionQuery
 from models.freshness import DataVersions, Versions
-from models.geography.catalogue import AreaCatalogue, CatalogueCache
+from models.freshness.caches import CatalogueCache
+from models.geography.catalogue import AreaCatalogue
 
 T = TypeVar("T")
 _request_session = contextmanager(get_session)

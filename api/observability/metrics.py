@@ -28,7 +28,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.http.caching import RenderedLayers
-from models.interventions.facets import FacetCache, FacetReader, Facets
+from models.freshness.caches import FacetCache
+from models.interventions.facets import FacetReader, Facets
 
 #: Latency buckets in seconds: cached reads take a millisecond, exports many seconds.
 BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0)

@@ -44,9 +44,9 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.services.gpkg_export import GPKG_MEDIA_TYPE, write_geopackage
+from models.freshness.caches import FacetCache
 from models.freshness.stamp import published_state
 from models.geography.catalogue import AreaCatalogue
-from models.interventions.facets import FacetCache
 from models.interventions.filters import InterventionFilter
 from models.interventions.records import InterventionRecord, record_pages
 from models.research.areas import count_by_area

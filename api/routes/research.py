@@ -25,9 +25,9 @@ from api.schemas.research import (
     stats_csv,
 )
 from models.errors import InvalidInputError
+from models.freshness.caches import FacetCache
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.crosstab import Cell
-from models.interventions.facets import FacetCache
 from models.research.areas import count_by_area
 from models.research.stats import GROUP_DIMENSIONS, complete_table, count_cells
 from models.typology.vocabulary import DIMENSIONS, slugs

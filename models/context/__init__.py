@@ -1,2 +1,2 @@
 """Context indicators per LA (NEET, Not Known, deprivation): tables and loads.
-May import geography and below."""
+May import geography, typology, text (import-linter)."""

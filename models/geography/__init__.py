@@ -1,2 +1,2 @@
-"""Areas (LAs, regions), boundary loads, the geometry column, the in-memory catalogue and spatial lookups.
-May import typology, text, base/errors and geodata."""
+"""Areas (LAs, regions), boundary loads, the geometry column, the in-memory catalogue and spatial
+lookups. May import typology, text and geodata (import-linter)."""

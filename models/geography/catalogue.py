@@ -7,7 +7,6 @@ reloaded. So each API worker keeps one catalogue per boundary version (the newes
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,8 +17,6 @@ from sqlmodel import Session, col
 
 from geodata.codes import LACodeRegistry, Resolution
 from geodata.index import AreaIndex
-from models.errors import ServiceUnavailableError
-from models.freshness import DataVersions
 from models.geography.area import LEVEL_LA, LEVEL_REGION, Area
 from models.geography.boundary import BoundaryLoad, DfeLACode
 
@@ -134,44 +131,3 @@ def load_catalogue(session: Session, version: int) -> AreaCatalogue:
         geometries=geometries,
         simplified=simplified,
     )
-
-
-class CatalogueCache:
-    """Hands out the current catalogue. With `versions` (the app's), the boundary version comes
-    from memory (`models.freshness`: a reload shows in every worker within its bound); without,
-    it is looked up on every call (one primary-key lookup), as the command line does."""
-
-    def __init__(self, versions: DataVersions | None = None) -> None:
-        self._lock = threading.Lock()
-        self._catalogue: AreaCatalogue | None = None
-        self._versions = versions
-
-    def _version(self, session: Session) -> int | None:
-        if self._versions is not None:
-            return self._versions.current().boundary
-        return boundary_version(session)
-
-    def ready(self) -> AreaCatalogue | None:
-        """The catalogue when it can be handed out without touching the database, else None
-        (then call `get` with a session, off the event loop). Raises ServiceUnavailableError
-        when the versions, known fresh, say no boundaries are loaded."""
-        if self._versions is None or not self._versions.fresh():
-            return None
-        version = self._versions.current().boundary
-        if version is None:
-            raise ServiceUnavailableError(NO_BOUNDARIES)
-        current = self._catalogue
-        return current if current is not None and current.version == version else None
-
-    def get(self, session: Session) -> AreaCatalogue:
-        """The catalogue, or ServiceUnavailableError naming the command that loads boundaries."""
-        version = self._version(session)
-        if version is None:
-            raise ServiceUnavailableError(NO_BOUNDARIES)
-        current = self._catalogue
-        if current is not None and current.version == version:
-            return current
-        with self._lock:  # one worker thread loads it; the others wait for that one
-            if self._catalogue is None or self._catalogue.version != version:
-                self._catalogue = load_catalogue(session, version)
-            return self._catalogue

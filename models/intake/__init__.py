@@ -1,2 +1,2 @@
 """Intake: CSV/Excel columns, dates, text, readers, bulk insert, the seed and the national sample.
-May import partners and below (the top room of models)."""
+The top room of models: may import every room but vintages (import-linter)."""

@@ -23,7 +23,8 @@ from models.intake.csv_text import Record, decode, records, workbook_problem
 from models.intake.draft_errors import draft_problems
 from models.interventions.drafts import InterventionDraft
 from models.text.safety import unprotect_formula
-from models.typology.vocabulary import Dimension, UnknownValueError, normalise_value
+from models.typology.values import UnknownValueError, normalise_value
+from models.typology.vocabulary import Dimension
 
 __all__ = ["COLUMNS", "TYPOLOGY_COLUMNS", "CsvRow", "ParsedCsv", "parse_csv", "parse_records"]
 

@@ -1,2 +1,2 @@
-"""Interventions: tables, the draft shape, the one filter and its CQL2 language (cql/), facets, queries, records, venues.
-May import context, geography, typology, text, cql."""
+"""Interventions: tables, the draft shape, the one filter and its CQL2 language (cql/), facets,
+queries, records and venues. May import context, geography, typology, text (import-linter)."""

@@ -23,13 +23,8 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from models.text.safety import refuse_hidden
-from models.typology.vocabulary import (
-    AGE_BAND_RANGES,
-    MULTI_VALUED,
-    Dimension,
-    bands_for_ages,
-    normalise_value,
-)
+from models.typology.values import normalise_value
+from models.typology.vocabulary import AGE_BAND_RANGES, MULTI_VALUED, Dimension, bands_for_ages
 
 #: The WHATWG (HTML) definition of a valid e-mail address, with a dot required in the domain.
 _EMAIL = re.compile(

@@ -20,8 +20,6 @@ from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlmodel import Session
 
 from models.base import table_of
-from models.freshness import DataVersions
-from models.freshness.stamp import ChangeStamp, change_stamp
 from models.geography.area import LEVEL_LA, Area
 from models.interventions.crosstab import Facet, Ids, parse_ids, union_of
 from models.interventions.tables import Intervention, InterventionArea, InterventionTerm
@@ -94,7 +92,7 @@ class Facets:
     """One change stamp's facets, and anything else derived from the data alone (such as sort
     orders), each read on first use and kept until the data changes."""
 
-    def __init__(self, version: ChangeStamp) -> None:
+    def __init__(self, version: tuple[object, ...]) -> None:
         self.version = version
         self._lock = threading.Lock()
         self._memo: dict[Hashable, Any] = {}
@@ -127,24 +125,3 @@ class FacetReader:
 
     def memo(self, key: Hashable, read: Callable[[Session], T]) -> T:
         return self.facets.memo(key, lambda: read(self.session))
-
-
-class FacetCache:
-    """The facets of the current change stamp, for the whole worker; dropped when it changes.
-
-    With `versions` (the app's) the stamp comes from memory (`models.freshness`); without,
-    from the session (one lookup per call)."""
-
-    def __init__(self, versions: DataVersions | None = None) -> None:
-        self._lock = threading.Lock()
-        self._facets: Facets | None = None
-        self._versions = versions
-
-    def current(self, session: Session) -> FacetReader:
-        """Facets of the data at the current change stamp."""
-        version = tuple(self._versions.current()) if self._versions else change_stamp(session)
-        with self._lock:
-            if self._facets is None or self._facets.version != version:
-                self._facets = Facets(version)
-            facets = self._facets
-        return FacetReader(facets, session)

@@ -1,2 +1,2 @@
 """Partners: API keys, LA scope, record versions, submissions and moderation.
-May import research, interventions and below."""
+May import research, freshness, interventions and below; not tiles (import-linter)."""

@@ -1,2 +1,2 @@
 """Research counts: cross-tabulations and per-area counts of matching interventions.
-May import interventions and below."""
+May import freshness, interventions and below (import-linter)."""

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from models.freshness.caches import FacetCache
 from models.geography.area import LEVEL_REGION
-from models.interventions.facets import FacetCache
 from models.interventions.filters import InterventionFilter
 from models.research.stats import count_cells
 

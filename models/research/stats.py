@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from models.base import table_of
+from models.freshness.caches import FacetCache
 from models.interventions.crosstab import Cell, Ids, cross_counts, parse_ids
-from models.interventions.facets import FacetCache, FacetReader, id_list, read_facet
+from models.interventions.facets import FacetReader, id_list, read_facet
 from models.interventions.filters import InterventionFilter
 from models.interventions.tables import Intervention
 from models.typology.vocabulary import DIMENSIONS

@@ -1,2 +1,2 @@
 """Text rules shared by every room: backend-neutral case folding and spreadsheet-formula safety.
-Imports nothing else from models."""
+Imports no other room (import-linter)."""

@@ -15,10 +15,11 @@ from sqlalchemy import Select, select
 from sqlmodel import Session
 
 from models.base import table_of
+from models.freshness.caches import FacetCache
 from models.geography.area import LEVEL_LA, LEVEL_REGION
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.crosstab import cross_counts
-from models.interventions.facets import FacetCache, read_facet
+from models.interventions.facets import read_facet
 from models.interventions.filters import InterventionFilter
 from models.interventions.tables import Intervention, Venue
 from models.research.stats import matching_ids

@@ -10,8 +10,8 @@ from typing import Generic, TypeVar
 
 from sqlmodel import Session
 
+from models.freshness.caches import FacetCache
 from models.geography.catalogue import AreaCatalogue
-from models.interventions.facets import FacetCache
 from models.interventions.filters import InterventionFilter
 from models.tiles.content import AreaContent, area_content
 from models.tiles.grid import LAYERS, TileAddress

@@ -1,2 +1,2 @@
-"""The intervention typology: controlled vocabularies and their everyday synonyms.
-Imports nothing else from models (the bottom room)."""
+"""The intervention typology: vocabularies (data), synonyms (advice) and values (reading what people
+write). Imports no other room; inside, values > synonyms > vocabulary (import-linter)."""

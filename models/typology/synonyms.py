@@ -1,15 +1,14 @@
 """Everyday words for typology terms, so a wrong value gets a useful "did you mean".
 
-Kept apart from the vocabularies (`models.typology`) because they are advice, not the typology:
+Kept apart from the vocabularies (`models.typology.vocabulary`) because they are advice, not the typology:
 changing one never changes what a record means.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from models.typology.vocabulary import Dimension
+from models.typology.vocabulary import Dimension
 
 #: Words people use for a term that are neither its slug nor its label, taken from the terms'
 #: own descriptions and common usage. They only suggest ("did you mean"); they are never read

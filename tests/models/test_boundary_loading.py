@@ -20,9 +20,10 @@ from geodata.errors import BoundaryFileError, UnsupportedCRSError
 from geodata.io import read_la_boundaries, read_region_boundaries
 from geodata.regions import RegionError
 from models.engine import create_db_engine
+from models.freshness.caches import CatalogueCache
 from models.geography.area import LEVEL_LA, LEVEL_REGION, Area
 from models.geography.boundary import BoundaryLoad, DfeLACode
-from models.geography.catalogue import CatalogueCache, boundary_version
+from models.geography.catalogue import boundary_version
 from models.intake.bulk_insert import insert_submissions
 from models.interventions.drafts import InterventionDraft
 from models.interventions.queries import ensure_areas

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlmodel import Session
 
+from models.freshness.caches import FacetCache
 from models.interventions.drafts import InterventionDraft
-from models.interventions.facets import FacetCache
 from models.interventions.filters import InterventionFilter
 from models.interventions.queries import (
     SORT_KEYS,

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from models.typology.synonyms import SYNONYMS
+from models.typology.values import closest_value, normalise_value
 from models.typology.vocabulary import (
     AGE_BAND_RANGES,
     DIMENSIONS,
@@ -13,8 +14,6 @@ from models.typology.vocabulary import (
     VOCABULARIES,
     Dimension,
     bands_for_ages,
-    closest_value,
-    normalise_value,
     slugs,
 )
 

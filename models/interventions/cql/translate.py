@@ -34,7 +34,7 @@ from models.interventions.cql.tree import (
     Places,
     Value,
 )
-from models.typology.vocabulary import normalise_value
+from models.typology.values import normalise_value
 
 #: Most vertices a filter geometry may have; more is refused rather than slowly intersected.
 MAX_VERTICES = 2_000
