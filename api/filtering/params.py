@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -16,11 +17,12 @@ from sqlmodel import Session
 
 from api.deps import SessionDep
 from api.errors import query_problem
-from api.filtering.places import bbox_las, la_codes, point_las, region_las
+from api.filtering.places import bbox_las, la_codes, point_las, region_codes, region_las
 from models.errors import FieldProblem, InvalidInputError
 from models.freshness.caches import CatalogueCache
 from models.geography.catalogue import AreaCatalogue
-from models.interventions.filters import MAX_WORDS, InterventionFilter
+from models.interventions.cql.tree import And, Expr
+from models.interventions.filters import MAX_WORDS, PUBLIC_STATES, InterventionFilter
 from models.typology.values import normalise_value
 from models.typology.vocabulary import MULTI_VALUED, Dimension
 
@@ -48,8 +50,26 @@ def split_values(raw: list[str] | None) -> list[str]:
 
 @dataclass(frozen=True)
 class ResolvedQuery:
+    """The request's filter, its warnings, and the areas its `la` and `region` values named
+    (LA codes, region codes), read once here so no route reads them from the query again."""
+
     filter: InterventionFilter
     warnings: tuple[str, ...]
+    named: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def narrowed(
+        self, *, within: tuple[str, ...] | None = None, expression: Expr | None = None
+    ) -> InterventionFilter:
+        """This request's filter, further limited to records serving one of the LAs `within`
+        and matching `expression` (AND-ed with any the filter has): what a route adds of its
+        own (an area's page, a partner's scope, an OGC `datetime` or CQL2 filter)."""
+        flt = self.filter
+        if within is not None:
+            flt = replace(flt, area_sets=(*flt.area_sets, within))
+        if expression is not None:
+            combined = expression if flt.expression is None else And((flt.expression, expression))
+            flt = replace(flt, expression=combined)
+        return flt
 
     def warning_header(self) -> str | None:
         """The warnings as one HTTP `Warning` value (code 299, "persistent"), for formats
@@ -251,9 +271,10 @@ class InterventionQuery:
         statuses = self._slugs("status", problems)
         warnings: list[str] = []
         area_sets: list[tuple[str, ...]] = []
+        named: dict[str, frozenset[str]] = {}
         if self.needs_geography:
             assert catalogue is not None
-            area_sets = self._places(session, catalogue, problems, warnings)
+            area_sets = self._places(session, catalogue, problems, warnings, named)
         if problems:
             fields = ", ".join(dict.fromkeys(p.field for p in problems))
             raise InvalidInputError(f"Some filter values are not valid: {fields}.", problems)
@@ -266,10 +287,9 @@ class InterventionQuery:
             text=self.q,
             active_on=self.active_on,
             updated_since=self.updated_since,
+            states=PUBLIC_STATES if states is None else states,
         )
-        if states is not None:
-            flt = replace(flt, states=states)
-        return ResolvedQuery(filter=flt, warnings=tuple(warnings))
+        return ResolvedQuery(filter=flt, warnings=tuple(warnings), named=named)
 
     def _terms(
         self, problems: list[FieldProblem]
@@ -307,12 +327,16 @@ class InterventionQuery:
         catalogue: AreaCatalogue,
         problems: list[FieldProblem],
         warnings: list[str],
+        named: dict[str, frozenset[str]],
     ) -> list[tuple[str, ...]]:
         sets: list[tuple[str, ...]] = []
         if self.la:
             sets.append(la_codes(self.la, catalogue, problems, warnings))
+            named["la"] = frozenset(sets[-1])
         if self.region:
-            sets.append(region_las(self.region, catalogue, problems))
+            regions = region_codes(self.region, catalogue, problems)
+            named["region"] = frozenset(regions)
+            sets.append(region_las(regions, catalogue))
         if self.bbox is not None:
             sets.append(bbox_las(session, catalogue, self.bbox, problems, warnings))
         if (self.lat is None) != (self.lon is None):

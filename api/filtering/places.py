@@ -36,17 +36,24 @@ def la_codes(
     return tuple(dict.fromkeys(codes))
 
 
-def region_las(
+def region_codes(
     items: list[str], catalogue: AreaCatalogue, problems: list[FieldProblem]
 ) -> tuple[str, ...]:
-    """Every LA of the named regions."""
+    """The regions named by the `region` values, in order, each once."""
     codes: list[str] = []
     for text in items:
         try:
-            codes.extend(catalogue.las_in_region(catalogue.resolve_region(text)))
+            codes.append(catalogue.resolve_region(text))
         except GeodataError as exc:
             problems.append(query_problem("region", exc.message))
     return tuple(dict.fromkeys(codes))
+
+
+def region_las(regions: tuple[str, ...], catalogue: AreaCatalogue) -> tuple[str, ...]:
+    """Every LA of the regions."""
+    return tuple(
+        dict.fromkeys(code for region in regions for code in catalogue.las_in_region(region))
+    )
 
 
 def bbox_las(

@@ -3,7 +3,7 @@ geometry caches and the same serialisers as `/api/v1/areas` and the GeoJSON list
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -47,20 +47,20 @@ def item_filters(
     """The interventions' filter (typology, place and `datetime`) and, for the area
     collections, the CQL2 expression on the areas themselves."""
     resolved = query.resolve(session, catalogue)
-    flt = resolved.filter
+    dated = None
     if params.interval is not None:
-        flt = replace(flt, expression=running_within(params.interval.start, params.interval.end))
+        dated = running_within(params.interval.start, params.interval.end)
     if params.filter is None:
-        return flt, None, resolved.warnings
+        return resolved.narrowed(expression=dated), None, resolved.warnings
     if collection.level is None:
         translator = Translator(collection.queryables, intervention_places(session, catalogue))
     else:
         translator = Translator(collection.queryables, area_places(catalogue, collection.level))
     expr = translator.expression(parse(params.filter, params.filter_lang))
     if collection.level is not None:
-        return flt, expr, resolved.warnings
-    combined = expr if flt.expression is None else And((flt.expression, expr))
-    return replace(flt, expression=combined), None, resolved.warnings
+        return resolved.narrowed(expression=dated), expr, resolved.warnings
+    combined = expr if dated is None else And((dated, expr))
+    return resolved.narrowed(expression=combined), None, resolved.warnings
 
 
 def area_items(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -11,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
 from api.errors import ERROR_RESPONSES
-from api.filtering.params import InterventionQuery, ResolvedQuery, split_values
+from api.filtering.params import InterventionQuery, ResolvedQuery
 from api.hotpath.deps import (
     CatalogueNowDep,
     QueryDep,
@@ -238,11 +237,11 @@ def _render_area(
     precision: int,
 ) -> bytes:
     """The Feature, in the order the checks ran as dependencies: the filter, then the area."""
-    flt = query.resolve(session, catalogue if query.needs_geography else None).filter
+    query_resolved = query.resolve(session, catalogue if query.needs_geography else None)
     facets = request.app.state.facet_cache.current(session)
     info, resolved = _find_area(catalogue, code)
     las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
-    scoped = replace(flt, area_sets=(*flt.area_sets, las))
+    scoped = query_resolved.narrowed(within=las)
     page = list_interventions(
         session, scoped, limit=INTERVENTIONS_LISTED, offset=0, sort="name", facets=facets
     )
@@ -250,38 +249,25 @@ def _render_area(
     props["resolved_from"] = resolved
     props["interventions"] = [{"id": row.id, "name": row.name} for row in page.items]
     props["interventions_truncated"] = page.total > len(page.items)
-    props["interventions_href"] = _interventions_href(request, catalogue, info)
+    props["interventions_href"] = _interventions_href(request, query_resolved, info)
     geometry_json = _geometry_cache(request).fragment(catalogue, info.code, geometry, precision)
     return orjson.dumps(feature(props, geometry_json, info.bbox, precision))
 
 
-def _interventions_href(request: Request, catalogue: AreaCatalogue, info: AreaInfo) -> str | None:
+def _interventions_href(request: Request, query: ResolvedQuery, info: AreaInfo) -> str | None:
     """The list URL with this request's filters and this area, or None when they exclude it.
 
     Values of one parameter mean "any of", so `region=X` cannot just gain this region: when
-    the request already filters by this area's kind, the area must be among the areas named.
+    the request already filters by this area's kind, the area must be among the areas named
+    (as the filter read them: `ResolvedQuery.named`).
     """
     key = "la" if info.level == "la" else "region"
-    named = request.query_params.getlist(key)
-    if named and info.code not in _named_codes(catalogue, key, named):
+    named = query.named.get(key)
+    if named is not None and info.code not in named:
         return None
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in {key, *_OWN_PARAMS}]
     url = request.url_for("list_published_interventions")
     return str(url.replace(query=urlencode([*kept, (key, info.code)])))
-
-
-def _named_codes(catalogue: AreaCatalogue, key: str, values: list[str]) -> set[str]:
-    """Codes named by the `la` or `region` parameter; the filter has already vetted them."""
-    codes: set[str] = set()
-    for value in split_values(values):
-        try:
-            if key == "la":
-                codes.update(catalogue.resolve_la(value).codes)
-            else:
-                codes.add(catalogue.resolve_region(value))
-        except GeodataError:
-            continue
-    return codes
 
 
 def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str, Any]]:

@@ -7,7 +7,6 @@ moderator publishes it (api.routes.moderation).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -266,10 +265,9 @@ def list_submissions(
     """
     needed = query.needs_geography or not caller.moderates  # a partner's scope is LAs
     catalogue = get_catalogue(request, session) if needed else None
-    flt = query.resolve(session, catalogue, states=_states(publication_state)).filter
+    resolved = query.resolve(session, catalogue, states=_states(publication_state))
     scope = caller.scope(catalogue) if catalogue is not None and not caller.moderates else None
-    if scope is not None:
-        flt = replace(flt, area_sets=(*flt.area_sets, tuple(sorted(scope))))
+    flt = resolved.narrowed(within=None if scope is None else tuple(sorted(scope)))
     found = list_interventions(
         session, flt, limit=page.limit, offset=page.offset, sort="-updated_at"
     )

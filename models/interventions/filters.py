@@ -60,17 +60,23 @@ class InterventionFilter:
     #: A CQL2 filter (and an OGC `datetime`) as a typed tree (`models.interventions.cql`); run in SQL.
     expression: Expr | None = None
 
+    def memberships(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The set-membership criteria, as (dimension, values): a record must carry one of the
+        values in every pair. Dimensions are facet names ("publication_state", "status", "la"
+        and the typology); this one list is what both `conditions()` (SQL) and `select_ids`
+        (facets in memory) translate, so the two cannot drift apart."""
+        pairs: list[tuple[str, tuple[str, ...]]] = [("publication_state", self.states)]
+        pairs.extend((dimension, slugs) for dimension, slugs in self.any_of.items() if slugs)
+        for dimension, slugs in self.all_of.items():
+            pairs.extend((dimension, (slug,)) for slug in slugs)
+        if self.statuses:
+            pairs.append(("status", self.statuses))
+        pairs.extend(("la", codes) for codes in self.area_sets)
+        return pairs
+
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions on `intervention`, to be AND-ed by the caller."""
-        clauses: list[ColumnElement[bool]] = [col(Intervention.publication_state).in_(self.states)]
-        for dimension, slugs in self.any_of.items():
-            if slugs:
-                clauses.append(_has_term(dimension, slugs))
-        for dimension, slugs in self.all_of.items():
-            clauses.extend(_has_term(dimension, (slug,)) for slug in slugs)
-        if self.statuses:
-            clauses.append(col(Intervention.status).in_(self.statuses))
-        clauses.extend(_serves_any(codes) for codes in self.area_sets)
+        clauses = [_member_sql(dimension, values) for dimension, values in self.memberships()]
         if self.age is not None:
             clauses.append(_serves_age(self.age))
         if self.min_age_at_least is not None:
@@ -93,8 +99,8 @@ class InterventionFilter:
     @property
     def needs_database(self) -> bool:
         """Whether the database must evaluate this filter: for age, text, dates or an
-        expression, or for unpublished states (facets are kept per public version, which
-        drafts do not move)."""
+        expression (the criteria `memberships()` leaves out), or for unpublished states
+        (facets are kept per public version, which drafts do not move)."""
         return bool(
             self.age is not None
             or self.min_age_at_least is not None
@@ -111,17 +117,18 @@ class InterventionFilter:
         "status", "publication_state" and the typology); only when not `needs_database`."""
         if self.needs_database:
             raise ValueError("age, text, date and unpublished-state criteria need the database")
-        sets = [_any(facet("publication_state"), self.states)]
-        for dimension, slugs in self.any_of.items():
-            if slugs:
-                sets.append(_any(facet(dimension), slugs))
-        for dimension, slugs in self.all_of.items():
-            sets.extend(_any(facet(dimension), (slug,)) for slug in slugs)
-        if self.statuses:
-            sets.append(_any(facet("status"), self.statuses))
-        sets.extend(_any(facet("la"), codes) for codes in self.area_sets)
+        sets = [_any(facet(dimension), values) for dimension, values in self.memberships()]
         sets.sort(key=len)  # the smallest first keeps every intersection small
         return reduce(_both, sets)
+
+    def ids_in_memory(self, facets: Callable[[str], Facet] | None) -> Ids | None:
+        """The one choice between the two paths: the matching ids from the worker's facets
+        when there are facets and this filter's criteria allow, else None (ask the database).
+        Every reader that can take either path (list pages, counts, cross-tabs, tiles) asks
+        this, so none answers from memory what only the database can."""
+        if facets is None or self.needs_database:
+            return None
+        return self.select_ids(facets)
 
     def place_las(self) -> frozenset[str] | None:
         """The LAs every place criterion allows, or None when there is no place criterion:
@@ -144,6 +151,18 @@ def _both(small: Ids, large: Ids) -> Ids:
     at = np.minimum(np.searchsorted(large, small), len(large) - 1)
     both: Ids = small[large[at] == small]
     return both
+
+
+def _member_sql(dimension: str, values: tuple[str, ...]) -> ColumnElement[bool]:
+    """One membership criterion in SQL: a column of `intervention`, the area links or the
+    typology terms, by dimension (the facet names `models.interventions.facets` reads)."""
+    if dimension == "publication_state":
+        return col(Intervention.publication_state).in_(values)
+    if dimension == "status":
+        return col(Intervention.status).in_(values)
+    if dimension == "la":
+        return _serves_any(values)
+    return _has_term(dimension, values)
 
 
 def _has_term(dimension: str, slugs: tuple[str, ...]) -> ColumnElement[bool]:

@@ -89,8 +89,8 @@ def list_interventions(
     the page is read as plain records (`models.interventions.records`), not ORM objects; without
     `with_links`, their areas, venues and terms are not read.
     """
-    if facets is not None and not flt.needs_database:
-        matching = flt.select_ids(facets)
+    matching = flt.ids_in_memory(facets)
+    if facets is not None and matching is not None:
         order = None if sort.lstrip("-") == "id" else facets.memo(("order", sort), _order_of(sort))
         chosen = _page_ids(matching, order, descending=sort == "-id", offset=offset, limit=limit)
         total = len(matching)

@@ -31,8 +31,9 @@ GROUP_DIMENSIONS: Final[tuple[str, ...]] = ("la", "region", *DIMENSIONS)
 def matching_ids(session: Session, flt: InterventionFilter, facets: FacetReader | None) -> Ids:
     """Ids of the interventions matching the filter, ascending, each once: from the facets
     when the filter's criteria allow, else from the database."""
-    if facets is not None and not flt.needs_database:
-        return flt.select_ids(facets)
+    found = flt.ids_in_memory(facets)
+    if found is not None:
+        return found
     intervention = table_of(Intervention)
     statement = select(id_list(session, intervention.c.id)).where(flt.where())
     return np.unique(parse_ids(session.connection().execute(statement).scalar_one()))
