@@ -12,7 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from api.settings import Settings
-from models.freshness.caches import FacetCache
+from api.state import app_state
 from models.interventions.facets import FacetReader
 
 log = logging.getLogger("neetmap.api")
@@ -20,12 +20,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
+    engine = app_state(request.app).engine
     return engine
 
 
 def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
+    settings = app_state(request.app).settings
     return settings
 
 
@@ -37,7 +37,7 @@ def get_session(request: Request) -> Iterator[Session]:
     runs after the response has started, so a connection lost by then (a restarted database)
     is logged, not raised into the server.
     """
-    state = request.app.state
+    state = app_state(request.app)
     engine: Engine = state.engine if request.method in SAFE_METHODS else state.write_engine
     if request.method in SAFE_METHODS and "authorization" not in request.headers:
         # Public reads may come from the replica (NEETMAP_READ_DATABASE_URL); a keyed read
@@ -62,7 +62,7 @@ def _quietly(step: Callable[[], None]) -> None:
 
 def get_facets(request: Request, session: Annotated[Session, Depends(get_session)]) -> FacetReader:
     """The worker's facets for the data this request's session sees (`models.interventions.facets`)."""
-    cache: FacetCache = request.app.state.facet_cache
+    cache = app_state(request.app).facet_cache
     return cache.current(session)
 
 

@@ -28,8 +28,10 @@ from api.routes import submissions as submission_routes
 from api.routes.exports import router as exports_router
 from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
+from api.schemas.context import ContextCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
+from api.state import AppState
 from api.submit import pages as submit_pages
 from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
@@ -98,15 +100,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,  # /docs and /redoc on local assets: api.map
         redoc_url=None,
     )
-    app.state.settings = settings
+    state = app.state = AppState()
+    state.settings = settings
     # The data versions every cache is keyed by, known in memory (`models.freshness`).
-    versions = app.state.versions = DataVersions()
-    app.state.catalogue = CatalogueCache(versions)
-    app.state.geometry_cache = GeometryCache()
-    app.state.union_cache = AreaUnionCache()
-    app.state.rendered_layers = RenderedLayers()
-    app.state.replay = ReplayStore()
-    app.state.facet_cache = FacetCache(versions)
+    versions = state.versions = DataVersions()
+    state.catalogue = CatalogueCache(versions)
+    state.geometry_cache = GeometryCache()
+    state.union_cache = AreaUnionCache()
+    state.rendered_layers = RenderedLayers()
+    state.replay = ReplayStore()
+    state.facet_cache = FacetCache(versions)
+    state.context_cache = ContextCache(versions)
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware

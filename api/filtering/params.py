@@ -18,8 +18,8 @@ from sqlmodel import Session
 from api.deps import SessionDep
 from api.errors import query_problem
 from api.filtering.places import bbox_las, la_codes, point_las, region_codes, region_las
+from api.state import app_state
 from models.errors import FieldProblem, InvalidInputError
-from models.freshness.caches import CatalogueCache
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.cql.tree import And, Expr
 from models.interventions.filters import MAX_WORDS, PUBLIC_STATES, InterventionFilter
@@ -86,7 +86,7 @@ def _header_text(text: str) -> str:
 
 def get_catalogue(request: Request, session: SessionDep) -> AreaCatalogue:
     """The loaded geography, or a 503 naming the command that loads boundaries."""
-    cache: CatalogueCache = request.app.state.catalogue
+    cache = app_state(request.app).catalogue
     return cache.get(session)
 
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import threading
 from collections.abc import Callable, Hashable, Iterable
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -27,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http.encoding import accepts_gzip, gzip_etag
 from api.http.preconditions import RECORD_VERSION_HEADER, tagged_with_version
+from models.cache import IN_KEY, VersionedCache
 
 NO_STORE = "no-store"
 VARY = "Accept-Encoding, Origin"
@@ -247,32 +247,24 @@ class VaryMiddleware:
 class RenderedLayers:
     """Map layers rendered once per (boundary version, data change stamp, query): body, gzip
     bytes and ETag. A choropleth is the same bytes for every visitor until data changes, so
-    repeated requests cost a lookup instead of a GROUP BY, serialisation and compression."""
+    repeated requests cost a lookup instead of a GROUP BY, serialisation and compression.
+    Keys name their versions (`models.cache.IN_KEY`); the least recently used goes first."""
 
     def __init__(self, max_entries: int = 256) -> None:
-        self._max = max_entries
-        self._lock = threading.Lock()
-        self._entries: dict[Hashable, tuple[bytes, bytes, str]] = {}
+        self._kept: VersionedCache[Hashable, tuple[bytes, bytes, str]] = VersionedCache(max_entries)
 
     def lookup(self, key: Hashable) -> tuple[bytes, bytes, str] | None:
         """What was rendered under `key`, if anything (no rendering: for the event loop)."""
-        with self._lock:
-            return self._entries.get(key)
+        return self._kept.peek(IN_KEY, key)
 
     def keep(self, key: Hashable, rendered: tuple[bytes, bytes, str]) -> None:
         """Keep a rendered body, its gzip form and ETag under `key`."""
-        with self._lock:
-            if len(self._entries) >= self._max:
-                self._entries.clear()
-            self._entries[key] = rendered
+        self._kept.replace(IN_KEY, key, rendered)
 
     def get_or_render(self, key: Hashable, render: Callable[[], bytes]) -> tuple[bytes, bytes, str]:
-        with self._lock:
-            found = self._entries.get(key)
-        if found is not None:
-            return found
-        body = render()
-        # Compressed once per version, so the smallest output is worth the slowest level.
-        rendered = (body, gzip.compress(body, 9), body_etag(body))
-        self.keep(key, rendered)
-        return rendered
+        def rendered() -> tuple[bytes, bytes, str]:
+            body = render()
+            # Compressed once per version, so the smallest output is worth the slowest level.
+            return (body, gzip.compress(body, 9), body_etag(body))
+
+        return self._kept.get(IN_KEY, key, rendered)

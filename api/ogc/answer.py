@@ -16,7 +16,8 @@ from fastapi.responses import Response
 from api.http.encoding import accepts_gzip
 from api.ogc.html import HTML_MEDIA_TYPE
 from api.ogc.negotiation import Format
-from api.ogc.pages import PageCache, gzip_page, page_key
+from api.ogc.pages import gzip_page, page_key
+from api.state import app_state
 from models.freshness import Versions
 
 
@@ -32,7 +33,7 @@ def send(
     kind = HTML_MEDIA_TYPE if fmt == "html" else media_type
     if stamp is None:
         return Response(render(), media_type=kind, headers=headers)
-    pages: PageCache = request.app.state.ogc_pages
+    pages = app_state(request.app).ogc_pages
     key = page_key(request.url, fmt)
     page = pages.get(key)
     if page is None or page.stamp != stamp:

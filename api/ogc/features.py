@@ -13,8 +13,9 @@ from sqlmodel import Session
 from api.filtering.params import InterventionQuery
 from api.ogc.collections import Collection
 from api.ogc.params import ItemsParams
-from api.schemas.areas import GeometryCache, area_properties, feature
-from api.schemas.intervention_geojson import AreaUnionCache, features
+from api.schemas.areas import area_properties, feature
+from api.schemas.intervention_geojson import features
+from api.state import app_state
 from models.errors import NotFoundError
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.cql.evaluate import matches
@@ -73,7 +74,7 @@ def area_items(
 ) -> Found:
     flt, expr, warnings = filters
     level = collection.level or "la"
-    counts = count_by_area(session, flt, level, request.app.state.facet_cache)
+    counts = count_by_area(session, flt, level, app_state(request.app).facet_cache)
     areas = catalogue.las if level == "la" else catalogue.regions
     rows = [
         area_properties(catalogue, areas[code], counts.get(code, 0))
@@ -91,7 +92,7 @@ def area_items(
 def _area_feature(
     request: Request, catalogue: AreaCatalogue, props: dict[str, Any]
 ) -> dict[str, Any]:
-    cache: GeometryCache = request.app.state.geometry_cache
+    cache = app_state(request.app).geometry_cache
     code = props["code"]
     info = catalogue.las.get(code) or catalogue.regions[code]
     return feature(props, cache.fragment(catalogue, code, "full", PRECISION), info.bbox, PRECISION)
@@ -106,9 +107,9 @@ def intervention_items(
 ) -> Found:
     flt, _, warnings = filters
     limit, offset = page
-    facets = request.app.state.facet_cache.current(session)
+    facets = app_state(request.app).facet_cache.current(session)
     result = list_interventions(session, flt, limit=limit, offset=offset, facets=facets)
-    unions: AreaUnionCache = request.app.state.union_cache
+    unions = app_state(request.app).union_cache
     return Found(features(result.items, "areas", catalogue, unions), result.total, warnings)
 
 
@@ -119,7 +120,9 @@ def one_area(
     info = areas.get(code)
     if info is None:
         raise NotFoundError(f"There is no feature '{code[:100]}' in {collection.id}.")
-    counts = count_by_area(session, InterventionFilter(), info.level, request.app.state.facet_cache)
+    counts = count_by_area(
+        session, InterventionFilter(), info.level, app_state(request.app).facet_cache
+    )
     return _area_feature(request, catalogue, area_properties(catalogue, info, counts.get(code, 0)))
 
 
@@ -129,7 +132,7 @@ def one_intervention(
     if not feature_id.isdigit() or not 0 < int(feature_id) < 2**31:
         raise NotFoundError(f"There is no feature '{feature_id[:100]}' in interventions.")
     row = get_intervention(session, int(feature_id), InterventionFilter())
-    (found,) = features([row], "areas", catalogue, request.app.state.union_cache)
+    (found,) = features([row], "areas", catalogue, app_state(request.app).union_cache)
     return found
 
 

@@ -12,8 +12,6 @@ treat its answers as any other.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -24,7 +22,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from api.http.encoding import accepts_gzip
 from api.ogc.negotiation import FORMATS, Format, prefers_html
 from api.ogc.problems import PREFIX
-from models.freshness import DataVersions, Versions
+from api.state import app_state
+from models.cache import IN_KEY, VersionedCache
+from models.freshness import Versions
 
 
 @dataclass(frozen=True)
@@ -38,26 +38,17 @@ class Page:
 
 
 class PageCache:
-    """The newest rendering of each (URL, format), least recently used first out."""
+    """The newest rendering of each (URL, format), least recently used first out; each page
+    names its stamp, which the fast path compares (`models.cache.IN_KEY`)."""
 
     def __init__(self, max_entries: int = 1024) -> None:
-        self._lock = threading.Lock()
-        self._max = max_entries
-        self._pages: OrderedDict[tuple[str, str], Page] = OrderedDict()
+        self._kept: VersionedCache[tuple[str, str], Page] = VersionedCache(max_entries)
 
     def get(self, key: tuple[str, str]) -> Page | None:
-        with self._lock:
-            page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
-            return page
+        return self._kept.peek(IN_KEY, key)
 
     def put(self, key: tuple[str, str], page: Page) -> None:
-        with self._lock:
-            self._pages[key] = page
-            self._pages.move_to_end(key)
-            while len(self._pages) > self._max:
-                self._pages.popitem(last=False)
+        self._kept.replace(IN_KEY, key, page)
 
 
 def page_format(scope: Scope) -> Format | None:
@@ -68,10 +59,10 @@ def page_format(scope: Scope) -> Format | None:
     return "html" if prefers_html(Headers(scope=scope).get("accept", "")) else "json"
 
 
-async def current_stamp(app: object) -> Versions:
+async def current_stamp(app: ASGIApp) -> Versions:
     """The worker's data versions (`models.freshness`): from memory when fresh, else read
     once off the event loop. Every `/ogc` page is kept under them."""
-    versions: DataVersions = app.state.versions  # type: ignore[attr-defined]
+    versions = app_state(app).versions
     if versions.fresh():
         return versions.current()
     return await to_thread.run_sync(versions.current)

@@ -44,6 +44,7 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.services.gpkg_export import GPKG_MEDIA_TYPE, write_geopackage
+from api.state import app_state
 from models.freshness.caches import FacetCache
 from models.freshness.stamp import published_state
 from models.geography.catalogue import AreaCatalogue
@@ -125,7 +126,7 @@ def export_interventions(
         filename = f"neetmap-interventions-{version.label}.{format}"
         headers = {"ETag": etag, "Content-Disposition": f'attachment; filename="{filename}"'}
         metadata = export_metadata(version, canonical, query.warnings)
-        unions: AreaUnionCache = request.app.state.union_cache
+        unions = app_state(request.app).union_cache
         if format == "gpkg":
             handle = _geopackage(
                 snapshot,
@@ -133,7 +134,7 @@ def export_interventions(
                 geometry,
                 get_catalogue(request, snapshot),
                 unions,
-                request.app.state.facet_cache,
+                app_state(request.app).facet_cache,
                 metadata,
                 version.gpkg_stamp,
             )

@@ -18,13 +18,13 @@ from api.schemas.areas import ATTRIBUTION
 from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
 from api.schemas.intervention_geojson import (
     GEOMETRY_HELP,
-    AreaUnionCache,
     GeometryChoice,
     catalogue_for,
     feature_collection,
     features,
 )
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
+from api.state import app_state
 from models.interventions.filters import InterventionFilter
 from models.interventions.queries import SortKey, get_intervention, list_interventions
 from models.partners.submissions import read_head
@@ -106,7 +106,7 @@ def list_published_interventions(
     if format == "geojson":
         warnings = list(query.warnings)
         catalogue = catalogue_for(geometry, lambda: get_catalogue(request, session), warnings)
-        unions: AreaUnionCache = request.app.state.union_cache
+        unions = app_state(request.app).union_cache
         body = feature_collection(
             features(result.items, geometry, catalogue, unions),
             numberMatched=result.total,
@@ -174,7 +174,7 @@ def read_intervention(
         return InterventionPublic.from_row(row)
     warnings: list[str] = []
     catalogue = catalogue_for(geometry, lambda: get_catalogue(request, session), warnings)
-    (feature,) = features([row], geometry, catalogue, request.app.state.union_cache)
+    (feature,) = features([row], geometry, catalogue, app_state(request.app).union_cache)
     return GeoJSONResponse(
         orjson.dumps({**feature, "attribution": ATTRIBUTION, "warnings": warnings}),
         headers={RECORD_VERSION_HEADER: version},

@@ -15,7 +15,7 @@ from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES, query_problem
 from api.filtering.params import CatalogueDep, FilterDep, ResolvedQuery, get_catalogue, split_values
 from api.http.responses import GeoJSONResponse
-from api.schemas.areas import GeometryCache, GeometryDetail, feature, feature_collection
+from api.schemas.areas import GeometryDetail, feature, feature_collection
 from api.schemas.context import ContextSnapshot, context_snapshot
 from api.schemas.research import (
     CoverageItem,
@@ -24,6 +24,7 @@ from api.schemas.research import (
     coverage_csv,
     stats_csv,
 )
+from api.state import app_state
 from models.errors import InvalidInputError
 from models.freshness.caches import FacetCache
 from models.geography.catalogue import AreaCatalogue
@@ -143,7 +144,7 @@ def _snapshot(request: Request, session: SessionDep, warnings: list[str]) -> Con
 
 
 def _facets(request: Request) -> FacetCache:
-    cache: FacetCache = request.app.state.facet_cache
+    cache = app_state(request.app).facet_cache
     return cache
 
 
@@ -288,7 +289,7 @@ def read_coverage(
     if output_format == "csv":
         return _csv(coverage_csv(report, with_context), "neetmap-coverage", query)
     if output_format == "geojson":
-        cache: GeometryCache = request.app.state.geometry_cache
+        cache = app_state(request.app).geometry_cache
         features = [
             feature(
                 item.model_dump(exclude_none=not with_context),

@@ -7,12 +7,12 @@ as an orjson Fragment; only the properties are serialised per request.
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Literal
 
 import orjson
 
 from geodata.geojson import geometry_json, rounded_bbox
+from models.cache import VersionedCache
 from models.geography.catalogue import AreaCatalogue, AreaInfo
 
 GeometryDetail = Literal["full", "simplified", "none"]
@@ -28,9 +28,9 @@ class GeometryCache:
     """Rendered geometry JSON per area for the current boundary version."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: int | None = None
-        self._rendered: dict[tuple[str, GeometryDetail, int], orjson.Fragment] = {}
+        self._kept: VersionedCache[tuple[str, GeometryDetail, int], orjson.Fragment] = (
+            VersionedCache()
+        )
 
     def fragment(
         self, catalogue: AreaCatalogue, code: str, detail: GeometryDetail, precision: int
@@ -38,19 +38,12 @@ class GeometryCache:
         """`full` is the loaded boundary; `simplified` the one simplified at load."""
         if detail == "none" or code not in catalogue.geometries:
             return None
-        key = (code, detail, precision)
-        with self._lock:
-            if self._version != catalogue.version:
-                self._rendered.clear()
-                self._version = catalogue.version
-            cached = self._rendered.get(key)
-        if cached is not None:
-            return cached
         source = catalogue.simplified if detail == "simplified" else catalogue.geometries
-        fragment = orjson.Fragment(geometry_json(source[code], precision))
-        with self._lock:
-            self._rendered[key] = fragment
-        return fragment
+        return self._kept.get(
+            catalogue.version,
+            (code, detail, precision),
+            lambda: orjson.Fragment(geometry_json(source[code], precision)),
+        )
 
 
 def area_properties(catalogue: AreaCatalogue, info: AreaInfo, count: int | None) -> dict[str, Any]:

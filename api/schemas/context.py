@@ -8,7 +8,6 @@ query per request at worst, never one per LA.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +15,8 @@ from fastapi import Request
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from api.state import app_state
+from models.cache import VersionedCache
 from models.context.queries import IndicatorFigure, context_version, latest_figures
 from models.context.tables import INDICATORS, MISSING_NO_DATA
 from models.freshness import DataVersions
@@ -81,32 +82,26 @@ class ContextCache:
     without, it is looked up on every call (one primary-key lookup)."""
 
     def __init__(self, versions: DataVersions | None = None) -> None:
-        self._lock = threading.Lock()
-        self._snapshot: ContextSnapshot | None = None
+        self._kept: VersionedCache[None, ContextSnapshot] = VersionedCache()
         self._versions = versions
 
     def get(self, session: Session) -> ContextSnapshot:
+        """The snapshot of the current context version; one thread reads a new one."""
         if self._versions is not None:
             version = self._versions.current().context
         else:
             version = context_version(session)
-        current = self._snapshot
-        if current is not None and current.version == version:
-            return current
-        with self._lock:
-            if self._snapshot is None or self._snapshot.version != version:
-                by_area = _render(latest_figures(session)) if version is not None else {}
-                self._snapshot = ContextSnapshot(version, by_area)
-            return self._snapshot
+
+        def read() -> ContextSnapshot:
+            by_area = _render(latest_figures(session)) if version is not None else {}
+            return ContextSnapshot(version, by_area)
+
+        return self._kept.get_once(version, None, read)
 
 
 def context_snapshot(request: Request, session: Session) -> ContextSnapshot:
-    """This app's snapshot; the cache is made on first use, so the app factory needs no change."""
-    cache: ContextCache | None = getattr(request.app.state, "context_cache", None)
-    if cache is None:
-        cache = ContextCache(getattr(request.app.state, "versions", None))
-        request.app.state.context_cache = cache
-    return cache.get(session)
+    """This app's snapshot (`api.main` makes the cache)."""
+    return app_state(request.app).context_cache.get(session)
 
 
 def with_context(props: dict[str, Any], request: Request, session: Session) -> dict[str, Any]:

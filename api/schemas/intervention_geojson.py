@@ -7,8 +7,6 @@ rendered once per boundary version and reused by every Feature, page and export.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal
 
@@ -19,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from api.schemas.areas import ATTRIBUTION
 from api.schemas.interventions import InterventionPublic
 from geodata.geojson import geometry_json, snap_to_grid
+from models.cache import VersionedCache
 from models.errors import ServiceUnavailableError
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.records import InterventionView
@@ -41,11 +40,8 @@ class AreaUnionCache:
     """
 
     def __init__(self, max_entries: int = 4096) -> None:
-        self._lock = threading.Lock()
-        self._max = max_entries
-        self._version: int | None = None
-        self._entries: OrderedDict[tuple[str, ...], tuple[BaseGeometry, orjson.Fragment]] = (
-            OrderedDict()
+        self._kept: VersionedCache[tuple[str, ...], tuple[BaseGeometry, orjson.Fragment]] = (
+            VersionedCache(max_entries)
         )
 
     def get(
@@ -56,24 +52,15 @@ class AreaUnionCache:
         key = tuple(sorted({code for code in codes if code in catalogue.geometries}))
         if not key:
             return None
-        with self._lock:
-            if self._version != catalogue.version:
-                self._entries.clear()
-                self._version = catalogue.version
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-                return found
+        found = self._kept.peek(catalogue.version, key)
+        if found is not None:
+            return found
         # The simplified LAs were simplified together, so neighbours' unions have no slivers.
         geom = snap_to_grid(shapely.union_all([catalogue.simplified[c] for c in key]), PRECISION)
         if geom is None:
             return None
         entry = (geom, orjson.Fragment(geometry_json(geom, PRECISION)))
-        with self._lock:
-            self._entries[key] = entry
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-        return entry
+        return self._kept.put(catalogue.version, key, entry)
 
 
 def catalogue_for(

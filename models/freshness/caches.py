@@ -7,10 +7,9 @@ ask `DataVersions` (this room) which version is current.
 
 from __future__ import annotations
 
-import threading
-
 from sqlmodel import Session
 
+from models.cache import VersionedCache
 from models.errors import ServiceUnavailableError
 from models.freshness.stamp import change_stamp
 from models.freshness.versions import DataVersions
@@ -29,8 +28,7 @@ class CatalogueCache:
     it is looked up on every call (one primary-key lookup), as the command line does."""
 
     def __init__(self, versions: DataVersions | None = None) -> None:
-        self._lock = threading.Lock()
-        self._catalogue: AreaCatalogue | None = None
+        self._kept: VersionedCache[None, AreaCatalogue] = VersionedCache()
         self._versions = versions
 
     def _version(self, session: Session) -> int | None:
@@ -47,21 +45,15 @@ class CatalogueCache:
         version = self._versions.current().boundary
         if version is None:
             raise ServiceUnavailableError(NO_BOUNDARIES)
-        current = self._catalogue
-        return current if current is not None and current.version == version else None
+        return self._kept.peek(version, None)
 
     def get(self, session: Session) -> AreaCatalogue:
-        """The catalogue, or ServiceUnavailableError naming the command that loads boundaries."""
+        """The catalogue, or ServiceUnavailableError naming the command that loads boundaries;
+        one worker thread loads a new one, the others wait for that one."""
         version = self._version(session)
         if version is None:
             raise ServiceUnavailableError(NO_BOUNDARIES)
-        current = self._catalogue
-        if current is not None and current.version == version:
-            return current
-        with self._lock:  # one worker thread loads it; the others wait for that one
-            if self._catalogue is None or self._catalogue.version != version:
-                self._catalogue = load_catalogue(session, version)
-            return self._catalogue
+        return self._kept.get_once(version, None, lambda: load_catalogue(session, version))
 
 
 class FacetCache:
@@ -71,15 +63,10 @@ class FacetCache:
     from the session (one lookup per call)."""
 
     def __init__(self, versions: DataVersions | None = None) -> None:
-        self._lock = threading.Lock()
-        self._facets: Facets | None = None
+        self._kept: VersionedCache[None, Facets] = VersionedCache()
         self._versions = versions
 
     def current(self, session: Session) -> FacetReader:
         """Facets of the data at the current change stamp."""
         version = tuple(self._versions.current()) if self._versions else change_stamp(session)
-        with self._lock:
-            if self._facets is None or self._facets.version != version:
-                self._facets = Facets(version)
-            facets = self._facets
-        return FacetReader(facets, session)
+        return FacetReader(self._kept.get_once(version, None, lambda: Facets(version)), session)

@@ -10,7 +10,6 @@ database, afresh each time either way.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlmodel import Session
 
 from models.base import table_of
+from models.cache import VersionedCache
 from models.geography.area import LEVEL_LA, Area
 from models.interventions.crosstab import Facet, Ids, parse_ids, union_of
 from models.interventions.tables import Intervention, InterventionArea, InterventionTerm
@@ -94,19 +94,12 @@ class Facets:
 
     def __init__(self, version: tuple[object, ...]) -> None:
         self.version = version
-        self._lock = threading.Lock()
-        self._memo: dict[Hashable, Any] = {}
+        self._memo: VersionedCache[Hashable, Any] = VersionedCache()
 
     def memo(self, key: Hashable, read: Callable[[], T]) -> T:
         """The value kept under `key`, read (outside the lock) when missing."""
-        with self._lock:
-            if key in self._memo:
-                found: T = self._memo[key]
-                return found
-        value = read()
-        with self._lock:
-            kept: T = self._memo.setdefault(key, value)
-        return kept
+        found: T = self._memo.get(self.version, key, read)
+        return found
 
 
 @dataclass(frozen=True)
