@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from api.settings import Settings
 from api.state import app_state
 from models.interventions.facets import FacetReader
 
@@ -22,11 +21,6 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def get_engine(request: Request) -> Engine:
     engine = app_state(request.app).engine
     return engine
-
-
-def get_app_settings(request: Request) -> Settings:
-    settings = app_state(request.app).settings
-    return settings
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -68,7 +62,6 @@ def get_facets(request: Request, session: Annotated[Session, Depends(get_session
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 FacetsDep = Annotated[FacetReader, Depends(get_facets)]
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 

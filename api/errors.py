@@ -207,8 +207,6 @@ QUERY_TIMEOUT_MESSAGE = (
 
 #: SQLSTATE lock_not_available: a lock held elsewhere outlasted `lock_timeout`.
 LOCK_NOT_AVAILABLE = "55P03"
-#: SQLSTATE idle_in_transaction_session_timeout: the server ended a session left idle.
-IDLE_SESSION_ENDED = "25P03"
 #: Seconds a client should wait before sending again a request the database was too busy for.
 BUSY_RETRY_AFTER_S = 2
 

@@ -1,16 +1,15 @@
 """Resolve the many ways partners name an English LA to GSS codes of the loaded boundaries."""
 
-import csv
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Final, Literal
+from typing import Literal
 
+from geodata.dfe_codes import DFE_CODE, GSS_CODE
 from geodata.errors import GeodataError
+from geodata.la_names import ALIASES, COUNCIL_WORDS, LEADING_QUALIFIER, name_keys, normalise_name
 from geodata.regions import ENGLISH_REGIONS as ENGLISH_REGIONS  # re-exported
 from geodata.reorganisations import HISTORIC_NAMES, REORGANISATIONS, predecessors
 
@@ -18,33 +17,6 @@ from geodata.reorganisations import HISTORIC_NAMES, REORGANISATIONS, predecessor
 class UnknownAreaCodeError(GeodataError):
     """Text that is not a code or name of any LA or region the registry knows."""
 
-
-class LACodeListError(GeodataError):
-    """The DfE LA list cannot be read, or lacks the columns that link DfE and GSS codes."""
-
-
-# Short forms partners use that no normalisation rule derives; values are normalised names.
-_ALIASES: Final[Mapping[str, str]] = {
-    "hull": "city of kingston upon hull",
-    "bcp": "bournemouth christchurch and poole",
-    "southend": "southend on sea",
-    "stoke": "stoke on trent",
-    "banes": "bath and north east somerset",
-    "bath and ne somerset": "bath and north east somerset",
-}
-# "London" alone means the region or all 33 boroughs, never the Square Mile.
-_NEVER_STRIPPED: Final = frozenset({"city of london"})
-
-_GSS = re.compile(r"[ENSW]\d{8}")
-_DFE = re.compile(r"\d{3}")
-_TRAILING_OF = re.compile(r"^(.*?),\s*((?:city|county) of)\s*$", re.IGNORECASE)
-_LEADING_QUALIFIER = re.compile(r"^(?:city of|county of|county) ")
-# How councils style themselves ("London Borough of Camden", "Kent County Council"); only
-# stripped from input, as a last try.
-_COUNCIL_WORDS = re.compile(
-    r"^(?:the )?(?:(?:royal |london |metropolitan )?borough of|council of the) "
-    r"| (?:(?:county|city|borough|metropolitan borough|district) )?council$"
-)
 
 Source = Literal["gss", "superseded_gss", "newer_gss", "dfe_code", "name"]
 """How a reference was read: a current code; a code the loaded boundaries replaced
@@ -69,50 +41,6 @@ class Resolution:
 
 def _either(options: list[str]) -> str:
     return options[0] if len(options) == 1 else ", ".join(options[:-1]) + " or " + options[-1]
-
-
-def normalise_name(text: str) -> str:
-    """Fold case, '&', punctuation, spacing and "X, City of" so spellings compare equal."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = _TRAILING_OF.sub(r"\2 \1", text)
-    text = text.casefold().replace("&", " and ")
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
-
-
-def _name_keys(name: str) -> list[str]:
-    full = normalise_name(name)
-    stripped = _LEADING_QUALIFIER.sub("", full)
-    if stripped and stripped != full and full not in _NEVER_STRIPPED:
-        return [full, stripped]
-    return [full]
-
-
-def load_dfe_la_codes(path: Path) -> dict[str, str]:
-    """Map DfE three-digit LA codes to GSS codes; terminated rows too, so old codes still map.
-
-    A live row wins over a terminated one reusing the same three digits (815 is both
-    E10000023 and E06000065); either way the registry maps the GSS code forward.
-    """
-    codes: dict[str, str] = {}
-    live: set[str] = set()
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as file:
-            reader = csv.DictReader(file)
-            missing = {"old_la_code", "new_la_code", "status"} - set(reader.fieldnames or ())
-            if missing:
-                raise LACodeListError(
-                    f"The DfE LA list {path.name} has no {', '.join(sorted(missing))} column."
-                )
-            for row in reader:
-                old, new = row["old_la_code"].strip(), row["new_la_code"].strip().upper()
-                if not (_DFE.fullmatch(old) and _GSS.fullmatch(new)) or old in live:
-                    continue
-                codes[old] = new
-                if row["status"].strip().casefold() == "live":
-                    live.add(old)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LACodeListError(f"Could not read the DfE LA list {path}: {exc}.") from exc
-    return codes
 
 
 @dataclass(frozen=True)
@@ -153,7 +81,7 @@ class LACodeRegistry:
         self._names = self._index(self._current.items())
         for key, codes in self._index(self._historic.items()).items():
             self._names.setdefault(key, codes)
-        for alias, key in _ALIASES.items():
+        for alias, key in ALIASES.items():
             if key in self._names:
                 self._names.setdefault(alias, self._names[key])
         self._region_names = self._index(self._regions.items())
@@ -162,7 +90,7 @@ class LACodeRegistry:
     def _index(areas: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
         index: dict[str, list[str]] = {}
         for code, name in areas:
-            for key in _name_keys(name):
+            for key in name_keys(name):
                 index.setdefault(key, []).append(code)
         return index
 
@@ -180,7 +108,7 @@ class LACodeRegistry:
         raw = text.strip()
         if not raw:
             raise UnknownAreaCodeError(f"No LA was given. {self._accepted()}")
-        if _GSS.fullmatch(raw.upper()):
+        if GSS_CODE.fullmatch(raw.upper()):
             code = raw.upper()
             if code in self._current:
                 return Resolution(text, (code,), "gss", None)
@@ -192,7 +120,7 @@ class LACodeRegistry:
             warning = f"{self._label(code)} {mapped.reason}"
             source: Source = "newer_gss" if mapped.newer else "superseded_gss"
             return Resolution(text, mapped.codes, source, warning)
-        if _DFE.fullmatch(raw):
+        if DFE_CODE.fullmatch(raw):
             return self._resolve_dfe(text, raw)
         return self._resolve_name(text, raw)
 
@@ -231,7 +159,7 @@ class LACodeRegistry:
 
     def _resolve_name(self, text: str, raw: str) -> Resolution:
         key = normalise_name(raw)
-        bare = _LEADING_QUALIFIER.sub("", _COUNCIL_WORDS.sub("", key))
+        bare = LEADING_QUALIFIER.sub("", COUNCIL_WORDS.sub("", key))
         found = self._names.get(key) or self._names.get(bare)
         codes: list[str] = []
         warnings: list[str] = []

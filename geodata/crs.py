@@ -1,4 +1,7 @@
-"""Named coordinate reference systems, so no module spells an EPSG code inline."""
+"""Named coordinate reference systems, so that code outside the tile rooms spells no EPSG code inline.
+
+The tile rooms (`models.tiles`, `api.tiles`) still name Web Mercator (3857) themselves.
+"""
 
 from typing import Final
 

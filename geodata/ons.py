@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from geodata.crs import SRID_WGS84
 from geodata.errors import GeodataError
 
 _SERVICES: Final = "https://services1.arcgis.com/ESMARspQHYMw9BZ9/arcgis/rest/services"
@@ -118,7 +119,7 @@ def _fetch_all(
         params = {
             "where": "1=1",
             "outFields": "*",
-            "outSR": "4326",
+            "outSR": str(SRID_WGS84),
             "f": "geojson",
             "resultOffset": str(len(features)),
             "resultRecordCount": str(page_size),

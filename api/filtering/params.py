@@ -6,9 +6,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Annotated
 
@@ -17,14 +14,12 @@ from sqlmodel import Session
 
 from api.deps import SessionDep
 from api.errors import query_problem
-from api.filtering.places import bbox_las, la_codes, point_las, region_codes, region_las
+from api.filtering.resolved import ResolvedQuery, resolve
 from api.state import app_state
-from models.errors import FieldProblem, InvalidInputError
+from models.errors import InvalidInputError
 from models.geography.catalogue import AreaCatalogue
-from models.interventions.cql.tree import And, Expr
-from models.interventions.filters import MAX_WORDS, PUBLIC_STATES, InterventionFilter
-from models.typology.values import normalise_value
-from models.typology.vocabulary import MULTI_VALUED, Dimension
+from models.interventions.tables import PUBLICATION_STATES
+from models.typology.vocabulary import Dimension
 
 
 def _values_param(dimension: Dimension) -> object:
@@ -48,40 +43,15 @@ def split_values(raw: list[str] | None) -> list[str]:
     return [part.strip() for item in raw or [] for part in item.split(",") if part.strip()]
 
 
-@dataclass(frozen=True)
-class ResolvedQuery:
-    """The request's filter, its warnings, and the areas its `la` and `region` values named
-    (LA codes, region codes), read once here so no route reads them from the query again."""
-
-    filter: InterventionFilter
-    warnings: tuple[str, ...]
-    named: Mapping[str, frozenset[str]] = field(default_factory=dict)
-
-    def narrowed(
-        self, *, within: tuple[str, ...] | None = None, expression: Expr | None = None
-    ) -> InterventionFilter:
-        """This request's filter, further limited to records serving one of the LAs `within`
-        and matching `expression` (AND-ed with any the filter has): what a route adds of its
-        own (an area's page, a partner's scope, an OGC `datetime` or CQL2 filter)."""
-        flt = self.filter
-        if within is not None:
-            flt = replace(flt, area_sets=(*flt.area_sets, within))
-        if expression is not None:
-            combined = expression if flt.expression is None else And((flt.expression, expression))
-            flt = replace(flt, expression=combined)
-        return flt
-
-    def warning_header(self) -> str | None:
-        """The warnings as one HTTP `Warning` value (code 299, "persistent"), for formats
-        with no place of their own for them (CSV); ASCII only, as header values must be."""
-        if not self.warnings:
-            return None
-        return ", ".join(f'299 neetmap "{_header_text(w)}"' for w in self.warnings)
-
-
-def _header_text(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join(plain.replace("\\", "\\\\").replace('"', '\\"').split())
+def publication_states(raw: list[str] | None) -> tuple[str, ...]:
+    """The publication states asked for, any case, comma-separated or repeated; 422 naming
+    any other value."""
+    asked = [value.lower() for value in split_values(raw)]
+    if unknown := [value for value in asked if value not in PUBLICATION_STATES]:
+        allowed = ", ".join(PUBLICATION_STATES)
+        message = f"'{unknown[0]}' is not a publication state. Allowed: {allowed}."
+        raise InvalidInputError(message, [query_problem("publication_state", message)])
+    return tuple(dict.fromkeys(asked)) or tuple(PUBLICATION_STATES)
 
 
 def get_catalogue(request: Request, session: SessionDep) -> AreaCatalogue:
@@ -228,7 +198,7 @@ class InterventionQuery:
         self.q = q.strip() if q else None
         self.active_on = active_on
         self.updated_since = updated_since
-        self._bad_since = False
+        self.bad_since = False
         if updated_since is not None:
             try:
                 self.updated_since = (
@@ -237,7 +207,7 @@ class InterventionQuery:
                     else updated_since.replace(tzinfo=UTC)
                 )
             except OverflowError:
-                self._bad_since = True
+                self.bad_since = True
 
     @property
     def needs_geography(self) -> bool:
@@ -252,99 +222,9 @@ class InterventionQuery:
         *,
         states: tuple[str, ...] | None = None,
     ) -> ResolvedQuery:
-        """Validate every value and build the filter; all problems are reported together."""
-        problems: list[FieldProblem] = []
-        if self.q and any(ord(ch) < 32 for ch in self.q):
-            problems.append(query_problem("q", "must not contain control characters"))
-        if self.q and len(words := self.q.split()) > MAX_WORDS:
-            problems.append(
-                query_problem(
-                    "q",
-                    f"has {len(words)} words; give at most {MAX_WORDS}, all of which must match",
-                )
-            )
-        if self._bad_since:
-            problems.append(
-                query_problem("updated_since", "is outside the range of dates this service handles")
-            )
-        any_of, all_of = self._terms(problems)
-        statuses = self._slugs("status", problems)
-        warnings: list[str] = []
-        area_sets: list[tuple[str, ...]] = []
-        named: dict[str, frozenset[str]] = {}
-        if self.needs_geography:
-            assert catalogue is not None
-            area_sets = self._places(session, catalogue, problems, warnings, named)
-        if problems:
-            fields = ", ".join(dict.fromkeys(p.field for p in problems))
-            raise InvalidInputError(f"Some filter values are not valid: {fields}.", problems)
-        flt = InterventionFilter(
-            any_of=any_of,
-            all_of=all_of,
-            statuses=statuses,
-            area_sets=tuple(area_sets),
-            age=self.age,
-            text=self.q,
-            active_on=self.active_on,
-            updated_since=self.updated_since,
-            states=PUBLIC_STATES if states is None else states,
-        )
-        return ResolvedQuery(filter=flt, warnings=tuple(warnings), named=named)
-
-    def _terms(
-        self, problems: list[FieldProblem]
-    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
-        """The multi-valued dimensions' slugs, split into "any of" and "all of"."""
-        for name in self.all_of:
-            if name not in MULTI_VALUED:
-                allowed = ", ".join(MULTI_VALUED)
-                problems.append(
-                    query_problem(
-                        "all_of", f"'{name}' is not a multi-valued dimension. Allowed: {allowed}."
-                    )
-                )
-        any_of: dict[str, tuple[str, ...]] = {}
-        all_of: dict[str, tuple[str, ...]] = {}
-        for dimension in MULTI_VALUED:
-            if slugs := self._slugs(dimension, problems):
-                target = all_of if dimension in self.all_of else any_of
-                target[dimension] = slugs
-        return any_of, all_of
-
-    def _slugs(self, dimension: Dimension, problems: list[FieldProblem]) -> tuple[str, ...]:
-        """One dimension's values as slugs (labels and any case accepted), each once."""
-        slugs: list[str] = []
-        for raw in self.values[dimension]:
-            try:
-                slugs.append(normalise_value(dimension, raw))
-            except ValueError as exc:
-                problems.append(query_problem(dimension, str(exc)))
-        return tuple(dict.fromkeys(slugs))
-
-    def _places(
-        self,
-        session: Session,
-        catalogue: AreaCatalogue,
-        problems: list[FieldProblem],
-        warnings: list[str],
-        named: dict[str, frozenset[str]],
-    ) -> list[tuple[str, ...]]:
-        sets: list[tuple[str, ...]] = []
-        if self.la:
-            sets.append(la_codes(self.la, catalogue, problems, warnings))
-            named["la"] = frozenset(sets[-1])
-        if self.region:
-            regions = region_codes(self.region, catalogue, problems)
-            named["region"] = frozenset(regions)
-            sets.append(region_las(regions, catalogue))
-        if self.bbox is not None:
-            sets.append(bbox_las(session, catalogue, self.bbox, problems, warnings))
-        if (self.lat is None) != (self.lon is None):
-            missing = "lat" if self.lat is None else "lon"
-            problems.append(query_problem(missing, "lat and lon must be given together"))
-        elif self.lat is not None and self.lon is not None:
-            sets.append(point_las(session, catalogue, self.lat, self.lon, warnings))
-        return sets
+        """Validate every value and build the filter; all problems are reported together
+        (`api.filtering.resolved`)."""
+        return resolve(self, session, catalogue, states=states)
 
 
 def resolve_query(

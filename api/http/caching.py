@@ -69,12 +69,6 @@ def matching_tag(if_none_match: str | None, etag: str, *, prefer_gzip: bool = Fa
     return None
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header value matches the current ETag or its gzip variant
-    (`*` matches any)."""
-    return matching_tag(if_none_match, etag) is not None
-
-
 def cache_control(*, status: int, private: bool, max_age: int) -> str:
     """Public successful reads may be cached for `max_age` s; errors and private answers
     (anything asked with credentials) may not be stored at all."""

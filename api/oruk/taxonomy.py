@@ -56,7 +56,6 @@ TAXONOMIES: Final[tuple[TaxonomyEntry, ...]] = tuple(
     for dimension in VOCABULARIES
 )
 TAXONOMY_BY_ID: Final = {t.id: t for t in TAXONOMIES}
-TAXONOMY_BY_DIMENSION: Final = {t.dimension: t for t in TAXONOMIES}
 TERMS: Final[tuple[TermEntry, ...]] = tuple(
     TermEntry(term_id(taxonomy.dimension, term.slug), taxonomy.dimension, term, taxonomy)
     for taxonomy in TAXONOMIES

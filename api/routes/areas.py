@@ -10,7 +10,8 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from sqlmodel import Session
 
 from api.errors import ERROR_RESPONSES
-from api.filtering.params import InterventionQuery, ResolvedQuery
+from api.filtering.params import InterventionQuery
+from api.filtering.resolved import ResolvedQuery
 from api.hotpath.deps import (
     CatalogueNowDep,
     QueryDep,

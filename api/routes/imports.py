@@ -20,8 +20,8 @@ from api.http.openapi_responses import responses
 from api.routes import import_templates
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
-from api.services.submissions import find_replay, remember, request_hash
 from api.writing.auth import PartnerDep
+from api.writing.idempotency import find_replay, remember, request_hash
 from api.writing.inputs import UploadDep
 from models.partners.accounts import IdempotencyRecord
 

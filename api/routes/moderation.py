@@ -17,8 +17,8 @@ from api.routes.paging import page_links
 from api.schemas.submissions import ModerationPage, RejectRequest, SubmissionPublic
 from api.services.submissions import (
     check_if_match,
+    committed,
     moderation_item,
-    present,
     resolved_draft,
     retry_lost_races,
 )
@@ -94,10 +94,7 @@ def publish_intervention(
         return warnings
 
     warnings = retry_lost_races(session, record, if_match, reload, publish)
-    body = present(session, record.id, warnings)
-    session.commit()
-    response.headers["ETag"] = body.etag
-    return body
+    return committed(session, record.id, response, warnings)
 
 
 @router.post(
@@ -125,7 +122,4 @@ def reject_intervention(
         reject_submission(session, current.row, current.head, rejection.reason, caller.actor)
 
     retry_lost_races(session, record, if_match, reload, reject)
-    body = present(session, record.id)
-    session.commit()
-    response.headers["ETag"] = body.etag
-    return body
+    return committed(session, record.id, response)

@@ -13,7 +13,8 @@ from fastapi.responses import Response
 
 from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES, query_problem
-from api.filtering.params import CatalogueDep, FilterDep, ResolvedQuery, get_catalogue, split_values
+from api.filtering.params import CatalogueDep, FilterDep, get_catalogue, split_values
+from api.filtering.resolved import ResolvedQuery
 from api.http.responses import GeoJSONResponse
 from api.schemas.areas import GeometryDetail, feature, feature_collection
 from api.schemas.context import ContextSnapshot, context_snapshot
@@ -24,14 +25,12 @@ from api.schemas.research import (
     coverage_csv,
     stats_csv,
 )
+from api.services.research_tables import stats_rows, table_cells
 from api.state import app_state
 from models.errors import InvalidInputError
 from models.freshness.caches import FacetCache
-from models.geography.catalogue import AreaCatalogue
-from models.interventions.crosstab import Cell
 from models.research.areas import count_by_area
-from models.research.stats import GROUP_DIMENSIONS, complete_table, count_cells
-from models.typology.vocabulary import DIMENSIONS, slugs
+from models.research.stats import GROUP_DIMENSIONS, count_cells
 
 router = APIRouter(prefix="/api/v1", tags=["research"])
 
@@ -73,65 +72,6 @@ def _group_by(raw: list[str]) -> list[str]:
             f"group_by is not valid: {problem}", [query_problem("group_by", problem)]
         )
     return dimensions
-
-
-def _values(
-    dimension: str, catalogue: AreaCatalogue | None, places: frozenset[str] | None
-) -> list[str]:
-    """The values a table lists on one dimension: every slug, or every LA or region (only
-    those inside the place filter when there is one)."""
-    if dimension in DIMENSIONS:
-        return list(slugs(dimension))
-    assert catalogue is not None
-    return catalogue.codes_within(dimension, places)
-
-
-def _table(
-    dimensions: list[str],
-    counts: dict[Cell, int],
-    catalogue: AreaCatalogue | None,
-    places: frozenset[str] | None,
-) -> list[tuple[Cell, int]]:
-    """The cells of a table, zeros included. With a place filter, LAs and regions outside it
-    are left out (an intervention serving Leeds and Sefton, found by `la=Leeds`, does not
-    make Sefton a row). LA by region lists each LA with its own region only."""
-    values = [_values(d, catalogue, places) for d in dimensions]
-    if places is not None:
-        allowed = [
-            set(v) if d in {"la", "region"} else None
-            for d, v in zip(dimensions, values, strict=True)
-        ]
-        counts = {
-            cell: n
-            for cell, n in counts.items()
-            if all(ok is None or value in ok for ok, value in zip(allowed, cell, strict=True))
-        }
-    keep = None
-    if catalogue is not None and {"la", "region"} <= set(dimensions):
-        la, region = dimensions.index("la"), dimensions.index("region")
-
-        def keep(cell: Cell) -> bool:
-            info = catalogue.las.get(cell[la])
-            return info is not None and info.region_code == cell[region]
-
-    return complete_table(counts, values, keep)
-
-
-def _stats_rows(
-    dimensions: list[str], table: list[tuple[Cell, int]], catalogue: AreaCatalogue | None
-) -> list[dict[str, Any]]:
-    """`{dimension: value, ..., count}` per cell, with the name of each LA or region."""
-    rows: list[dict[str, Any]] = []
-    for cell, count in table:
-        row: dict[str, Any] = {}
-        for dimension, value in zip(dimensions, cell, strict=True):
-            row[dimension] = value
-            if catalogue is not None and dimension in {"la", "region"}:
-                areas = catalogue.las if dimension == "la" else catalogue.regions
-                row[f"{dimension}_name"] = areas[value].name if value in areas else None
-        row["count"] = count
-        rows.append(row)
-    return rows
 
 
 def _snapshot(request: Request, session: SessionDep, warnings: list[str]) -> ContextSnapshot:
@@ -197,8 +137,8 @@ def read_stats(
     warnings = list(query.warnings)
     snapshot = _snapshot(request, session, warnings) if with_context else None
     counts, total = count_cells(session, query.filter, dimensions, _facets(request))
-    table = _table(dimensions, counts, catalogue, query.filter.place_las())
-    rows = _stats_rows(dimensions, table, catalogue)
+    table = table_cells(dimensions, counts, catalogue, query.filter.place_las())
+    rows = stats_rows(dimensions, table, catalogue)
     context, context_by = None, "la" if "la" in places else "region"  # the finer place
     if snapshot is not None:
         codes = dict.fromkeys(str(row[context_by]) for row in rows)

@@ -13,8 +13,12 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import PageDep, SessionDep
-from api.errors import query_problem
-from api.filtering.params import CatalogueDep, InterventionQuery, get_catalogue, split_values
+from api.filtering.params import (
+    CatalogueDep,
+    InterventionQuery,
+    get_catalogue,
+    publication_states,
+)
 from api.http.openapi_responses import responses
 from api.routes import imports, moderation
 from api.routes.imports import replay
@@ -30,21 +34,18 @@ from api.services.submissions import (
     baseline_version,
     check_if_match,
     checked_draft,
-    find_replay,
+    committed,
     present,
-    remember,
-    request_hash,
     resolved_draft,
     retry_lost_races,
     version_public,
 )
 from api.writing.auth import PartnerDep, Record, ReloadDep, ViewableDep, WritableDep
+from api.writing.idempotency import IdempotencyKey, find_replay, remember, request_hash
 from api.writing.inputs import JsonObjectDep, check_write_query
-from models.errors import InvalidInputError
 from models.intake.bulk_insert import insert_submissions
 from models.interventions.drafts import InterventionDraft
 from models.interventions.queries import list_interventions
-from models.interventions.tables import PUBLICATION_STATES
 from models.partners.record_versions import etag_for
 from models.partners.submissions import (
     edit_submission,
@@ -66,15 +67,6 @@ router.include_router(imports.router)
 IfMatch = Annotated[
     str | None,
     Header(description="The ETag of the version you read (from its GET or your last change)."),
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        min_length=1,
-        max_length=200,
-        description="Any unique string; a retry with the same key and body returns the first "
-        "answer instead of creating a duplicate.",
-    ),
 ]
 _RECORD_ERRORS = responses(401, 403, 404, 409, 412, 413, 422, 428, 503)
 _NEW_BODY = json_body(InterventionDraft, "The new intervention.", partial=False)
@@ -181,10 +173,7 @@ def edit_intervention(
         return warnings
 
     warnings = retry_lost_races(session, record, if_match, reload, apply)
-    body = present(session, record.id, warnings)
-    session.commit()
-    response.headers["ETag"] = body.etag
-    return body
+    return committed(session, record.id, response, warnings)
 
 
 @router.delete(
@@ -210,10 +199,7 @@ def withdraw_intervention(
         withdraw_submission(session, current.row, current.head, caller.actor)
 
     retry_lost_races(session, record, if_match, reload, withdraw)
-    body = present(session, record.id)
-    session.commit()
-    response.headers["ETag"] = body.etag
-    return body
+    return committed(session, record.id, response)
 
 
 @router.get(
@@ -228,17 +214,6 @@ def read_intervention_history(record: ViewableDep, session: SessionDep) -> Histo
     """
     versions = [version_public(v) for v in history(session, record.id)]
     return HistoryPublic(id=record.id, versions=versions or [baseline_version(record.row)])
-
-
-def _states(raw: list[str] | None) -> tuple[str, ...]:
-    """The publication states asked for, any case, comma-separated or repeated; 422 naming
-    any other value."""
-    asked = [value.lower() for value in split_values(raw)]
-    if unknown := [value for value in asked if value not in PUBLICATION_STATES]:
-        allowed = ", ".join(PUBLICATION_STATES)
-        message = f"'{unknown[0]}' is not a publication state. Allowed: {allowed}."
-        raise InvalidInputError(message, [query_problem("publication_state", message)])
-    return tuple(dict.fromkeys(asked)) or tuple(PUBLICATION_STATES)
 
 
 @router.get("/submissions", response_model=SubmissionPage, responses=responses(401, 422, 503))
@@ -265,7 +240,7 @@ def list_submissions(
     """
     needed = query.needs_geography or not caller.moderates  # a partner's scope is LAs
     catalogue = get_catalogue(request, session) if needed else None
-    resolved = query.resolve(session, catalogue, states=_states(publication_state))
+    resolved = query.resolve(session, catalogue, states=publication_states(publication_state))
     scope = caller.scope(catalogue) if catalogue is not None and not caller.moderates else None
     flt = resolved.narrowed(within=None if scope is None else tuple(sorted(scope)))
     found = list_interventions(

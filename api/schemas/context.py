@@ -16,9 +16,10 @@ from pydantic import BaseModel, Field
 from sqlmodel import Session
 
 from api.state import app_state
+from geodata.context import NO_DATA
 from models.cache import VersionedCache
 from models.context.queries import IndicatorFigure, context_version, latest_figures
-from models.context.tables import INDICATORS, MISSING_NO_DATA
+from models.context.tables import INDICATORS
 from models.freshness import DataVersions
 
 NOT_LOADED_NOTE = "No figures were loaded for this area; run `neetmap context load` again."
@@ -41,7 +42,7 @@ class IndicatorPublic(BaseModel):
 def indicator_public(figure: IndicatorFigure | None) -> dict[str, Any]:
     if figure is None:
         return IndicatorPublic(
-            value=None, year=None, missing=MISSING_NO_DATA, source=None, note=NOT_LOADED_NOTE
+            value=None, year=None, missing=NO_DATA, source=None, note=NOT_LOADED_NOTE
         ).model_dump()
     return IndicatorPublic(
         value=figure.value,

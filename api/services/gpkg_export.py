@@ -26,11 +26,12 @@ from api.schemas.intervention_geojson import (
     GeometryChoice,
     row_geometry,
 )
+from geodata.crs import WGS84
 from geodata.geojson import snap_to_grid
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.records import InterventionView
 
-CRS = "EPSG:4326"
+CRS = WGS84
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 _LAYER_TYPES: dict[GeometryChoice, str | None] = {
     "areas": "MultiPolygon",

@@ -1,16 +1,14 @@
-"""The steps every write route shares: If-Match, LA resolution, presenting a record, replays.
+"""The steps every write route shares: If-Match, LA resolution, presenting a record.
 
 Routes stay thin: they authorise (api.writing.auth), call these and a query, and commit once.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, exc
+from fastapi import Response
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
@@ -30,7 +28,6 @@ from api.writing.retries import (
     lost_on_the_database,
     pause_before,
 )
-from models.base import table_of, utcnow
 from models.errors import FieldProblem, InvalidInputError, PreconditionRequiredError
 from models.geography.area import Area
 from models.geography.catalogue import AreaCatalogue
@@ -39,7 +36,6 @@ from models.interventions.drafts import InterventionDraft
 from models.interventions.filters import InterventionFilter
 from models.interventions.queries import ensure_areas, get_intervention
 from models.interventions.tables import PUBLICATION_STATES, Intervention
-from models.partners.accounts import IdempotencyRecord
 from models.partners.record_versions import (
     InterventionVersion,
     StaleVersionError,
@@ -227,6 +223,17 @@ def present(
     )
 
 
+def committed(
+    session: Session, intervention_id: int, response: Response, warnings: Sequence[str] = ()
+) -> SubmissionPublic:
+    """The record as a write left it, read before the write's one commit, with its ETag on the
+    response: how every write to one record answers."""
+    body = present(session, intervention_id, warnings)
+    session.commit()
+    response.headers["ETag"] = body.etag
+    return body
+
+
 def version_public(version: InterventionVersion) -> VersionPublic:
     return VersionPublic(
         version=version.number,
@@ -275,74 +282,3 @@ def moderation_item(session: Session, intervention_id: int) -> ModerationItem:
         submitted_by=by,
         changes=diff,
     )
-
-
-def request_hash(*parts: str | bytes) -> str:
-    """A fingerprint of a request, to tell a retry from a different request with the same key."""
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
-#: How long the first answer to an Idempotency-Key is kept and replayed.
-IDEMPOTENCY_HOURS: Final = 24
-
-
-def find_replay(
-    session: Session, caller: Caller, idempotency_key: str, fingerprint: str
-) -> IdempotencyRecord | None:
-    """The stored first answer to this key, or None; 422 if the key came with another request.
-
-    Answers are kept for IDEMPOTENCY_HOURS, long enough for any retry: after that the same
-    key is a new request (an officer importing the same file again next week means it), and
-    this key's older answers are deleted, so the table stays small.
-    """
-    table = table_of(IdempotencyRecord)
-    session.exec(
-        delete(table).where(
-            table.c.key_id == caller.key.id,
-            table.c.created_at < utcnow() - timedelta(hours=IDEMPOTENCY_HOURS),
-        )
-    )
-    stored = session.get(IdempotencyRecord, (caller.key.id, idempotency_key))
-    if stored is not None and stored.request_hash != fingerprint:
-        raise InvalidInputError(
-            "This Idempotency-Key was already used for a different request; use a new key.",
-            [
-                FieldProblem(
-                    "Idempotency-Key",
-                    "was already used with a different request body",
-                    location="header",
-                )
-            ],
-        )
-    return stored
-
-
-def remember(
-    session: Session,
-    caller: Caller,
-    idempotency_key: str,
-    fingerprint: str,
-    status_code: int,
-    body: dict[str, Any],
-    headers: dict[str, str],
-) -> bool:
-    """Store the answer beside the work, in the same transaction; False if a twin got there first."""
-    try:
-        with session.begin_nested():
-            session.add(
-                IdempotencyRecord(
-                    key_id=caller.key.id,
-                    idempotency_key=idempotency_key,
-                    request_hash=fingerprint,
-                    status_code=status_code,
-                    response=body,
-                    headers=headers,
-                )
-            )
-    except exc.IntegrityError:
-        return False
-    return True

@@ -10,11 +10,11 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String
 from sqlmodel import Field, SQLModel
 
+from geodata.context import NO_DATA, NOT_APPLICABLE, SUPPRESSED
 from models.base import UTCDateTime, utcnow
 
-MISSING_SUPPRESSED = "suppressed"
-MISSING_NOT_APPLICABLE = "not_applicable"
-MISSING_NO_DATA = "no_data"
+#: Why a figure is missing: the markers the readers of the source files write (`geodata.context`).
+MISSING_REASONS = (SUPPRESSED, NOT_APPLICABLE, NO_DATA)
 
 
 class AreaIndicator(SQLModel, table=True):
@@ -24,7 +24,7 @@ class AreaIndicator(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("(value IS NULL) <> (missing IS NULL)", name="value_or_missing"),
         CheckConstraint(
-            "missing IS NULL OR missing IN ('suppressed', 'not_applicable', 'no_data')",
+            f"missing IS NULL OR missing IN ({', '.join(map(repr, MISSING_REASONS))})",
             name="missing_reason",
         ),
         Index("ix_area_indicator_indicator_period", "indicator", "period"),

@@ -9,20 +9,21 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Session
 
+from geodata.crs import SRID_WGS84
 from models.geography.catalogue import AreaCatalogue
 
 BBox = tuple[float, float, float, float]
 
 _POINT_SQL = text(
     "SELECT code FROM area WHERE level = :level AND geom IS NOT NULL "
-    "AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)) ORDER BY code"
+    f"AND ST_Intersects(geom, ST_SetSRID(ST_MakePoint(:lon, :lat), {SRID_WGS84})) ORDER BY code"
 )
 # Not ST_MakeEnvelope: with equal corners it makes a zero-area polygon that intersects
 # nothing. The envelope of the diagonal is a point, a line or a box, as geodata.bbox_geometry.
 _BBOX_SQL = text(
     "SELECT code FROM area WHERE level = 'la' AND geom IS NOT NULL "
     "AND ST_Intersects(geom, ST_SetSRID(ST_Envelope(ST_MakeLine("
-    "ST_MakePoint(:minlon, :minlat), ST_MakePoint(:maxlon, :maxlat))), 4326)) "
+    f"ST_MakePoint(:minlon, :minlat), ST_MakePoint(:maxlon, :maxlat))), {SRID_WGS84})) "
     "ORDER BY code"
 )
 

@@ -37,7 +37,6 @@ SortKey = Literal[
     "status",
     "-status",
 ]
-SORT_KEYS: tuple[str, ...] = SortKey.__args__  # type: ignore[attr-defined]
 _NULLABLE_KEYS = frozenset({"start_date"})
 
 

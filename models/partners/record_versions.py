@@ -23,11 +23,6 @@ from models.interventions.drafts import InterventionDraft
 from models.interventions.tables import Intervention
 from models.typology.vocabulary import MULTI_VALUED
 
-ACTIONS: Final = (
-    "baseline", "created", "edited", "published", "rejected", "withdrawn", "boundaries"
-)  # fmt: skip
-"""`boundaries`: a boundary load moved the record off LA codes the new boundaries lack."""
-
 
 class InterventionHead(SQLModel, table=True):
     """Write bookkeeping of one record: its version number and any edit awaiting moderation."""
@@ -64,6 +59,8 @@ class InterventionVersion(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("intervention.id"), nullable=False)
     )
     number: int
+    #: baseline, created, edited, published, rejected, withdrawn, or boundaries (a boundary
+    #: load moved the record off LA codes the new boundaries lack).
     action: str = Field(max_length=10)
     state: str = Field(max_length=10, description="Publication state of this version's content.")
     snapshot: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

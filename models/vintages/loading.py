@@ -19,8 +19,8 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
 
-from geodata.codes import load_dfe_la_codes
 from geodata.completeness import check_complete
+from geodata.dfe_codes import load_dfe_la_codes
 from geodata.errors import BoundaryFileError
 from geodata.geometry import bounds_of, simplify_coverage
 from geodata.io import dissolve_regions, read_la_boundaries, read_region_boundaries

@@ -10,12 +10,18 @@ from sqlmodel import Session
 from starlette.types import Receive, Scope, Send
 
 from api.http import caching
-from api.http.caching import ConditionalGetMiddleware, etag_matches
+from api.http.caching import ConditionalGetMiddleware, matching_tag
 from api.http.encoding import GZipMiddleware, accepts_gzip, gzip_etag
 from api.main import create_app
 from api.settings import Settings
 from models.interventions.drafts import InterventionDraft
 from models.interventions.queries import create_intervention, ensure_areas
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether If-None-Match matches the ETag or its gzip variant (`*` matches any)."""
+    return matching_tag(if_none_match, etag) is not None
+
 
 LIST = "/api/v1/interventions"
 

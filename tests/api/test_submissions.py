@@ -22,7 +22,7 @@ from api.schemas.submissions import (
     SubmissionPage,
     SubmissionPublic,
 )
-from api.services.submissions import IDEMPOTENCY_HOURS
+from api.writing.idempotency import IDEMPOTENCY_HOURS
 from api.writing.inputs import check_write_query
 from models.base import table_of, utcnow
 from models.partners import moderation as moderation_queries

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from api.main import create_app
 from api.settings import Settings
-from tests.browser import chromium, console_errors, save_screenshot
+from tests.browser_driver import chromium, console_errors, save_screenshot
 from tests.live_server import serve_app
 
 LEEDS = "E08000035"

@@ -4,7 +4,7 @@ and rejects the other with a reason; the officer sees both, edits one with the t
 checkboxes and withdraws the other; the published record is in the public API. And a page on
 a configured write origin makes a CORS write request.
 
-No `__init__.py` here: the folder must not shadow `tests/browser.py`, the shared helpers.
+The shared helpers are `tests/browser_driver.py`.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from starlette.routing import Route
 from api.main import create_app
 from api.settings import Settings
 from tests.api.partner_keys import LEEDS, Keys, issue_keys
-from tests.browser import chromium, console_errors, require_browser, save_screenshot
+from tests.browser_driver import chromium, console_errors, require_browser, save_screenshot
 from tests.live_server import serve_app
 from tests.workbook_files import xlsx
 

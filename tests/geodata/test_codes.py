@@ -6,15 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from geodata.codes import (
-    LACodeListError,
-    LACodeRegistry,
-    UnknownAreaCodeError,
-    load_dfe_la_codes,
-    normalise_name,
-)
+from geodata.codes import LACodeRegistry, UnknownAreaCodeError
+from geodata.dfe_codes import LACodeListError, load_dfe_la_codes
 from geodata.errors import GeodataError
 from geodata.la_lists import read_la_cell
+from geodata.la_names import normalise_name
 from geodata.reorganisations import REORGANISATIONS
 
 LOOKUPS = Path(__file__).resolve().parents[2].parent / "shared" / "geodata" / "lookups"

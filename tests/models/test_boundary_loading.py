@@ -13,9 +13,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from api.migrations import upgrade
-from geodata.codes import load_dfe_la_codes
 from geodata.completeness import PartialBoundariesError
 from geodata.crs import WGS84
+from geodata.dfe_codes import load_dfe_la_codes
 from geodata.errors import BoundaryFileError, UnsupportedCRSError
 from geodata.io import read_la_boundaries, read_region_boundaries
 from geodata.regions import RegionError

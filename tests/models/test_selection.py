@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,13 +22,15 @@ from models.freshness.caches import FacetCache
 from models.interventions.drafts import InterventionDraft
 from models.interventions.filters import InterventionFilter
 from models.interventions.queries import (
-    SORT_KEYS,
+    SortKey,
     create_intervention,
     ensure_areas,
     list_interventions,
 )
 from models.interventions.tables import Intervention
 from models.typology.vocabulary import MULTI_VALUED, slugs
+
+SORT_KEYS: tuple[str, ...] = get_args(SortKey)
 
 LAS = ("E08000035", "E08000033", "E08000014", "E09000007", "E06000012", "E10000006")
 STATES = ("published", "submitted", "withdrawn", "rejected")
