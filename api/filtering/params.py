@@ -168,8 +168,8 @@ class InterventionQuery:
                     "not ended before it (or no end date). By status: `active` records count "
                     "when their dates allow (an undated active record always counts); "
                     "`planned` records count once their start date has passed (an undated "
-                    "planned record never does); `ended` records count only within their "
-                    "dates (an ended record with no end date never does)."
+                    "planned record never does); `ended` and `not_stated` records count only "
+                    "within their dates (one with no end date never does)."
                 )
             ),
         ] = None,

@@ -28,11 +28,15 @@ from models.interventions.records import InterventionView
 from models.interventions.tables import Intervention, Venue
 from models.typology.vocabulary import DIMENSIONS
 
-#: Our status (the intervention's own life) as ORUK's service status.
+#: Our status (the intervention's own life) as ORUK's service status. ORUK requires one of
+#: its four values and has none for "not stated": `active` would tell a referrer the service
+#: runs, which its source did not say, so it is `inactive` (not available to refer to now),
+#: and the `neetmap status` attribute carries `not_stated` exactly.
 STATUS_TO_ORUK: Final[dict[str, OrukStatus]] = {
     "active": "active",
     "planned": "inactive",
     "ended": "defunct",
+    "not_stated": "inactive",
 }
 #: ONS linked data names every GSS code at this address.
 GSS_URI: Final = "http://statistics.data.gov.uk/id/statistical-geography/"

@@ -25,7 +25,10 @@ DIMENSION_TEXT: Final[dict[Dimension, tuple[str, str]]] = {
     "intervention_type": ("Intervention type", "What kind of support the intervention gives."),
     "delivery_model": ("Delivery model", "Who runs the intervention, and how."),
     "evidence_level": ("Evidence level", "How far its outcomes are measured or evaluated."),
-    "status": ("Status", "Whether the intervention is planned, running or ended."),
+    "status": (
+        "Status",
+        "Whether the intervention is planned, running or ended, or that its source does not say.",
+    ),
 }
 TAXONOMY_PREFIX: Final = "neetmap "
 

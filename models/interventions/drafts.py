@@ -149,7 +149,13 @@ class InterventionDraft(BaseModel):
     intervention_type: list[str] = Field(default_factory=list, description="Intervention types.")
     delivery_model: list[str] = Field(default_factory=list, description="Delivery models.")
     evidence_level: list[str] = Field(default_factory=list, description="Evidence levels.")
-    status: str = Field("active", description="planned, active or ended.")
+    status: str = Field(
+        "active",
+        description=(
+            "planned, active, ended or not_stated (the source does not say). A partner's "
+            "record sent without one is active: the LA submits provision it runs."
+        ),
+    )
     start_date: date | None = Field(None, description="When it started or starts.")
     end_date: date | None = Field(None, description="When it ended or ends.")
     outcome_measures: list[Text] = Field(default_factory=list, description="Outcomes tracked.")

@@ -28,7 +28,7 @@ from models.interventions.cql.tree import Expr
 from models.interventions.crosstab import Facet, Ids, union_of
 from models.interventions.tables import Intervention, InterventionArea, InterventionTerm
 from models.text.fold import fold
-from models.typology.vocabulary import AGE_BAND_RANGES
+from models.typology.vocabulary import AGE_BAND_RANGES, NOT_STATED
 
 PUBLIC_STATES: tuple[str, ...] = ("published",)
 
@@ -218,12 +218,18 @@ def _escape_like(word: str) -> str:
 
 
 def _active_on(day: date) -> ColumnElement[bool]:
-    """Running on a day: started by then (or undated), not ended before it, and not planned-only."""
+    """Running on a day: started by then (or undated), not ended before it, and not planned-only.
+
+    A record whose status is not stated counts only within dates that close it (an end date),
+    as an ended one does: nobody said it runs, so an open span would be a guess."""
     started = or_(col(Intervention.start_date).is_(None), col(Intervention.start_date) <= day)
     not_ended = or_(col(Intervention.end_date).is_(None), col(Intervention.end_date) >= day)
     undated_status = or_(
         col(Intervention.status) == "active",
-        and_(col(Intervention.status) == "ended", col(Intervention.end_date).is_not(None)),
+        and_(
+            col(Intervention.status).in_(("ended", NOT_STATED)),
+            col(Intervention.end_date).is_not(None),
+        ),
         and_(col(Intervention.status) == "planned", col(Intervention.start_date).is_not(None)),
     )
     return and_(started, not_ended, undated_status)

@@ -72,5 +72,8 @@ SYNONYMS: Final[dict[Dimension, dict[str, str]]] = {
         "proposed": "planned",
         "future": "planned",
         "upcoming": "planned",
+        "unknown": "not_stated",
+        "not known": "not_stated",
+        "unclear": "not_stated",
     },
 }

@@ -241,8 +241,17 @@ VOCABULARIES: Final[dict[Dimension, tuple[Term, ...]]] = {
         _T("planned", "Planned", "Not yet started."),
         _T("active", "Active", "Running now."),
         _T("ended", "Ended", "No longer running."),
+        # Not in the brief's list: its source does not say, which none of the three can carry
+        # without a guess (a compiled record whose page is silent; issue 21).
+        _T(
+            "not_stated",
+            "Not stated",
+            "Its source does not say whether it is planned, running or ended.",
+        ),
     ),
 }
+#: The status a record's source does not state; the typology's one value outside the brief.
+NOT_STATED: Final = "not_stated"
 
 DIMENSIONS: Final[tuple[Dimension, ...]] = tuple(VOCABULARIES)
 

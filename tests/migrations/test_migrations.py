@@ -1,17 +1,20 @@
 """Migrations own the schema: they build exactly what the models describe, up and down."""
 
+import json
 from collections.abc import Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Connection, MetaData, Table, inspect, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401
 from api.migrations import check, downgrade, include_name, include_object, upgrade
 from models.engine import create_db_engine
+from models.typology import NOT_STATED
 from tests.conftest import discard_database, empty_database_url
 
 #: Spatial indexes exist only on PostGIS and are created by the migration, not the metadata.
@@ -99,3 +102,92 @@ def test_postgis_geometry_columns_and_gist_indexes(empty_url: str, backend: str)
     assert kinds["area.geom"] == "MULTIPOLYGON:4326"
     assert kinds["venue.geom"] == "POINT:4326"
     assert POSTGIS_ONLY <= gist
+
+
+#: Sample records whose page states no status, and one the review found ended (issue 21).
+UNSTATED_KEY = "sample:talent-match-croydon"
+EDITED_KEY = "sample:inspiring-young-enfield"
+ENDED_KEY = "sample:youth-engagement-project-cornwall"
+
+
+def _record(conn: Connection, key: str | None, origin: str, notes: dict[str, str]) -> int:
+    now = datetime(2026, 12, 4, 16, 0)
+    row = {
+        "external_id": key,
+        "name": key or "A partner's record",
+        "status": "active",
+        "outcome_measures": [],
+        "origin": origin,
+        "provenance": {"read_on": "2026-12-04", "notes": notes} if notes else None,
+        "publication_state": "published",
+        "created_at": now,
+        "updated_at": now,
+    }
+    table = Table("intervention", MetaData(), autoload_with=conn)
+    result = conn.execute(table.insert().values(**row).returning(table.c.id))
+    return int(result.scalar_one())
+
+
+def _statuses(url: str) -> dict[int, tuple[str, date | None, object]]:
+    engine = create_db_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT id, status, end_date, provenance FROM intervention"))
+        found = {
+            row.id: (
+                row.status,
+                date.fromisoformat(str(row.end_date)[:10]) if row.end_date else None,
+                json.loads(row.provenance) if isinstance(row.provenance, str) else row.provenance,
+            )
+            for row in rows
+        }
+    engine.dispose()
+    return found
+
+
+def _public_version(url: str) -> int:
+    engine = create_db_engine(url)
+    with engine.connect() as conn:
+        version = int(conn.execute(text("SELECT version FROM public_version")).scalar_one())
+    engine.dispose()
+    return version
+
+
+def test_the_status_revision_marks_what_the_sample_does_not_state_and_steps_back(
+    empty_url: str,
+) -> None:
+    """0008 turns the sample's guessed `active` into `not_stated` (and the reviewed record
+    into `ended` with its end date and note) on both backends, leaves an edited record and a
+    partner's alone, and moves the public version; downgrading gives `active` back."""
+    upgrade(empty_url, "0007")
+    engine = create_db_engine(empty_url)
+    with engine.begin() as conn:
+        unstated = _record(conn, UNSTATED_KEY, "public_sample", {})
+        edited = _record(conn, EDITED_KEY, "public_sample", {})  # as if edited since loaded
+        ended = _record(conn, ENDED_KEY, "public_sample", {"status": "Old.", "age_min": "16."})
+        partner = _record(conn, None, "submission", {})
+        conn.execute(
+            text("INSERT INTO intervention_head (intervention_id, version) VALUES (:id, 2)"),
+            {"id": edited},
+        )
+    engine.dispose()
+    before = _public_version(empty_url)
+
+    upgrade(empty_url)
+    after = _statuses(empty_url)
+    assert after[unstated][0] == NOT_STATED
+    assert after[edited][0] == after[partner][0] == "active"
+    status, end, provenance = after[ended]
+    assert (status, end) == ("ended", date(2026, 8, 31))
+    assert isinstance(provenance, dict)
+    assert provenance["notes"]["age_min"] == "16."
+    assert "August 2026" in provenance["notes"]["status"]
+    assert "end_date" in provenance["notes"]
+    assert _public_version(empty_url) == before + 1
+    assert _diff(empty_url) == []
+
+    downgrade(empty_url, "0007")
+    back = _statuses(empty_url)
+    assert back[unstated][0] == "active"
+    assert back[ended][:2] == ("ended", date(2026, 8, 31))
+    upgrade(empty_url)
+    assert _statuses(empty_url)[unstated][0] == NOT_STATED

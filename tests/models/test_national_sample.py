@@ -31,6 +31,7 @@ from models.intake.national_sample import (
 )
 from models.intake.seed import load_samples, seed
 from models.interventions.tables import Intervention
+from models.typology.vocabulary import NOT_STATED, slugs
 
 #: The columns a provenance note must cover whenever the CSV cell is filled.
 CLASSIFIED = (
@@ -111,11 +112,34 @@ def test_provenance_follows_the_rows_and_covers_every_classified_column() -> Non
             assert entry["source_url"] == row["source_url"]
             date.fromisoformat(entry["read_on"])
             notes = entry["notes"]
-            filled = {column for column in CLASSIFIED if row[column].strip()}
+            filled = {column for column in CLASSIFIED if _stated(row, column)}
             assert filled <= set(notes), (row["name"], filled - set(notes))
             assert set(notes) <= set(CLASSIFIED), (row["name"], set(notes) - set(CLASSIFIED))
             for column in filled:
                 assert len(notes[column].split()) >= 2, (row["name"], column)
+
+
+def _stated(row: dict[str, str], column: str) -> bool:
+    """Whether the row states something in this column (`not_stated` states nothing)."""
+    return row[column].strip() not in ("", NOT_STATED)
+
+
+def test_every_status_is_written_and_a_stated_one_has_its_note() -> None:
+    """An empty status cell reads as a partner's default, `active`: where the page does not
+    say, the file says `not_stated`. A status the page does state says where (issue 21)."""
+    statuses: Counter[str] = Counter()
+    for sample in sample_files():
+        rows = csv.DictReader(io.StringIO(sample.csv.decode("utf-8")))
+        for row, entry in zip(rows, sample.provenance, strict=True):
+            status = row["status"].strip()
+            statuses[status] += 1
+            assert status in slugs("status"), (row["name"], status)
+            if status != NOT_STATED:
+                assert len(entry["notes"].get("status", "").split()) >= 2, row["name"]
+            if status == "ended" and row["end_date"]:
+                assert "end_date" in entry["notes"], row["name"]
+    assert statuses[NOT_STATED] > 0, statuses
+    assert statuses["active"] > 0, statuses
 
 
 def _catalogue(session: Session) -> AreaCatalogue:
@@ -168,7 +192,11 @@ def test_the_api_says_a_sample_record_was_compiled_and_serves_its_notes(
     assert record["source"]["url"].startswith("http")
     one = geo_client.get(f"/api/v1/interventions/{record['id']}").json()
     assert one["provenance"]["notes"] == record["provenance"]["notes"]
-    assert set(one["provenance"]["notes"]) >= {"status"}
+    compiled = [item for item in page["items"] if item["origin"] == "public_sample"]
+    stated = [item for item in compiled if item["status"] != NOT_STATED]
+    assert all("status" in item["provenance"]["notes"] for item in stated)
+    unstated = sum(row["status"] == NOT_STATED for _, row in _rows())
+    assert len(compiled) - len(stated) == unstated > 0  # loaded as the files say, not `active`
     seeded = next(item for item in page["items"] if item["origin"] == "seed_document")
     assert seeded["provenance"]["notes"] == {}
     assert "not submitted" not in seeded["provenance"]["statement"]

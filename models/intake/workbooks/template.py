@@ -60,7 +60,8 @@ def column_notes() -> dict[str, str]:
         "website": "Its public web page, starting with https:// or http://.",
         "contact_email": "A contact e-mail address.",
         "source_url": "Where this information comes from: a web address.",
-        "status": "Planned, active or ended (pick from the list).",
+        "status": "Planned, active, ended or not stated (pick from the list). Left empty, "
+        "it is active.",
     }
     for column, dimension in TYPOLOGY_COLUMNS.items():
         extra = " Left empty, it is worked out from the ages." if column == "age_bands" else ""

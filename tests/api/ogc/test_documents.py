@@ -91,7 +91,7 @@ def test_queryables_are_json_schema_with_labelled_enums(
     Draft202012Validator.check_schema(body)
     if collection == "interventions":
         status = body["properties"]["status"]
-        assert status["enum"] == ["planned", "active", "ended"]
+        assert status["enum"] == ["planned", "active", "ended", "not_stated"]
         assert {"const": "active", "title": "Active"} in status["oneOf"]
         assert body["properties"]["start_date"]["format"] == "date"
         assert body["properties"]["la_code"]["type"] == "array"
