@@ -7,7 +7,8 @@ so a list total, a choropleth count and a cross-tab cannot disagree.
 Most criteria (publication state, typology, status, LAs served) are also set memberships, so
 the filter can evaluate them on facets (`models.facets`: each value's sorted ids) in memory,
 which a worker keeps between writes: `select_ids` gives exactly the ids `conditions()` would,
-and a test holds the two to that on both backends. Age, text and dates need the database.
+and a test holds the two to that on both backends; so is an age (`models.facets.AgeFacet`).
+Text, dates and expressions need the database.
 """
 
 from __future__ import annotations
@@ -92,12 +93,11 @@ class InterventionFilter:
 
     @property
     def needs_database(self) -> bool:
-        """Whether the database must evaluate this filter: for age, text, dates or an
-        expression, or for unpublished states (facets are kept per public version, which
-        drafts do not move)."""
+        """Whether the database must evaluate this filter: for text, dates, an expression
+        or ORUK's age bounds, or for unpublished states (facets are kept per public version,
+        which drafts do not move)."""
         return bool(
-            self.age is not None
-            or self.min_age_at_least is not None
+            self.min_age_at_least is not None
             or self.max_age_at_most is not None
             or self.text
             or self.active_on is not None
@@ -108,9 +108,10 @@ class InterventionFilter:
 
     def select_ids(self, facet: Callable[[str], Facet]) -> Ids:
         """The ids `conditions()` selects, ascending, from facets by dimension ("la",
-        "status", "publication_state" and the typology); only when not `needs_database`."""
+        "status", "publication_state", "age" and the typology); only when not
+        `needs_database`."""
         if self.needs_database:
-            raise ValueError("age, text, date and unpublished-state criteria need the database")
+            raise ValueError("text, date and unpublished-state criteria need the database")
         sets = [_any(facet("publication_state"), self.states)]
         for dimension, slugs in self.any_of.items():
             if slugs:
@@ -120,6 +121,8 @@ class InterventionFilter:
         if self.statuses:
             sets.append(_any(facet("status"), self.statuses))
         sets.extend(_any(facet("la"), codes) for codes in self.area_sets)
+        if self.age is not None:
+            sets.append(_any(facet("age"), (str(self.age),)))
         sets.sort(key=len)  # the smallest first keeps every intersection small
         return reduce(_both, sets)
 
