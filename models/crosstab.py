@@ -90,8 +90,8 @@ def cross_counts(matching: Ids, facets: Sequence[Facet]) -> dict[Cell, int]:
     if len(facets) == 1:
         # One gather per value: no concatenated copy of every membership (a tenth of the
         # time over the LA facet's 150 values, which a choropleth or a tile counts).
-        counts = (np.count_nonzero(mask[ids]) for ids in facets[0].values())
-        return {(name,): int(n) for name, n in zip(names[0], counts, strict=True) if n}
+        members = (np.count_nonzero(mask[ids]) for ids in facets[0].values())
+        return {(name,): int(n) for name, n in zip(names[0], members, strict=True) if n}
     codes = _two_way(_pairs(facets[0], mask), _pairs(facets[1], mask), len(mask), len(names[1]))
     counts = np.bincount(codes, minlength=len(names[0]) * len(names[1]))
     return {
