@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import numpy as np
 from sqlalchemy import ColumnElement, Text, cast, func, select
@@ -22,7 +22,6 @@ from sqlmodel import Session
 from models.area import LEVEL_LA, Area
 from models.base import table_of
 from models.crosstab import Facet, Ids, parse_ids, union_of
-from models.drafts import MAX_AGE
 from models.freshness import DataVersions
 from models.intervention import Intervention, InterventionArea, InterventionTerm
 from models.queries.versions import ChangeStamp, change_stamp
@@ -90,7 +89,9 @@ class AgeFacet(Mapping[str, Ids]):
 
     Worked out per age when first asked (a few milliseconds of numpy over the stated ages),
     not for every age at once: at a million records thirty ages' ids would be most of a
-    worker's memory. Any whole number is a key; iteration gives 0 to `MAX_AGE`."""
+    worker's memory. Any whole number is a key; iteration gives 0 to the oldest band age."""
+
+    OLDEST: Final = max(high for _, high in AGE_BAND_RANGES.values())
 
     def __init__(self, ids: Ids, low: Ids, high: Ids, bands: Facet) -> None:
         self._ids, self._low, self._high = ids, low, high
@@ -135,10 +136,10 @@ class AgeFacet(Mapping[str, Ids]):
         return isinstance(key, str) and key.isascii() and key.lstrip("-").isdigit()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(str(age) for age in range(MAX_AGE + 1))
+        return iter(str(age) for age in range(self.OLDEST + 1))
 
     def __len__(self) -> int:
-        return MAX_AGE + 1
+        return self.OLDEST + 1
 
 
 def _sorted_distinct(ids: Ids) -> Ids:
