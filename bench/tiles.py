@@ -8,8 +8,8 @@
    before (as after any data change's first request), so the timings are of tiles, not of
    the first read of a facet.
 3. A cached z6 LA tile repeated (wrk, one thread, gzip accepted, one worker each), the
-   targets interleaved round by round so load from elsewhere falls on all alike: neetmap;
-   the same bytes from a FastAPI route, from a Starlette route and from a bare ASGI callable
+   targets interleaved round by round so load from elsewhere falls on all alike: neetmap
+   with its access log off (as nginx's is) and on (as `make serve` runs it); the same bytes from a FastAPI route, from a Starlette route and from a bare ASGI callable
    on the same uvicorn (uvloop, httptools: the ceiling of any app on it); nginx serving
    them with `gzip_static` and raw.
 Targets: cached tile >= half nginx's requests per second; uncached filtered tile p95 < 50 ms.
@@ -27,6 +27,7 @@ import itertools
 import os
 import random
 import statistics
+import subprocess
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -142,6 +143,12 @@ def uncached_paths(n: int) -> tuple[list[str], list[str], list[str]]:
 RATIOS = [
     ("neetmap / nginx gzip_static", "neetmap", "nginx gzip_static", 0.5),
     ("neetmap / nginx raw", "neetmap", "nginx raw", None),
+    (
+        "neetmap with access log / nginx gzip_static",
+        "neetmap, access log on",
+        "nginx gzip_static",
+        None,
+    ),
     ("neetmap / bare ASGI on uvicorn", "neetmap", "bare ASGI callable", None),
     ("neetmap / Starlette route", "neetmap", "Starlette route", None),
     ("neetmap / FastAPI route", "neetmap", "FastAPI route", None),
@@ -156,7 +163,9 @@ def facet_warmup() -> list[str]:
     return [f"{TILE.format(z=0, x=0, y=0)}?{'&'.join(dims)}&age={age}" for age in FILTERS["age"]]
 
 
-def cached_tile(base: str, directory: Path, args: argparse.Namespace) -> tuple[bytes, list[Target]]:
+def cached_tile(
+    url: str, base: str, directory: Path, args: argparse.Namespace
+) -> tuple[bytes, list[Target]]:
     """The z6 Leeds LA tile from every server, in interleaved rounds of wrk."""
     leeds = morecantile.tms.get("WebMercatorQuad").tile(*LEEDS, 6)
     path = TILE.format(z=6, x=leeds.x, y=leeds.y) + "?collections=local-authorities"
@@ -170,6 +179,8 @@ def cached_tile(base: str, directory: Path, args: argparse.Namespace) -> tuple[b
     (directory / "tile.mvt.gz").write_bytes(sent or gzip.compress(body, 9))
     c = args.connections
     with ExitStack() as servers:
+        # As `make serve` runs it: one JSON access line per request (here to /dev/null).
+        logged = servers.enter_context(serve(url, stdout=subprocess.DEVNULL)).base
         fastapi = servers.enter_context(baseline(directory, probe="/tile"))
         starlette = servers.enter_context(baseline(directory, "bench.baseline_app:bare", "/tile"))
         raw_asgi = servers.enter_context(baseline(directory, "bench.baseline_app:raw", "/"))
@@ -177,6 +188,7 @@ def cached_tile(base: str, directory: Path, args: argparse.Namespace) -> tuple[b
         raw, static = servers.enter_context(nginx_serving(body, "tile.mvt", mvt))
         targets = [
             Target("neetmap", base + path, connections=c),
+            Target("neetmap, access log on", logged + path, connections=c),
             Target("FastAPI route", fastapi + "/tile", connections=c),
             Target("Starlette route", starlette + "/tile", connections=c),
             Target("bare ASGI callable", raw_asgi + "/tile", connections=c),
@@ -209,7 +221,7 @@ def main() -> None:
     _LAND.extend(catalogue.geometries[code] for code in catalogue.las)
     warmup, warm, cold = uncached_paths(args.n)
     load_before = os.getloadavg()
-    with serve(url) as server:
+    with serve(url, NEETMAP_ACCESS_LOG="false") as server:
         base = server.base
         with httpx.Client(base_url=base, timeout=120) as client:
             for path in [*warmup, *facet_warmup()]:
@@ -218,7 +230,7 @@ def main() -> None:
         for name, paths in (("new filter, shapes warm", warm), ("new filter, new address", cold)):
             latency.append(time_requests(base, name, paths, warmup=0))
         sizes = sizes_per_zoom(base)
-        body, targets = cached_tile(base, directory, args)
+        body, targets = cached_tile(url, base, directory, args)
     load_after = os.getloadavg()
 
     print(f"\nSQLite, {args.size:,} interventions, one uvicorn worker (files in {directory})")
@@ -235,9 +247,9 @@ def main() -> None:
           f"{(directory / 'tile.mvt.gz').stat().st_size / 1024:.1f} KB gzip) repeated: wrk 1 "
           f"thread, {args.connections} connections, gzip accepted, {args.rounds} interleaved "
           f"rounds of {args.seconds} s; medians over rounds")  # fmt: skip
-    print(table(["server", "req/s", "p50 ms", "p99 ms", "transfer/s", "errors"], [
+    print(table(["server", "req/s", "p50 ms", "p99 ms", "errors"], [
         [t.name, t.median("requests_per_s"), t.median("latency_p50_ms"),
-         t.median("latency_p99_ms"), t.results[-1].transfer_per_s,
+         t.median("latency_p99_ms"),
          ", ".join(sorted({r.errors for r in t.results}))] for t in targets
     ]))  # fmt: skip
     by_name = {t.name: t for t in targets}
