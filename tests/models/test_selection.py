@@ -108,6 +108,7 @@ def test_facets_select_what_the_database_selects(dataset: Session, flt: Interven
         InterventionFilter(),
         InterventionFilter(any_of={"target_group": VALUES["target_group"][:2]}),
         InterventionFilter(area_sets=(LAS[:2],), statuses=("active", "ended")),
+        InterventionFilter(age=16, any_of={"target_group": VALUES["target_group"][:2]}),
     ],
 )
 def test_facet_pages_are_the_database_pages_in_every_order(
