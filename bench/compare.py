@@ -96,17 +96,20 @@ def same_bytes(base: str, directory: Path) -> None:
 
 
 @contextmanager
-def baseline(directory: Path) -> Iterator[str]:
-    """The minimal FastAPI app on the same uvicorn, one worker, no access log."""
+def baseline(
+    directory: Path, app: str = "bench.baseline_app:app", probe: str = "/layer"
+) -> Iterator[str]:
+    """A minimal app of `bench.baseline_app` (the FastAPI one unless `app` names another) on
+    the same uvicorn, one worker, no access log."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "bench.baseline_app:app", "--host", HOST,
+    command = [sys.executable, "-m", "uvicorn", app, "--host", HOST,
                "--port", str(port), "--loop", "uvloop", "--http", "httptools",
                "--no-access-log", "--log-level", "warning"]  # fmt: skip
     env = {**os.environ, "NEETMAP_BASELINE_DIR": str(directory)}
     process = subprocess.Popen(command, env=env, cwd=REPO, start_new_session=True)
     base = f"http://{HOST}:{port}"
     try:
-        wait_for(f"{base}/layer", 30)
+        wait_for(f"{base}{probe}", 30)
         yield base
     finally:
         stop(process)

@@ -78,10 +78,15 @@ class Server:
 
 @contextmanager
 def serve(
-    database_url: str, *, workers: int = 1, port: int | None = None, **env: str
+    database_url: str,
+    *,
+    workers: int = 1,
+    port: int | None = None,
+    stdout: int | None = None,
+    **env: str,
 ) -> Iterator[Server]:
     """`neetmap serve` in a subprocess on a loopback port (a free one unless given), stopped
-    on exit."""
+    on exit; its output goes to ours unless `stdout` says otherwise (`subprocess.DEVNULL`)."""
     port = port or free_port()
     environment = {
         **os.environ,
@@ -92,7 +97,9 @@ def serve(
     environment.pop("NEETMAP_BOUNDARIES", None)
     neetmap = str(Path(sys.executable).with_name("neetmap"))
     command = [neetmap, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, env=environment, cwd=REPO, start_new_session=True)
+    process = subprocess.Popen(
+        command, env=environment, cwd=REPO, start_new_session=True, stdout=stdout
+    )
     base = f"http://{HOST}:{port}"
     try:
         wait_for(f"{base}/healthz")

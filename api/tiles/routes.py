@@ -1,9 +1,11 @@
 """The tile routes: tilesets, tileset metadata (or TileJSON), tile matrix sets, and tiles.
 
 A tile is rendered once per (public data version, filter, tile, layers) and then served from
-the worker's memory with its ETag and gzip bytes, like the GeoJSON map layers. A tile with
-no feature in any layer asked is a `204 No Content` (MapLibre, OpenLayers and Leaflet
-VectorGrid draw nothing for it), found without a query when it lies outside England.
+the worker's memory with its ETag and gzip bytes, like the GeoJSON map layers: the route is
+async and kept by the request as sent (`api.hotpath.replay`), so a repeated tile is answered
+before routing, and a new one goes to the thread pool (one session) only to be rendered. A
+tile with no feature in any layer asked is a `204 No Content` (MapLibre, OpenLayers and
+Leaflet VectorGrid draw nothing for it), found without a query when it lies outside England.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
-from api.deps import SessionDep
 from api.errors import ERROR_RESPONSES, query_problem
-from api.filtering.params import CatalogueDep, FilterDep
-from api.hotpath.deps import versions_now
-from api.hotpath.replay import remember
+from api.filtering.params import FilterDep
+from api.hotpath.deps import CatalogueNowDep, QueryDep, current_versions, with_session
+from api.hotpath.rendered import Rendered, rendered_response
+from api.hotpath.replay import kept, remember
 from api.http.caching import RenderedLayers
-from api.http.encoding import accepts_gzip
 from api.tiles.discovery import (
     MVT,
     TILEJSON,
@@ -154,11 +156,10 @@ def _layers(raw: str | None) -> tuple[str, ...]:
     response_class=Response,
     responses={**MVT_RESPONSE, **_BAD, **_NOT_FOUND, 503: ERROR_RESPONSES[503]},
 )
-def read_tile(
+async def read_tile(
     request: Request,
-    session: SessionDep,
-    catalogue: CatalogueDep,
-    query: FilterDep,
+    catalogue: CatalogueNowDep,
+    query: QueryDep,
     tms: TmsPath,
     z: Annotated[str, Path(description="Zoom level (the tile matrix), 0 to 12.")],
     x: Annotated[str, Path(description="Column, from 0 at the west.")],
@@ -174,33 +175,38 @@ def read_tile(
 ) -> Response:
     """One Mapbox Vector Tile with the layers `local-authorities` (code, name, region,
     region_name, intervention_count under the filters), `regions` and `interventions`
-    (venues, from zoom 6). Every filter of /api/v1/interventions applies. A tile with nothing
-    in it is a 204."""
+    (venues, from zoom 10). Every filter of /api/v1/interventions applies. A tile with
+    nothing in it is a 204."""
     _check_tms(tms)
     address = tile_address(_integer("z", z), _integer("x", x), _integer("y", y))
     layers = _layers(collections)
-    version = versions_now(request)
+    versions = await current_versions(request)
+    found = kept(request, versions)
+    if found is not None:
+        return rendered_response(request, found.rendered, MVT)
     renderer: TileRenderer = request.app.state.tile_renderer
     cache: RenderedLayers = request.app.state.rendered_tiles
-    key = ("tile", version, repr(query.filter), address, layers)
-    plain, gzipped, etag = cache.get_or_render(
-        key,
-        lambda: renderer.render(
-            session,
-            catalogue,
-            query.filter,
-            address,
-            layers,
-            version=version,
-            facet_cache=request.app.state.facet_cache,
-        ),
-    )
-    if not plain:
+
+    def render(session: Session) -> Rendered:
+        flt = query.resolve(session, catalogue if query.needs_geography else None).filter
+        return cache.get_or_render(
+            ("tile", versions, repr(flt), address, layers),
+            lambda: renderer.render(
+                session,
+                catalogue,
+                flt,
+                address,
+                layers,
+                version=versions,
+                facet_cache=request.app.state.facet_cache,
+            ),
+        )
+
+    rendered = await with_session(request, render)
+    if not rendered[0]:
         return Response(status_code=204)
-    remember(request, version, (plain, gzipped, etag), MVT)
-    if accepts_gzip(request.headers.get("accept-encoding")):
-        return Response(gzipped, media_type=MVT, headers={"Content-Encoding": "gzip", "ETag": etag})
-    return Response(plain, media_type=MVT, headers={"ETag": etag})
+    remember(request, versions, rendered, MVT)
+    return rendered_response(request, rendered, MVT)
 
 
 def install_tiles(app: FastAPI) -> None:

@@ -7,7 +7,8 @@ so a list total, a choropleth count and a cross-tab cannot disagree.
 Most criteria (publication state, typology, status, LAs served) are also set memberships, so
 the filter can evaluate them on facets (`models.interventions.facets`: each value's sorted ids) in memory,
 which a worker keeps between writes: `select_ids` gives exactly the ids `conditions()` would,
-and a test holds the two to that on both backends. Age, text and dates need the database.
+and a test holds the two to that on both backends; so is an age (`models.facets.AgeFacet`).
+Text, dates and expressions need the database.
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ class InterventionFilter:
         if self.statuses:
             pairs.append(("status", self.statuses))
         pairs.extend(("la", codes) for codes in self.area_sets)
+        if self.age is not None:
+            pairs.append(("age", (str(self.age),)))  # the "age" facet is keyed by each age
         return pairs
 
     def conditions(self) -> list[ColumnElement[bool]]:
         """SQL conditions on `intervention`, to be AND-ed by the caller."""
         clauses = [_member_sql(dimension, values) for dimension, values in self.memberships()]
-        if self.age is not None:
-            clauses.append(_serves_age(self.age))
         if self.min_age_at_least is not None:
             clauses.append(col(Intervention.age_min) >= self.min_age_at_least)
         if self.max_age_at_most is not None:
@@ -98,12 +99,11 @@ class InterventionFilter:
 
     @property
     def needs_database(self) -> bool:
-        """Whether the database must evaluate this filter: for age, text, dates or an
-        expression (the criteria `memberships()` leaves out), or for unpublished states
-        (facets are kept per public version, which drafts do not move)."""
+        """Whether the database must evaluate this filter: for text, dates, an expression
+        or ORUK's age bounds (the criteria `memberships()` leaves out), or for unpublished
+        states (facets are kept per public version, which drafts do not move)."""
         return bool(
-            self.age is not None
-            or self.min_age_at_least is not None
+            self.min_age_at_least is not None
             or self.max_age_at_most is not None
             or self.text
             or self.active_on is not None
@@ -114,9 +114,10 @@ class InterventionFilter:
 
     def select_ids(self, facet: Callable[[str], Facet]) -> Ids:
         """The ids `conditions()` selects, ascending, from facets by dimension ("la",
-        "status", "publication_state" and the typology); only when not `needs_database`."""
+        "status", "publication_state", "age" and the typology); only when not
+        `needs_database`."""
         if self.needs_database:
-            raise ValueError("age, text, date and unpublished-state criteria need the database")
+            raise ValueError("text, date and unpublished-state criteria need the database")
         sets = [_any(facet(dimension), values) for dimension, values in self.memberships()]
         sets.sort(key=len)  # the smallest first keeps every intersection small
         return reduce(_both, sets)
@@ -162,6 +163,8 @@ def _member_sql(dimension: str, values: tuple[str, ...]) -> ColumnElement[bool]:
         return col(Intervention.status).in_(values)
     if dimension == "la":
         return _serves_any(values)
+    if dimension == "age":
+        return or_(*(_serves_age(int(age)) for age in values))
     return _has_term(dimension, values)
 
 

@@ -18,7 +18,7 @@ from models.base import table_of
 from models.freshness.caches import FacetCache
 from models.geography.area import LEVEL_LA, LEVEL_REGION
 from models.geography.catalogue import AreaCatalogue
-from models.interventions.crosstab import cross_counts
+from models.interventions.crosstab import Ids, cross_counts
 from models.interventions.facets import read_facet
 from models.interventions.filters import InterventionFilter
 from models.interventions.tables import Intervention, Venue
@@ -27,12 +27,14 @@ from models.research.stats import matching_ids
 Properties = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AreaContent:
-    """Properties of the LAs and regions a filter lists, by code, in code order."""
+    """Properties of the LAs and regions a filter lists, by code, in code order, and the ids
+    of the interventions it matches (whose venues the shapely encoder draws)."""
 
     las: dict[str, Properties]
     regions: dict[str, Properties]
+    matching: Ids
 
 
 def area_content(
@@ -44,7 +46,7 @@ def area_content(
     """Each listed area's properties: as `/api/v1/areas`, only the LAs inside a place filter
     (and their regions) are listed."""
     places = flt.place_las()
-    la_counts, region_counts = _counts(session, flt, facet_cache)
+    matching, la_counts, region_counts = _counts(session, flt, facet_cache)
     las: dict[str, Properties] = {}
     for code in catalogue.codes_within(LEVEL_LA, places):
         info = catalogue.las[code]
@@ -65,13 +67,13 @@ def area_content(
         for code in catalogue.codes_within(LEVEL_REGION, places)
         if code in catalogue.regions
     }
-    return AreaContent(las, regions)
+    return AreaContent(las, regions, matching)
 
 
 def _counts(
     session: Session, flt: InterventionFilter, facet_cache: FacetCache | None
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Matching interventions per LA and per region: `count_by_area`'s counting (the
+) -> tuple[Ids, dict[str, int], dict[str, int]]:
+    """The matching ids, and how many per LA and per region: `count_by_area`'s counting (the
     choropleth's), with the filter evaluated once for both."""
     reader = facet_cache.current(session) if facet_cache is not None else None
     matching = matching_ids(session, flt, reader)
@@ -79,16 +81,16 @@ def _counts(
     for dimension in (LEVEL_LA, "region"):
         facet = reader(dimension) if reader else read_facet(session, dimension)
         counts.append({cell[0]: n for cell, n in cross_counts(matching, [facet]).items()})
-    return counts[0], counts[1]
+    return matching, counts[0], counts[1]
 
 
-def venues_of(ids: list[int]) -> Select[Any]:
-    """The venues of these interventions: id, name, venue name and point (`geom`)."""
+def every_venue() -> Select[Any]:
+    """Every venue with its intervention's id and name, in venue order: what the shapely
+    encoder keeps in memory per data version and picks from by the filter's ids."""
     venue, intervention = table_of(Venue), table_of(Intervention)
     return (
         select(intervention.c.id, intervention.c.name, venue.c.name.label("venue"), venue.c.geom)
         .join(venue, venue.c.intervention_id == intervention.c.id)
-        .where(venue.c.intervention_id.in_(ids))
         .order_by(venue.c.id)
     )
 

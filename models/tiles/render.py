@@ -16,7 +16,7 @@ from models.interventions.filters import InterventionFilter
 from models.tiles.content import AreaContent, area_content
 from models.tiles.grid import LAYERS, TileAddress
 from models.tiles.postgis_tiles import postgis_tile
-from models.tiles.shapely_tiles import EncodedShape, ProjectionCache, VenuePoints, shapely_tile
+from models.tiles.shapely_tiles import EncodedShape, ProjectionCache, VenueIndex, shapely_tile
 
 T = TypeVar("T")
 _MINZOOM = {layer.id: layer.minzoom for layer in LAYERS}
@@ -45,13 +45,15 @@ class Recent(Generic[T]):
 
 class TileRenderer:
     """A worker's tile state: projected areas per boundary version, each tile's encoded
-    shapes, and per (data version, filter) the areas' properties, so a map panning under one
-    filter counts once, not once per tile."""
+    shapes (no filter changes them), the venues per data version, and per (data version,
+    filter) the areas' properties and matching ids, so a map panning under one filter counts
+    once, not once per tile, and a new filter on a drawn tile only counts and encodes."""
 
     def __init__(self) -> None:
         self.projections = ProjectionCache()
         self._content: Recent[AreaContent] = Recent(64)
         self._shapes: Recent[list[EncodedShape]] = Recent(4096)
+        self._venues: Recent[VenueIndex] = Recent(1)
 
     def render(
         self,
@@ -81,10 +83,7 @@ class TileRenderer:
             return postgis_tile(session, content, flt, address, layers)
         venues = None
         if "interventions" in layers:
-            nearby = self.projections.get(catalogue).touching(address)
-            las = tuple(code for code in nearby if code in catalogue.las)
-            reader = facet_cache.current(session) if facet_cache is not None else None
-            venues = VenuePoints(session, flt, las, reader)
+            venues = self._venues.get(version, lambda: VenueIndex(session))
         shapes = self._shapes.get(
             (catalogue.version, address),
             lambda: self.projections.get(catalogue).shapes(address),

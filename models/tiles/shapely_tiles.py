@@ -1,19 +1,19 @@
 """Tiles drawn in Python (SQLite, which has no spatial functions): shapely cuts and
-simplifies, `mapbox-vector-tile` quantises, repairs and encodes.
+simplifies, GEOS snaps to the tile grid, numpy writes the MVT geometry commands, and
+`mapbox-vector-tile`'s protobuf holds the layers.
 
 Each worker keeps, per boundary version, the areas projected to Web Mercator with an
-STRtree, and per zoom their simplified shapes; a tile then costs a tree query, a clip per
-area it touches and the encoding.
+STRtree, and per zoom their simplified shapes; per data version, every venue projected. A
+tile then costs a tree query, a clip per area it touches (both kept per tile: no filter
+changes them), a box and id test of the venues, and the encoding.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-import mapbox_vector_tile
 import numpy as np
 import shapely
 from mapbox_vector_tile.Mapbox import vector_tile_pb2
@@ -22,18 +22,14 @@ from shapely.geometry.base import BaseGeometry
 from sqlmodel import Session
 
 from models.geography.catalogue import AreaCatalogue
-from models.interventions.facets import FacetReader
-from models.interventions.filters import InterventionFilter
-from models.research.stats import matching_ids
-from models.tiles.content import AreaContent, Properties, venues_of
+from models.interventions.crosstab import Ids
+from models.tiles.content import AreaContent, Properties, every_venue
 from models.tiles.grid import EXTENT, TileAddress
 
-_POLYGON = 3  # vector_tile.proto GeomType
+_POINT, _POLYGON = 1, 3  # vector_tile.proto GeomType
 _MOVE_TO_1 = 1 | (1 << 3)
 _LINE_TO = 2
 _CLOSE_PATH_1 = 7 | (1 << 3)
-#: Ids per venue query: well under SQLite's limit on bound parameters.
-_ID_CHUNK = 5000
 _TO_MERCATOR = Transformer.from_crs(4326, 3857, always_xy=True)
 #: Latitude beyond which Web Mercator is undefined (the matrix's own edge).
 _MAX_LAT = 85.05112878
@@ -80,11 +76,6 @@ class ProjectedAreas:
                 )
                 self._by_zoom[address.z] = found
             return found
-
-    def touching(self, address: TileAddress) -> tuple[str, ...]:
-        """The codes of the areas whose shape meets the buffered tile."""
-        box = shapely.box(*address.buffered_bounds)
-        return tuple(sorted(self.codes[i] for i in self.tree.query(box, "intersects")))
 
     def shapes(self, address: TileAddress) -> list[EncodedShape]:
         """Every area touching the buffered tile, simplified for its zoom, cut to it and
@@ -146,28 +137,15 @@ class ProjectionCache:
             return self._areas
 
 
-class VenuePoints:
-    """The venues near one tile of the filter's interventions, in EPSG:3857.
+class VenueIndex:
+    """Every venue in EPSG:3857 with its intervention, read once per data version (a few
+    thousand points per 10,000 records): a tile then takes the venues in its buffered box
+    whose intervention the filter matches (`AreaContent.matching`, from the facets), with
+    no query."""
 
-    Only interventions serving an LA that touches the tile can have a venue in it (venues
-    lie in or near the LAs served), so that becomes one more place criterion of the filter,
-    whose ids (from the worker's facets, as every count) then select the venues by index."""
-
-    def __init__(
-        self,
-        session: Session,
-        flt: InterventionFilter,
-        nearby_las: tuple[str, ...],
-        facets: FacetReader | None,
-    ) -> None:
-        rows: list[Any] = []
-        if nearby_las:
-            near = replace(flt, area_sets=(*flt.area_sets, nearby_las))
-            ids = matching_ids(session, near, facets).tolist()
-            connection = session.connection()
-            for start in range(0, len(ids), _ID_CHUNK):
-                chunk = ids[start : start + _ID_CHUNK]
-                rows += connection.execute(venues_of(chunk)).all()
+    def __init__(self, session: Session) -> None:
+        rows = session.connection().execute(every_venue()).all()
+        self.owners: Ids = np.array([row.id for row in rows], dtype=np.int64)
         self.props: list[Properties] = [
             {"id": row.id, "name": row.name, "venue": row.venue or ""} for row in rows
         ]
@@ -175,17 +153,28 @@ class VenuePoints:
         if rows:
             self.xy = _project(shapely.get_coordinates([row.geom for row in rows]))
 
-    def within(self, address: TileAddress) -> list[dict[str, Any]]:
+    def within(
+        self, address: TileAddress, matching: Ids
+    ) -> tuple[np.ndarray[Any, Any], list[Properties]]:
+        """The tile-grid points (integers, y down) and properties of the matching venues in
+        the buffered tile, in venue order."""
         left, bottom, right, top = address.buffered_bounds
         x, y = self.xy[:, 0], self.xy[:, 1]
         inside = np.flatnonzero((x >= left) & (x <= right) & (y >= bottom) & (y <= top))
-        return [
-            {
-                "geometry": on_tile_grid(shapely.Point(*self.xy[i]), address),
-                "properties": self.props[i],
-            }
-            for i in inside
-        ]
+        if len(inside) and len(matching):
+            owners = self.owners[inside]
+            at = np.minimum(np.searchsorted(matching, owners), len(matching) - 1)
+            inside = inside[matching[at] == owners]
+        else:
+            inside = inside[:0]
+        tile_left, _, tile_right, tile_top = address.bounds
+        scale = EXTENT / (tile_right - tile_left)
+        grid = np.rint(
+            np.column_stack(
+                [(self.xy[inside, 0] - tile_left) * scale, (tile_top - self.xy[inside, 1]) * scale]
+            )
+        ).astype(np.int64)
+        return grid, [self.props[i] for i in inside]
 
 
 def on_tile_grid(geometry: BaseGeometry, address: TileAddress) -> BaseGeometry:
@@ -202,35 +191,54 @@ def on_tile_grid(geometry: BaseGeometry, address: TileAddress) -> BaseGeometry:
     return snapped
 
 
-def encode_tile(layers: Iterable[tuple[str, list[dict[str, Any]]]]) -> bytes:
-    """The MVT of the non-empty layers (geometry already on the grid, `on_tile_grid`), or
-    b"" when every layer is empty."""
-    present = [{"name": name, "features": features} for name, features in layers if features]
-    if not present:
-        return b""
-    tile: bytes = mapbox_vector_tile.encode(
-        present, default_options={"extents": EXTENT, "y_coord_down": True}
-    )
-    return tile
-
-
 def area_layer(
     tile: Any, name: str, shapes: list[EncodedShape], props: dict[str, Properties]
 ) -> None:
     """Add a layer of the shapes whose code has properties, with those properties, to `tile`
-    (a `vector_tile_pb2.tile`): keys and values are shared within the layer, as MVT wants."""
-    wanted = [shape for shape in shapes if shape.code in props]
-    if not wanted:
+    (a `vector_tile_pb2.tile`)."""
+    _add_layer(
+        tile,
+        name,
+        [
+            (shape.type, shape.geometry, props[shape.code])
+            for shape in shapes
+            if shape.code in props
+        ],
+    )
+
+
+def point_layer(
+    tile: Any, name: str, points: np.ndarray[Any, Any], props: list[Properties]
+) -> None:
+    """Add a layer of points (tile-grid integers) with their properties to `tile`: per point
+    a MoveTo of one zigzag-encoded position (MVT 2.1, 4.3)."""
+    zigzag = (points << 1) ^ (points >> 63)
+    _add_layer(
+        tile,
+        name,
+        [
+            (_POINT, (_MOVE_TO_1, int(x), int(y)), p)
+            for (x, y), p in zip(zigzag, props, strict=True)
+        ],
+    )
+
+
+def _add_layer(
+    tile: Any, name: str, features: list[tuple[int, tuple[int, ...], Properties]]
+) -> None:
+    """Add a layer of (type, geometry commands, properties) features, if any, to `tile`:
+    keys and values are shared within the layer, as MVT wants."""
+    if not features:
         return
     layer = tile.layers.add()
     layer.version, layer.name, layer.extent = 2, name, EXTENT
     keys: dict[str, int] = {}
     values: dict[tuple[type, object], int] = {}
-    for shape in wanted:
+    for kind, geometry, properties in features:
         feature = layer.features.add()
-        feature.type = shape.type
-        feature.geometry.extend(shape.geometry)
-        for key, value in props[shape.code].items():
+        feature.type = kind
+        feature.geometry.extend(geometry)
+        for key, value in properties.items():
             if key not in keys:
                 keys[key] = len(keys)
                 layer.keys.append(key)
@@ -248,18 +256,17 @@ def area_layer(
 def shapely_tile(
     shapes: list[EncodedShape],
     content: AreaContent,
-    venues: VenuePoints | None,
+    venues: VenueIndex | None,
     address: TileAddress,
     layers: tuple[str, ...],
 ) -> bytes:
     """The tile's layers in the order asked."""
-    parts: list[bytes] = []
+    tile = vector_tile_pb2.tile()
     for layer in layers:
         if layer in {"local-authorities", "regions"}:
-            tile = vector_tile_pb2.tile()
             props = content.las if layer == "local-authorities" else content.regions
             area_layer(tile, layer, shapes, props)
-            parts.append(tile.SerializeToString())
         elif layer == "interventions" and venues is not None:
-            parts.append(encode_tile([(layer, venues.within(address))]))
-    return b"".join(parts)
+            point_layer(tile, layer, *venues.within(address, content.matching))
+    encoded: bytes = tile.SerializeToString()
+    return encoded

@@ -11,10 +11,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.oruk.ids import service_id
-from models.csv_import import parse_csv
-from models.drafts import InterventionDraft
-from models.queries.interventions import create_intervention, ensure_areas
-from models.typology import NOT_STATED
+from models.intake.csv_import import parse_csv
+from models.interventions.drafts import InterventionDraft
+from models.interventions.queries import create_intervention, ensure_areas
+from models.typology.vocabulary import NOT_STATED
 from tests.api.oruk.oruk_schema import assert_schema
 
 LIST = "/api/v1/interventions"

@@ -14,7 +14,7 @@ from sqlmodel import SQLModel
 import models  # noqa: F401
 from api.migrations import check, downgrade, include_name, include_object, upgrade
 from models.engine import create_db_engine
-from models.typology import NOT_STATED
+from models.typology.vocabulary import NOT_STATED
 from tests.conftest import discard_database, empty_database_url
 
 #: Spatial indexes exist only on PostGIS and are created by the migration, not the metadata.

@@ -49,12 +49,21 @@ def dataset(session: Session) -> Session:
             dimension: rng.sample(values, rng.randint(0, 2)) for dimension, values in VALUES.items()
         }
         start = date(2020, 1, 1) + timedelta(days=rng.randint(0, 2000))
+        # Stated ages (either end open), or bands alone, or neither: each way of serving an age.
+        low = rng.choice((None, 11, 14, 16, 18))
+        high = rng.choice((None, 15, 17, 19, 25)) if low is None or low <= 15 else None
+        if rng.random() < 0.4:
+            low = high = None
+        ages: dict[str, object] = {"age_min": low, "age_max": high}
+        if low is None and high is None:
+            ages["age_band"] = rng.sample(slugs("age_band"), rng.randint(0, 2))
         draft = InterventionDraft.model_validate(
             {
                 "name": f"Programme {rng.randint(0, 40)}",  # ties on name
                 "la_codes": las,
                 "status": rng.choice(STATUSES),
                 "start_date": start.isoformat() if rng.random() < 0.7 else None,
+                **ages,
                 **{d: v for d, v in fields.items() if d not in ("delivery_model",)},
                 "delivery_model": fields["delivery_model"][:1],
             }
@@ -79,6 +88,7 @@ filters = st.builds(
     any_of=st.fixed_dictionaries({}, optional={d: _slug_tuples(d) for d in VALUES}),
     all_of=st.fixed_dictionaries({}, optional={d: _slug_tuples(d) for d in VALUES}),
     statuses=st.lists(st.sampled_from(STATUSES), max_size=2, unique=True).map(tuple),
+    age=st.one_of(st.none(), st.integers(min_value=0, max_value=30)),
     area_sets=st.lists(
         st.lists(st.sampled_from((*LAS, "E08000999")), max_size=3, unique=True).map(tuple),
         max_size=2,
@@ -101,6 +111,7 @@ def test_facets_select_what_the_database_selects(dataset: Session, flt: Interven
         InterventionFilter(),
         InterventionFilter(any_of={"target_group": VALUES["target_group"][:2]}),
         InterventionFilter(area_sets=(LAS[:2],), statuses=("active", "ended")),
+        InterventionFilter(age=16, any_of={"target_group": VALUES["target_group"][:2]}),
     ],
 )
 def test_facet_pages_are_the_database_pages_in_every_order(
@@ -117,9 +128,16 @@ def test_facet_pages_are_the_database_pages_in_every_order(
             assert [r.id for r in fast.items] == [r.id for r in slow.items], (sort, offset)
 
 
-def test_filters_with_age_text_or_dates_go_to_the_database(dataset: Session) -> None:
+@pytest.mark.parametrize("age", [0, 10, 13, 14, 15, 16, 17, 18, 19, 25, 29, 30, 45])
+def test_an_age_on_facets_selects_what_the_database_selects(dataset: Session, age: int) -> None:
+    """Stated ages decide, an open end is open, bands decide for records stating no age."""
+    flt = InterventionFilter(age=age)
+    assert not flt.needs_database
+    assert flt.select_ids(FacetCache().current(dataset)).tolist() == _sql_ids(dataset, flt)
+
+
+def test_filters_with_text_or_dates_go_to_the_database(dataset: Session) -> None:
     for flt in (
-        InterventionFilter(age=16),
         InterventionFilter(text="programme"),
         InterventionFilter(active_on=date(2024, 1, 1)),
         InterventionFilter(states=STATES),  # drafts do not move the facets' version

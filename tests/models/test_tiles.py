@@ -15,13 +15,16 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from models.geography.catalogue import AreaCatalogue, load_catalogue
+from models.interventions.drafts import InterventionDraft
 from models.interventions.filters import InterventionFilter
+from models.interventions.queries import create_intervention, ensure_areas
 from models.interventions.tables import Intervention, InterventionArea, Venue
 from models.research.areas import count_by_area
 from models.tiles import EXTENT, TileAddress, render_tile, tile_address
 from models.tiles.grid import BUFFER, LAYER_IDS
 
 LEEDS = "E08000035"
+CITY = "E09000001"  # the City of London, 270 km from Leeds
 LEEDS_POINT = (-1.5491, 53.7997)
 TO_LONLAT = Transformer.from_crs(3857, 4326, always_xy=True)
 
@@ -148,6 +151,28 @@ def test_venues_of_matching_interventions_are_points(sample: Session) -> None:
     assert "interventions" not in _decode(
         render_tile(sample, catalogue, InterventionFilter(), low, LAYER_IDS, version="t")
     )
+
+
+def test_a_venue_is_drawn_where_it_lies_whatever_las_its_record_serves(sample: Session) -> None:
+    """A venue is in the tiles it lies in (ST_AsMVT's rule too), even when its record serves
+    none of the LAs there, and in no tile when the filter leaves its record out."""
+    draft = InterventionDraft.model_validate({"name": "Outreach", "la_codes": [CITY]})
+    record = create_intervention(sample, draft, ensure_areas(sample, [CITY]), state="published")
+    record.venues.append(Venue(name="Visiting clinic", geom=Point(*LEEDS_POINT)))
+    sample.commit()
+    catalogue = _catalogue(sample)
+    address = _tile_at(11, *LEEDS_POINT)
+    tile = _decode(
+        render_tile(sample, catalogue, InterventionFilter(), address, LAYER_IDS, version="t")
+    )
+    assert {"id": record.id, "name": record.name, "venue": "Visiting clinic"} in [
+        p["properties"] for p in tile["interventions"]["features"]
+    ]
+    leeds_only = InterventionFilter(area_sets=((LEEDS,),))
+    tile = _decode(render_tile(sample, catalogue, leeds_only, address, LAYER_IDS, version="u"))
+    assert record.id not in {
+        p["properties"]["id"] for p in tile.get("interventions", {}).get("features", [])
+    }
 
 
 @pytest.mark.parametrize("z", [2, 6, 10])
