@@ -4,11 +4,11 @@ Each endpoint turns its query parameters into an `InterventionFilter`; the filte
 into SQL conditions on `intervention`. Nothing else builds a WHERE clause for interventions,
 so a list total, a choropleth count and a cross-tab cannot disagree.
 
-Most criteria (publication state, typology, status, LAs served) are also set memberships, so
-the filter can evaluate them on facets (`models.interventions.facets`: each value's sorted ids) in memory,
-which a worker keeps between writes: `select_ids` gives exactly the ids `conditions()` would,
-and a test holds the two to that on both backends; so is an age (`models.facets.AgeFacet`).
-Text, dates and expressions need the database.
+Most criteria (publication state, typology, status, LAs served, an age) are also set
+memberships, so the filter can evaluate them on facets (`models.interventions.facets`: each
+value's sorted ids; `AgeFacet` per age) in memory, which a worker keeps between writes:
+`select_ids` gives exactly the ids `conditions()` would, and a test holds the two to that on
+both backends. Text, dates and expressions need the database.
 """
 
 from __future__ import annotations
