@@ -14,6 +14,11 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
+# Schemathesis imports its OpenAPI machinery lazily, from inside a test, where pytest rewrites
+# its asserts. Parsed that deep in the stack, CPython 3.11.7's AST constructor can fail with
+# "recursion depth mismatch" (a SystemError seen in CI); imported here it is parsed once, shallow.
+import schemathesis.specs.openapi.schemas  # noqa: F401
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, make_url, text
 from sqlmodel import Session
