@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.observability.logs import access_logger, silence_uvicorn_access
+from api.observability.logs import AccessLine, access_logger, silence_uvicorn_access
 from api.observability.metrics import CountingFacetCache, CountingRenderedLayers, Metrics
 from api.observability.middleware import ObservabilityMiddleware, RouteRecorder, RouteTemplates
 from api.observability.probes import router as probes_router
@@ -31,7 +31,7 @@ def install_observability(app: FastAPI, settings: Settings) -> None:
     app.router.middleware_stack = RouteRecorder(
         app.router.middleware_stack, app.router.routes, templates
     )
-    logger = access_logger() if settings.access_log else None
+    logger = AccessLine(access_logger()) if settings.access_log else None
     app.add_middleware(ObservabilityMiddleware, metrics=metrics, logger=logger, templates=templates)
     inner = app.router.lifespan_context
 

@@ -7,7 +7,6 @@ layers between may copy the scope, but the shared `RequestContext` carries it ba
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from api.observability.context import (
     key_prefix_from,
     request_id_from,
 )
+from api.observability.logs import AccessLine
 from api.observability.metrics import UNMATCHED, Metrics
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -37,7 +37,7 @@ class ObservabilityMiddleware:
         app: ASGIApp,
         *,
         metrics: Metrics,
-        logger: logging.Logger | None,
+        logger: AccessLine | None,
         templates: RouteTemplates,
     ) -> None:
         self.app = app
@@ -77,9 +77,8 @@ class ObservabilityMiddleware:
             route = context.route or self.templates.known.get(scope["path"], UNMATCHED)
             self.metrics.observe(scope["method"], route, status, elapsed)
             if self.logger is not None:
-                self.logger.info(
-                    "request",
-                    extra={
+                self.logger.write(
+                    {
                         "method": scope["method"],
                         "path": scope["path"],
                         "route": route,
@@ -88,7 +87,7 @@ class ObservabilityMiddleware:
                         "request_id": context.request_id,
                         "key": context.key_prefix,
                         "client": client_address(scope),
-                    },
+                    }
                 )
 
 
