@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.hotpath.point import PointLookupMiddleware
 from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http.body_limit import BodyLimitMiddleware
 from api.http.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
@@ -114,12 +115,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
     # Innermost first: the read-repeat rule, answers kept per data version replayed before
-    # routing, bounded
+    # routing, plain point lookups answered from the in-memory index, bounded
     # request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
     app.add_middleware(ReadRepeatsGuard, routes=app.router.routes)
     app.add_middleware(ReplayMiddleware, store=app.state.replay, versions=versions)
+    app.add_middleware(PointLookupMiddleware, state=state)
     # Rate limits and security headers just outside the replay, so answers kept in memory
     # get them too, and inside CORS (api/protection).
     install_protection(app, settings)

@@ -10,6 +10,7 @@ from typing import Final
 
 from starlette.types import Scope
 
+from models.freshness import Versions
 from models.partners.accounts import prefix_of
 
 #: The scope key holding the request's `RequestContext`.
@@ -22,11 +23,14 @@ _HEX = frozenset("0123456789abcdef")
 
 @dataclass
 class RequestContext:
-    """Filled in as the request goes: its id at once, the route template once routed."""
+    """Filled in as the request goes: its id at once, the route template once routed, and
+    `kept_under` when a layer answered from memory an answer fixed by the request and these
+    data versions (`api.hotpath.fastlane` may then keep the final answer)."""
 
     request_id: str
     key_prefix: str | None
     route: str | None = None
+    kept_under: Versions | None = None
 
 
 def request_id_from(header: bytes | None) -> str:
