@@ -114,6 +114,7 @@ class PointLookupMiddleware:
         context = context_of(scope)
         if context is not None:  # the answer is fixed by the request and these versions
             context.kept_under = versions
+            context.route = PATH  # the route's template, for the metrics and access line
         return point_answer(catalogue, lat, lon, la_codes, None)
 
     def _uses_memory(self) -> bool:

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.hotpath.fastlane import FastLane
 from api.observability.logs import AccessLine, access_logger, silence_uvicorn_access
 from api.observability.metrics import CountingFacetCache, CountingRenderedLayers, Metrics
 from api.observability.middleware import ObservabilityMiddleware, RouteRecorder, RouteTemplates
@@ -32,7 +33,11 @@ def install_observability(app: FastAPI, settings: Settings) -> None:
         app.router.middleware_stack, app.router.routes, templates
     )
     logger = AccessLine(access_logger()) if settings.access_log else None
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics, logger=logger, templates=templates)
+    # Repeated reads answered from memory leave from here at once (`api.hotpath.fastlane`).
+    lane = app.state.fast_lane = FastLane(app.state.versions)
+    app.add_middleware(
+        ObservabilityMiddleware, metrics=metrics, logger=logger, templates=templates, lane=lane
+    )
     inner = app.router.lifespan_context
 
     @asynccontextmanager

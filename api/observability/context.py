@@ -25,12 +25,14 @@ _HEX = frozenset("0123456789abcdef")
 class RequestContext:
     """Filled in as the request goes: its id at once, the route template once routed, and
     `kept_under` when a layer answered from memory an answer fixed by the request and these
-    data versions (`api.hotpath.fastlane` may then keep the final answer)."""
+    data versions (`api.hotpath.fastlane` may then keep the final answer), `per_request`
+    when a layer must see every such request (a rate limit counting it), so it never is."""
 
     request_id: str
     key_prefix: str | None
     route: str | None = None
     kept_under: Versions | None = None
+    per_request: bool = False
 
 
 def request_id_from(header: bytes | None) -> str:
