@@ -236,19 +236,19 @@ class VaryMiddleware:
         """The headers with one Vary: ours, then any other names the layers inside listed."""
         kept: list[tuple[bytes, bytes]] = []
         listed: list[bytes] = []
-        for name, value in headers:
-            if name.lower() == b"vary":
+        for key, value in headers:
+            if key.lower() == b"vary":
                 listed.append(value)
             else:
-                kept.append((name, value))
+                kept.append((key, value))
         if not listed:  # the usual answer: nothing to merge
             kept.append(self.plain)
             return kept
         names = {name.lower(): name for name in self.names}
         for value in listed:
-            for name in (part.strip() for part in value.decode("latin-1").split(",")):
-                if name:
-                    names.setdefault(name.lower(), name)
+            for part in value.decode("latin-1").split(","):
+                if part := part.strip():
+                    names.setdefault(part.lower(), part)
         kept.append((b"vary", ", ".join(names.values()).encode("latin-1")))
         return kept
 
