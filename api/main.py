@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from api.errors import install_error_handlers
 from api.hotpath.point import PointLookupMiddleware
@@ -48,6 +49,8 @@ Errors always have the shape `{"error": {"code", "message", "details"}}`.
 Data: Open Government Licence v3.0. Contains OS data © Crown copyright and database right.
 Source: Office for National Statistics.
 """
+
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -97,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         license_info={"name": "Open Government Licence v3.0 (data)"},
+        # FastAPI's native OpenTelemetry looks its providers up on every request; neetmap's
+        # own metrics and access line (api.observability) are on regardless.
+        telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
         docs_url=None,  # /docs and /redoc on local assets: api.map
         redoc_url=None,
     )

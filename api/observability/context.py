@@ -3,8 +3,8 @@ holder put in the ASGI scope, so inner layers that copy the scope still share it
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Final
 
@@ -41,7 +41,7 @@ def request_id_from(header: bytes | None) -> str:
         text = header.decode("latin-1")
         if _ACCEPTED_ID.fullmatch(text):
             return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 128 random bits, as a uuid4, without building one
 
 
 def key_prefix_from(authorization: bytes | None) -> str | None:
