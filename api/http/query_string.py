@@ -18,11 +18,12 @@ READS = frozenset({"GET", "HEAD"})
 
 def may_have_blanks(query: bytes) -> bool:
     """False when no pair can be blank or empty (the usual query), checked without splitting:
-    a blank value starts right after `=` with `&`, the end, `+` or `%` (an encoded space)."""
+    a blank value starts right after `=` with `&`, the end, `+`, `%` (an encoded space) or
+    white space sent as it is."""
     return (
         query.endswith((b"=", b"&"))
         or query.startswith(b"&")
-        or any(mark in query for mark in (b"=&", b"&&", b"=+", b"=%"))
+        or any(mark in query for mark in (b"=&", b"&&", b"=+", b"=%", b"= ", b"=\t"))
     )
 
 

@@ -81,4 +81,9 @@ class AccessLine:
             self._second, self._stamp = now, time.strftime(_DATEFMT, time.localtime(now))
         line = {"time": self._stamp, "level": "INFO", "logger": ACCESS_LOGGER, "message": "request"}
         line.update(fields)
-        os.write(self._fd, orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+        data = orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
+        try:
+            while data:  # one write but for a line longer than the pipe takes at once
+                data = data[os.write(self._fd, data) :]
+        except OSError:  # a non-blocking or closed stdout: logging reports it, as before
+            logger.info("request", extra=fields)

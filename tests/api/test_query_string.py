@@ -19,6 +19,8 @@ QUERIES = [
     b"a&&b=1",
     b"flag&b=1",
     b"a=1&b==",
+    b"q= &sort=name",
+    b"q=\t",
 ]
 
 
@@ -29,6 +31,6 @@ def test_a_query_passed_unchecked_has_no_blanks(query: bytes) -> None:
 
 
 def test_blank_queries_are_checked() -> None:
-    for query in (b"q=&sort=name", b"q=+", b"sort=name&q=", b"&sort=name", b"a&&b=1"):
+    for query in (b"q=&sort=name", b"q=+", b"sort=name&q=", b"&sort=name", b"a&&b=1", b"q= &x=1"):
         assert may_have_blanks(query)
         assert without_blanks(query) != query
