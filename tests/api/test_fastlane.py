@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any, cast
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from api.hotpath.fastlane import FastLane
+from api.observability.context import context_of
+from api.observability.metrics import Metrics
+from api.observability.middleware import ObservabilityMiddleware, RouteTemplates
+from models.freshness import DataVersions, Versions
 from models.interventions.drafts import InterventionDraft
 from models.interventions.queries import create_intervention, ensure_areas
 
@@ -104,3 +111,50 @@ def test_a_repeated_point_lookup_counts_under_its_route(geo_client: TestClient) 
     metrics = geo_client.get("/metrics").text
     assert 'route="/api/v1/areas/at",status="200"' in metrics
     assert 'route="unmatched",status="200"' not in metrics
+
+
+class _FreshVersions:
+    """Versions that are always fresh, for the middleware alone."""
+
+    def fresh(self) -> bool:
+        return True
+
+    def current(self) -> Versions:
+        return Versions(1, None, 1)
+
+
+@pytest.mark.parametrize(("per_request", "inner_calls"), [(False, 1), (True, 3)])
+def test_only_answers_fixed_by_the_versions_and_not_seen_per_request_are_kept(
+    per_request: bool, inner_calls: int
+) -> None:
+    calls: list[int] = []
+
+    async def inner(scope: Any, _receive: Any, send: Any) -> None:
+        calls.append(1)
+        context = context_of(scope)
+        assert context is not None
+        context.kept_under = Versions(1, None, 1)
+        context.per_request = per_request
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"a", b"b")]})
+        await send({"type": "http.response.body", "body": b"{}", "more_body": False})
+
+    lane = FastLane(cast(DataVersions, _FreshVersions()))
+    app = ObservabilityMiddleware(
+        inner, metrics=Metrics(), logger=None, templates=RouteTemplates(), lane=lane
+    )
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:  # pragma: no cover - nothing reads the body
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "method": "GET", "path": "/x", "query_string": b"", "headers": []}
+    for _ in range(3):
+        asyncio.run(app(dict(scope), receive, send))
+    assert len(calls) == inner_calls
+    starts = [m for m in sent if m["type"] == "http.response.start"]
+    assert [m["status"] for m in starts] == [200, 200, 200]
+    assert all((b"a", b"b") in m["headers"] for m in starts)
+    assert len({dict(m["headers"])[b"x-request-id"] for m in starts}) == 3
