@@ -62,8 +62,9 @@ class ObservabilityMiddleware:
                 authorization = value
         context = RequestContext(request_id_from(request_id_header), key_prefix_from(authorization))
         echoed = (REQUEST_ID_HEADER, context.request_id.encode("latin-1"))
-        key = self.lane.key(scope) if self.lane is not None else None
-        if key is not None and (answer := self.lane.lookup(key)) is not None:  # type: ignore[union-attr]
+        lane = self.lane
+        key = lane.key(scope) if lane is not None else None
+        if lane is not None and key is not None and (answer := lane.lookup(key)) is not None:
             await answer.send(send, echoed)
             context.route = answer.route
             self._record(scope, context, answer.status, started)
@@ -89,9 +90,10 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             self._record(scope, context, status, started)
-        if recording is not None and key is not None and not context.per_request:
-            if (answer := recording.answer(context.kept_under, key, context.route)) is not None:
-                self.lane.keep(key, answer)  # type: ignore[union-attr]
+        if lane is not None and key is not None and recording is not None:
+            answer = recording.answer(context.kept_under, key, context.route)
+            if answer is not None and not context.per_request:
+                lane.keep(key, answer)
 
     def _record(self, scope: Scope, context: RequestContext, status: int, started: float) -> None:
         """The metrics and the access line of a finished request."""
