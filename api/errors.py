@@ -183,6 +183,12 @@ def _protocol_headers(exc: Exception, details: list[ErrorDetail]) -> dict[str, s
 
 
 async def _on_domain(_: Request, exc: Exception) -> JSONResponse:
+    return domain_error_response(exc)
+
+
+def domain_error_response(exc: Exception) -> JSONResponse:
+    """The answer to a domain error, for handlers and for middleware that refuses a request
+    before routing (`api.http.query_repeats`): the same status, body and headers."""
     for cls in type(exc).__mro__:
         if cls in STATUS_OF:
             status, code = STATUS_OF[cls]

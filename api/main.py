@@ -6,15 +6,17 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
+from fastapi.telemetry import TelemetryConfig
 
 from api.errors import install_error_handlers
+from api.hotpath.point import PointLookupMiddleware
 from api.hotpath.replay import ReplayMiddleware, ReplayStore
 from api.http.body_limit import BodyLimitMiddleware
 from api.http.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.http.encoding import GZipMiddleware
 from api.http.head_cors import CORSMiddleware, HeadMiddleware
-from api.http.query_repeats import check_read_repeats
+from api.http.query_repeats import ReadRepeatsGuard
 from api.http.query_string import BlankQueryMiddleware
 from api.map import install_map
 from api.observability import install_observability
@@ -47,6 +49,8 @@ Errors always have the shape `{"error": {"code", "message", "details"}}`.
 Data: Open Government Licence v3.0. Contains OS data © Crown copyright and database right.
 Source: Office for National Statistics.
 """
+
+_NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -96,7 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         license_info={"name": "Open Government Licence v3.0 (data)"},
-        dependencies=[Depends(check_read_repeats)],
+        # FastAPI's native OpenTelemetry looks its providers up on every request; neetmap's
+        # own metrics and access line (api.observability) are on regardless.
+        telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
         docs_url=None,  # /docs and /redoc on local assets: api.map
         redoc_url=None,
     )
@@ -114,11 +120,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
-    # Innermost first: answers kept per data version replayed before routing, bounded
+    # Innermost first: the read-repeat rule, answers kept per data version replayed before
+    # routing, plain point lookups answered from the in-memory index, bounded
     # request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
+    app.add_middleware(ReadRepeatsGuard, routes=app.router.routes)
     app.add_middleware(ReplayMiddleware, store=app.state.replay, versions=versions)
+    app.add_middleware(PointLookupMiddleware, state=state)
     # Rate limits and security headers just outside the replay, so answers kept in memory
     # get them too, and inside CORS (api/protection).
     install_protection(app, settings)

@@ -69,6 +69,11 @@ class Settings(BaseSettings):
         "keyed reads from NEETMAP_DATABASE_URL.",
     )
     access_log: bool = Field(True, description="One JSON line per request on stdout.")
+    opentelemetry: bool = Field(
+        False,
+        description="FastAPI's own OpenTelemetry spans, metrics and logs, when a provider is "
+        "configured (off: it looks the providers up on every request).",
+    )
     rate_limits: bool = Field(True, description="Apply the rate limits below.")
     rate_limit_writes: str = Field(
         "120/minute", description="Writes per key and per client address (limits notation)."

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # type-only: the rooms below import this module, not the reve
     from sqlalchemy import Engine
     from starlette.types import ASGIApp
 
+    from api.hotpath.fastlane import FastLane
     from api.hotpath.replay import ReplayStore
     from api.http.caching import RenderedLayers
     from api.ogc.pages import PageCache
@@ -45,6 +46,7 @@ class AppState(State):
     union_cache: AreaUnionCache
     rendered_layers: RenderedLayers
     replay: ReplayStore
+    fast_lane: FastLane
     ogc_pages: PageCache
 
 

@@ -70,6 +70,36 @@ def wait_for(url: str, seconds: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds:.0f} s")
 
 
+def listeners(port: int) -> int:
+    """How many sockets listen on `port` (Linux: /proc/net/tcp; SO_REUSEPORT workers each
+    have their own, opened once the worker has started its app)."""
+    suffix = f":{port:04X}"
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 3 and fields[1].endswith(suffix) and fields[3] == "0A":  # LISTEN
+                count += 1
+    return count
+
+
+def wait_for_listeners(port: int, workers: int, seconds: float = 60.0) -> None:
+    """Wait until every worker listens, so no measured connection goes to the first one
+    only because the second was still starting (the kernel spreads new connections over
+    the sockets that listen). Where /proc says nothing, one answering worker has to do."""
+    if workers < 2 or not Path("/proc/net/tcp").exists():
+        return
+    deadline = time.monotonic() + seconds
+    while listeners(port) < workers:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {listeners(port)} of {workers} workers listen on {port}")
+        time.sleep(0.2)
+
+
 @dataclass
 class Server:
     base: str
@@ -103,6 +133,7 @@ def serve(
     base = f"http://{HOST}:{port}"
     try:
         wait_for(f"{base}/healthz")
+        wait_for_listeners(port, workers)
         yield Server(base, process)
     finally:
         stop(process)

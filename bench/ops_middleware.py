@@ -22,7 +22,7 @@ from typing import Any
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.observability.logs import json_formatter
+from api.observability.logs import AccessLine, json_formatter
 from api.observability.metrics import Metrics
 from api.observability.middleware import ObservabilityMiddleware, RouteRecorder, RouteTemplates
 from api.protection.headers import SecurityHeadersMiddleware
@@ -53,7 +53,9 @@ def wrapped() -> ASGIApp:
         app, writes="1000000/second", reads="1000000/second", storage="memory://"
     )
     app = SecurityHeadersMiddleware(app)
-    return ObservabilityMiddleware(app, metrics=Metrics(), logger=logger, templates=templates)
+    return ObservabilityMiddleware(
+        app, metrics=Metrics(), logger=AccessLine(logger), templates=templates
+    )
 
 
 async def run(app: ASGIApp, n: int) -> list[float]:

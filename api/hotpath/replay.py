@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.hotpath.rendered import GZIP_MINIMUM, Rendered
 from api.http.encoding import accepts_gzip
+from api.observability.context import context_of
 from models.freshness import DataVersions, Versions
 
 RawHeaders = list[tuple[bytes, bytes]]
@@ -117,10 +118,13 @@ class ReplayMiddleware:
         if scope["type"] != "http" or scope["method"] != "GET" or not self.versions.fresh():
             await self.app(scope, receive, send)
             return
-        replay = self.store.lookup(request_key(scope, self.versions.current()))
+        versions = self.versions.current()
+        replay = self.store.lookup(request_key(scope, versions))
         if replay is None:
             await self.app(scope, receive, send)
             return
+        if (context := context_of(scope)) is not None:
+            context.kept_under = versions  # `api.hotpath.fastlane` may keep the final answer
         coded = b""
         for name, value in scope["headers"]:
             if name == b"accept-encoding":

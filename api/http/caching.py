@@ -218,6 +218,7 @@ class VaryMiddleware:
     def __init__(self, app: ASGIApp, *, vary: str = VARY) -> None:
         self.app = app
         self.names = [name.strip() for name in vary.split(",") if name.strip()]
+        self.plain = (b"vary", ", ".join(self.names).encode("latin-1"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -226,16 +227,30 @@ class VaryMiddleware:
 
         async def send_with_vary(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                names = {name.lower(): name for name in self.names}
-                for value in headers.getlist("vary"):
-                    for name in (part.strip() for part in value.split(",")):
-                        if name:
-                            names.setdefault(name.lower(), name)
-                headers["vary"] = ", ".join(names.values())
+                message["headers"] = self._varied(message.get("headers", ()))
             await send(message)
 
         await self.app(scope, receive, send_with_vary)
+
+    def _varied(self, headers: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        """The headers with one Vary: ours, then any other names the layers inside listed."""
+        kept: list[tuple[bytes, bytes]] = []
+        listed: list[bytes] = []
+        for key, value in headers:
+            if key.lower() == b"vary":
+                listed.append(value)
+            else:
+                kept.append((key, value))
+        if not listed:  # the usual answer: nothing to merge
+            kept.append(self.plain)
+            return kept
+        names = {name.lower(): name for name in self.names}
+        for value in listed:
+            for part in value.decode("latin-1").split(","):
+                if part := part.strip():
+                    names.setdefault(part.lower(), part)
+        kept.append((b"vary", ", ".join(names.values()).encode("latin-1")))
+        return kept
 
 
 class RenderedLayers:

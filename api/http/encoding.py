@@ -11,8 +11,9 @@ tag with `-gzip` added (RFC 9110 section 8.8.3: one strong tag per content codin
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware as StarletteGZipMiddleware
 from starlette.middleware.gzip import GZipResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -79,7 +80,7 @@ class GZipMiddleware(StarletteGZipMiddleware):
             await self.app(scope, receive, send)
             return
         responder: ASGIApp
-        if not accepts_gzip(Headers(scope=scope).get("accept-encoding")):
+        if not accepts_gzip(_first(scope["headers"], b"accept-encoding")):
             # Starlette's identity responder only adds `Vary`, which VaryMiddleware sets.
             responder = self.app
         else:
@@ -93,11 +94,21 @@ class GZipMiddleware(StarletteGZipMiddleware):
 
         async def send_tagged(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                coded = headers.get("content-encoding", "").strip().lower() == "gzip"
-                stored = "no-store" not in headers.get("cache-control", "")
-                if coded and stored and "etag" in headers:
-                    headers["etag"] = gzip_etag(headers["etag"])
+                raw = message.get("headers", ())
+                coded = (_first(raw, b"content-encoding") or "").strip().lower() == "gzip"
+                if coded and "no-store" not in (_first(raw, b"cache-control") or ""):
+                    headers = MutableHeaders(scope=message)
+                    if "etag" in headers:
+                        headers["etag"] = gzip_etag(headers["etag"])
             await send(message)
 
         await responder(scope, receive, send_tagged)
+
+
+def _first(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first value of a header in raw ASGI headers (names are lower case there), read
+    without building a `Headers` for every request and response."""
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None

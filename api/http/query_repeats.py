@@ -5,32 +5,81 @@ single-valued parameter without a word, so a map would draw the wrong box and an
 store what was meant as a check. A single-valued parameter repeated with different values is
 a 422 naming it, on reads and writes alike; list parameters (`la`, the typology filters) may
 repeat, as the API documents.
+
+For reads the rule is `ReadRepeatsGuard`, a pure ASGI middleware rather than an app-wide
+dependency: a dependency is solved by FastAPI on every request, and nearly every read repeats
+nothing, which the middleware sees in one pass over the query string before it does anything
+else. Only a query that does repeat a name is matched to its route (the route FastAPI would
+choose) to learn which of its parameters are lists.
 """
 
 from __future__ import annotations
 
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
+from urllib.parse import unquote_plus
 
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.deps import SAFE_METHODS
+from api.errors import domain_error_response
 from models.errors import FieldProblem, InvalidInputError
 
 
-async def check_read_repeats(request: Request) -> None:
-    """The repeat rule for reads (async: on every request, it must not hop to the thread pool) (writes apply it in `api.writing.inputs.check_write_query`,
-    beside their unknown-parameter rule)."""
-    route = request.scope.get("route")
-    if request.method not in SAFE_METHODS or not isinstance(route, APIRoute):
-        return
-    names = [name for name, _ in request.query_params.multi_items()]
-    if len(names) == len(set(names)):  # the usual read: nothing repeated, no route walk
-        return
-    if repeated := conflicting_repeats(request, query_params(route.dependant)):
-        raise InvalidInputError(f"{repeated[0].message}.", repeated)
+class ReadRepeatsGuard:
+    """The repeat rule for reads, before routing (writes apply it in
+    `api.writing.inputs.check_write_query`, beside their unknown-parameter rule).
+
+    Args:
+        app: The application to wrap (innermost: it sees the query as the route will).
+        routes: The app's routes (`app.router.routes`), matched only for a repeated name.
+    """
+
+    def __init__(self, app: ASGIApp, *, routes: list[BaseRoute]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in SAFE_METHODS
+            or not _repeats_a_name(scope["query_string"])
+        ):
+            await self.app(scope, receive, send)  # the usual read: nothing repeated
+            return
+        route = self._route(scope)
+        request = Request(scope)
+        if route is not None and (
+            repeated := conflicting_repeats(request, query_params(route.dependant))
+        ):
+            error = InvalidInputError(f"{repeated[0].message}.", repeated)
+            await domain_error_response(error)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def _route(self, scope: Scope) -> APIRoute | None:
+        """The route the router would run (the first that matches fully), if an API one."""
+        for context in iter_route_contexts(self.routes):
+            match, _ = context.matches(scope)
+            if match == Match.FULL:
+                route = context.original_route
+                return route if isinstance(route, APIRoute) else None
+        return None
+
+
+def _repeats_a_name(query: bytes) -> bool:
+    """Whether any parameter name occurs twice, names decoded as the route reads them
+    (`%62box` is `bbox`)."""
+    if not query:
+        return False
+    names = [pair.partition(b"=")[0] for pair in query.split(b"&") if pair]
+    if b"%" in query or b"+" in query:
+        names = [unquote_plus(name.decode("latin-1")).encode() for name in names]
+    return len(names) != len(set(names))
 
 
 def conflicting_repeats(request: Request, params: dict[str, bool]) -> list[FieldProblem]:

@@ -16,6 +16,17 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 READS = frozenset({"GET", "HEAD"})
 
 
+def may_have_blanks(query: bytes) -> bool:
+    """False when no pair can be blank or empty (the usual query), checked without splitting:
+    a blank value starts right after `=` with `&`, the end, `+`, `%` (an encoded space) or
+    white space sent as it is."""
+    return (
+        query.endswith((b"=", b"&"))
+        or query.startswith(b"&")
+        or any(mark in query for mark in (b"=&", b"&&", b"=+", b"=%", b"= ", b"=\t"))
+    )
+
+
 def without_blanks(query: bytes) -> bytes:
     """`query` with every `name=` pair whose value is empty or only spaces removed."""
     kept = [
@@ -38,6 +49,10 @@ class BlankQueryMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in READS and scope.get("query_string"):
-            scope = {**scope, "query_string": without_blanks(scope["query_string"])}
+        if (
+            scope["type"] == "http"
+            and scope["method"] in READS
+            and may_have_blanks(query := scope.get("query_string", b""))
+        ):
+            scope = {**scope, "query_string": without_blanks(query)}
         await self.app(scope, receive, send)

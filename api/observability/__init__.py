@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.observability.logs import access_logger, silence_uvicorn_access
+from api.hotpath.fastlane import FastLane
+from api.observability.logs import AccessLine, access_logger, silence_uvicorn_access
 from api.observability.metrics import CountingFacetCache, CountingRenderedLayers, Metrics
 from api.observability.middleware import ObservabilityMiddleware, RouteRecorder, RouteTemplates
 from api.observability.probes import router as probes_router
@@ -31,8 +32,12 @@ def install_observability(app: FastAPI, settings: Settings) -> None:
     app.router.middleware_stack = RouteRecorder(
         app.router.middleware_stack, app.router.routes, templates
     )
-    logger = access_logger() if settings.access_log else None
-    app.add_middleware(ObservabilityMiddleware, metrics=metrics, logger=logger, templates=templates)
+    logger = AccessLine(access_logger()) if settings.access_log else None
+    # Repeated reads answered from memory leave from here at once (`api.hotpath.fastlane`).
+    lane = app.state.fast_lane = FastLane(app.state.versions)
+    app.add_middleware(
+        ObservabilityMiddleware, metrics=metrics, logger=logger, templates=templates, lane=lane
+    )
     inner = app.router.lifespan_context
 
     @asynccontextmanager

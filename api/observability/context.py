@@ -3,13 +3,14 @@ holder put in the ASGI scope, so inner layers that copy the scope still share it
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Final
 
 from starlette.types import Scope
 
+from models.freshness import Versions
 from models.partners.accounts import prefix_of
 
 #: The scope key holding the request's `RequestContext`.
@@ -22,11 +23,16 @@ _HEX = frozenset("0123456789abcdef")
 
 @dataclass
 class RequestContext:
-    """Filled in as the request goes: its id at once, the route template once routed."""
+    """Filled in as the request goes: its id at once, the route template once routed, and
+    `kept_under` when a layer answered from memory an answer fixed by the request and these
+    data versions (`api.hotpath.fastlane` may then keep the final answer), `per_request`
+    when a layer must see every such request (a rate limit counting it), so it never is."""
 
     request_id: str
     key_prefix: str | None
     route: str | None = None
+    kept_under: Versions | None = None
+    per_request: bool = False
 
 
 def request_id_from(header: bytes | None) -> str:
@@ -35,7 +41,7 @@ def request_id_from(header: bytes | None) -> str:
         text = header.decode("latin-1")
         if _ACCEPTED_ID.fullmatch(text):
             return text
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 128 random bits, as a uuid4, without building one
 
 
 def key_prefix_from(authorization: bytes | None) -> str | None:

@@ -7,7 +7,6 @@ layers between may copy the scope, but the shared `RequestContext` carries it ba
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.hotpath.fastlane import FastLane, Recording
 from api.observability.context import (
     SCOPE_KEY,
     RequestContext,
@@ -22,6 +22,7 @@ from api.observability.context import (
     key_prefix_from,
     request_id_from,
 )
+from api.observability.logs import AccessLine
 from api.observability.metrics import UNMATCHED, Metrics
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -30,20 +31,23 @@ REQUEST_ID_HEADER = b"x-request-id"
 class ObservabilityMiddleware:
     """Request id (accepted from `X-Request-ID` or generated, always echoed), access log line
     (method, path, route, status, duration, request id, key prefix; never the key) and
-    Prometheus request metrics by route template."""
+    Prometheus request metrics by route template; with a `lane`, repeated reads answered
+    at once from their final answers (`api.hotpath.fastlane`), still with all three."""
 
     def __init__(
         self,
         app: ASGIApp,
         *,
         metrics: Metrics,
-        logger: logging.Logger | None,
+        logger: AccessLine | None,
         templates: RouteTemplates,
+        lane: FastLane | None = None,
     ) -> None:
         self.app = app
         self.metrics = metrics
         self.logger = logger
         self.templates = templates
+        self.lane = lane
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,8 +61,16 @@ class ObservabilityMiddleware:
             elif name == b"authorization":
                 authorization = value
         context = RequestContext(request_id_from(request_id_header), key_prefix_from(authorization))
-        scope[SCOPE_KEY] = context
         echoed = (REQUEST_ID_HEADER, context.request_id.encode("latin-1"))
+        lane = self.lane
+        key = lane.key(scope) if lane is not None else None
+        if lane is not None and key is not None and (answer := lane.lookup(key)) is not None:
+            await answer.send(send, echoed)
+            context.route = answer.route
+            self._record(scope, context, answer.status, started)
+            return
+        scope[SCOPE_KEY] = context
+        recording = Recording() if key is not None else None
         status = 500
 
         async def send_with_id(message: Message) -> None:
@@ -66,30 +78,41 @@ class ObservabilityMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = [h for h in message.get("headers", ()) if h[0] != REQUEST_ID_HEADER]
+                if recording is not None:
+                    recording.see(message, headers)
                 headers.append(echoed)
                 message["headers"] = headers
+            elif recording is not None:
+                recording.see(message, [])
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            elapsed = time.perf_counter() - started
-            route = context.route or self.templates.known.get(scope["path"], UNMATCHED)
-            self.metrics.observe(scope["method"], route, status, elapsed)
-            if self.logger is not None:
-                self.logger.info(
-                    "request",
-                    extra={
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "route": route,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                        "request_id": context.request_id,
-                        "key": context.key_prefix,
-                        "client": client_address(scope),
-                    },
-                )
+            self._record(scope, context, status, started)
+        if lane is not None and key is not None and recording is not None:
+            answer = recording.answer(context.kept_under, key, context.route)
+            if answer is not None and not context.per_request:
+                lane.keep(key, answer)
+
+    def _record(self, scope: Scope, context: RequestContext, status: int, started: float) -> None:
+        """The metrics and the access line of a finished request."""
+        elapsed = time.perf_counter() - started
+        route = context.route or self.templates.known.get(scope["path"], UNMATCHED)
+        self.metrics.observe(scope["method"], route, status, elapsed)
+        if self.logger is not None:
+            self.logger.write(
+                {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "request_id": context.request_id,
+                    "key": context.key_prefix,
+                    "client": client_address(scope),
+                }
+            )
 
 
 class RouteTemplates:

@@ -19,7 +19,7 @@ from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.errors import error_response
-from api.observability.context import client_address, key_prefix_from
+from api.observability.context import client_address, context_of, key_prefix_from
 
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Reads that compute over every record or stream it all, each worth limiting on its own.
@@ -59,6 +59,8 @@ class RateLimitMiddleware:
                 await self.app(scope, receive, send)
                 return
             item, kind = self.reads, "reads"
+            if (context := context_of(scope)) is not None:
+                context.per_request = True  # counted every time: never a fast-lane answer
         else:
             item, kind = self.writes, "writes"
         identities = [("address", client_address(scope))]

@@ -42,16 +42,24 @@ class PublicRedirectMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        host = Headers(scope=scope).get("host")
-        if host is None and scope.get("server"):
-            server_host, port = scope["server"]
-            host = f"{server_host}:{port}" if port else server_host
 
         async def send_public(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] in _REDIRECTS:
                 headers = MutableHeaders(scope=message)
                 if location := headers.get("location"):
-                    headers["location"] = public_location(location, host, self.public_url)
+                    headers["location"] = public_location(
+                        location, _request_host(scope), self.public_url
+                    )
             await send(message)
 
         await self.app(scope, receive, send_public)
+
+
+def _request_host(scope: Scope) -> str | None:
+    """The host the request named (its Host header, else the server's address); read only
+    when a redirect goes out."""
+    host = Headers(scope=scope).get("host")
+    if host is None and scope.get("server"):
+        server_host, port = scope["server"]
+        host = f"{server_host}:{port}" if port else server_host
+    return host

@@ -20,6 +20,8 @@ from api.hotpath.deps import (
     uses_postgis,
     with_session,
 )
+from api.hotpath.point import MEDIA_TYPE as POINT_MEDIA_TYPE
+from api.hotpath.point import point_answer
 from api.hotpath.rendered import Rendered, prerender, rendered_response
 from api.hotpath.replay import kept, remember
 from api.http.caching import RenderedLayers
@@ -155,6 +157,8 @@ async def read_area_at_point(
     ],
 ) -> Response:
     """The LA and the region containing a point (e.g. a clicked map location)."""
+    # The plain form on SQLite is answered before routing (`api.hotpath.point`), with the
+    # same body; this answers the rest, and every error.
     catalogue = await current_catalogue(request)  # not a dependency: each costs ~20 us
     if uses_postgis(request):
         la_codes, region_codes = await with_session(
@@ -170,20 +174,8 @@ async def read_area_at_point(
         raise NotFoundError(
             f"The point (lat {lat}, lon {lon}) is not inside any English local authority."
         )
-    la = catalogue.las[la_codes[0]]
-    region = catalogue.region_of(la.code)
-    if region is None:
-        if region_codes is None:
-            region_codes = catalogue.region_index.containing(lon, lat)
-        region = catalogue.regions.get(region_codes[0]) if region_codes else None
-    answer = {
-        "lat": lat,
-        "lon": lon,
-        "la": area_properties(catalogue, la, None),
-        "region": area_properties(catalogue, region, None) if region else None,
-        "also_touching": la_codes[1:],
-    }
-    return Response(orjson.dumps(answer), media_type="application/json")
+    body = point_answer(catalogue, lat, lon, la_codes, region_codes)
+    return Response(body, media_type=POINT_MEDIA_TYPE)
 
 
 @router.get(

@@ -8,8 +8,12 @@ them was three primary-key lookups on every request, about half of a cached read
 `DataVersions.current()` returns them from memory. They are read again (one small query on a
 pooled connection) when either
 - `max_age_s` has passed since the last read: a commit made by another worker or host is
-  served here at most `max_age_s` (0.5 s) plus one check's duration after it, and at most 1 s
-  in every case (the bound `tests/api/test_freshness_workers.py` checks with two servers);
+  served here at most `max_age_s` (0.5 s) plus one check's duration after it, and at most
+  `2 * max_age_s` (1 s) in every case (the bound `tests/api/test_freshness_workers.py` checks
+  with two servers). The check runs in the background while the versions it replaces are
+  still served, up to that bound: a busy worker no longer sends every request that arrives
+  during the check to the database (about one in a hundred, each waiting for the thread
+  pool); past the bound a request waits for the read as before;
 - or any commit was made through SQLAlchemy in this process since the last read (an engine
   `commit` or an ORM `after_commit` event moves a process-wide counter): a worker's own
   writes, the command line's loads and the tests' fixtures are seen by its next request.
@@ -22,6 +26,7 @@ per busy worker (none when idle).
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from typing import NamedTuple
@@ -30,6 +35,8 @@ from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session as OrmSession
 
 from models.freshness.stamp import stamp_columns
+
+log = logging.getLogger(__name__)
 
 #: Longest time a worker serves versions without checking them (seconds).
 MAX_AGE_S = 0.5
@@ -74,6 +81,8 @@ class DataVersions:
         self._versions: Versions | None = None
         self._read_at = float("-inf")
         self._seen_commit = -1
+        self._checking = False
+        self._flag_lock = threading.Lock()
 
     def attach(self, engine: Engine) -> None:
         """Read from `engine` from now on (the app's lifespan builds it after the app)."""
@@ -82,12 +91,36 @@ class DataVersions:
             self._versions = None
 
     def fresh(self) -> bool:
-        """Whether `current()` would answer from memory (it never waits for the database)."""
-        return (
-            self._versions is not None
-            and self._seen_commit == _latest_commit
-            and time.monotonic() - self._read_at < self.max_age_s
-        )
+        """Whether `current()` would answer from memory (it never waits for the database);
+        past `max_age_s` this starts the background check (see the module)."""
+        if self._versions is None or self._seen_commit != _latest_commit:
+            return False
+        age = time.monotonic() - self._read_at
+        if age < self.max_age_s:
+            return True
+        if age < 2 * self.max_age_s:
+            self._check_in_background()
+            return True
+        return False
+
+    def _check_in_background(self) -> None:
+        # Not `_lock`: a reader may hold that through a query, and this runs on the event loop.
+        with self._flag_lock:
+            if self._checking:
+                return
+            self._checking = True
+        threading.Thread(target=self._check, name="neetmap-versions", daemon=True).start()
+
+    def _check(self) -> None:
+        try:
+            with self._lock:
+                seen, started = _latest_commit, time.monotonic()
+                versions = self._read()
+                self._versions, self._seen_commit, self._read_at = versions, seen, started
+        except Exception:  # a failed check is retried; past the bound a request reads itself
+            log.warning("background check of the data versions failed", exc_info=True)
+        finally:
+            self._checking = False
 
     def current(self) -> Versions:
         """The versions, read again first when they may be stale (see the module)."""

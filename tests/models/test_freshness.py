@@ -4,6 +4,8 @@ elsewhere (a raw DBAPI commit stands for another process: SQLAlchemy sees none o
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy import Engine, select, text
 
 from models.base import table_of
@@ -56,3 +58,24 @@ def test_a_read_does_not_make_versions_stale(engine: Engine) -> None:
     with engine.connect() as connection:
         connection.execute(text("SELECT 1"))
     assert versions.fresh()
+
+
+def test_due_versions_are_served_while_checked_in_the_background(engine: Engine) -> None:
+    versions = DataVersions(engine, max_age_s=60)
+    before = versions.current()
+    _bump_elsewhere(engine)
+    versions._read_at -= 90  # due (past the age), within twice the age
+    assert versions.fresh()  # still served, and a check started
+    deadline = time.monotonic() + 30
+    while versions.current().public == before.public and time.monotonic() < deadline:
+        time.sleep(0.01)  # the check lands
+    assert versions.current().public == before.public + 1
+
+
+def test_versions_past_twice_their_age_are_read_before_use(engine: Engine) -> None:
+    versions = DataVersions(engine, max_age_s=60)
+    before = versions.current()
+    _bump_elsewhere(engine)
+    versions._read_at -= 130
+    assert not versions.fresh()
+    assert versions.current().public == before.public + 1
