@@ -60,6 +60,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         5_000_000, ge=1, description="Largest CSV upload (request body) accepted, in bytes."
     )
+    export_gpkg_max_records: int = Field(
+        100_000,
+        ge=1,
+        description="Most records in one GeoPackage export, which is built whole on the server "
+        "before it is sent (422 naming `format` beyond; CSV and GeoJSON stream any number).",
+    )
     max_json_bytes: int = Field(
         1_000_000, ge=1, description="Largest request body accepted anywhere else, in bytes."
     )
