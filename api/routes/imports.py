@@ -21,14 +21,21 @@ from api.routes import import_templates
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.writing.auth import PartnerDep
-from api.writing.idempotency import find_replay, remember, request_hash
+from api.writing.idempotency import (
+    CREATED_ALREADY,
+    IfNoneMatch,
+    created_already,
+    find_replay,
+    remember,
+    request_hash,
+)
 from api.writing.inputs import UploadDep
 from models.partners.accounts import IdempotencyRecord
 
 router = APIRouter(tags=["imports"])
 router.include_router(import_templates.router)
 
-_RESPONSES = responses(401, 403, 413, 415, 422, 503)
+_RESPONSES = {**responses(401, 403, 413, 415, 422, 503), 412: CREATED_ALREADY}
 _RESPONSES[200] = {"model": ImportReport, "description": "Dry run: the report, nothing stored"}
 
 _FILE = {"type": "string", "format": "binary"}
@@ -82,6 +89,7 @@ def import_interventions(
         str | None,
         Header(min_length=1, max_length=200, description="Makes a retried import safe."),
     ] = None,
+    if_none_match: IfNoneMatch = None,
 ) -> ImportReport | JSONResponse:
     """Import interventions from a CSV file or a workbook, all or nothing, as submissions for
     moderation.
@@ -113,7 +121,7 @@ def import_interventions(
     if not dry_run and idempotency_key:
         stored = find_replay(session, caller, idempotency_key, fingerprint)
         if stored is not None:
-            return replay(stored)
+            return created_already(if_none_match, stored) or replay(stored)
     outcome = run_import(session, catalogue, caller, data, dry_run=dry_run, sheet=sheet)
     report = outcome.report
     if dry_run:
