@@ -130,7 +130,7 @@ def import_interventions(
     if not report.stored:
         session.rollback()
         status, code = (403, "forbidden") if outcome.forbidden else (422, "invalid_file")
-        problems = len(report.problems)
+        problems = report.problems_total
         error = ErrorBody(
             code=code,
             message="Nothing was stored: the file has "
