@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from api.schemas.submissions import ImportProblem, ImportProblemCount, ImportReport
 from api.writing.auth import Caller
+from geodata import suggestions
 from models.errors import FieldProblem
 from models.geography.catalogue import AreaCatalogue
 from models.intake.bulk_insert import insert_submissions
@@ -58,25 +59,26 @@ def run_import(
     sent: list[tuple[str, ...]] = []
     by_warning: dict[str, list[int]] = defaultdict(list)
     forbidden = False
-    for done, item in enumerate(parsed.rows, start=1):
-        resolved = resolve_las(catalogue, item.la_codes, row=item.row, lists=True)
-        row_problems = [*resolved.problems, *resolved.ambiguous]
-        if item.la_names:
-            row_problems += names_beside_codes(
-                catalogue, item.la_codes, item.la_names, row=item.row, lists=True
-            )
-        if scope is not None:
-            outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)
-            forbidden = forbidden or bool(outside)
-            row_problems += outside
-        for warning in resolved.warnings:
-            by_warning[warning].append(item.row)
-        problems.extend(row_problems)
-        if item.draft is not None and not row_problems:
-            ready.append(item.draft.model_copy(update={"la_codes": list(resolved.codes)}))
-            sent.append(item.la_codes)
-        if progress is not None and (done % 250 == 0 or done == len(parsed.rows)):
-            progress("Checking rows", done, len(parsed.rows))
+    with suggestions.limited(MAX_PROBLEMS_LISTED):  # "did you mean" for the listed ones
+        for done, item in enumerate(parsed.rows, start=1):
+            resolved = resolve_las(catalogue, item.la_codes, row=item.row, lists=True)
+            row_problems = [*resolved.problems, *resolved.ambiguous]
+            if item.la_names:
+                row_problems += names_beside_codes(
+                    catalogue, item.la_codes, item.la_names, row=item.row, lists=True
+                )
+            if scope is not None:
+                outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)
+                forbidden = forbidden or bool(outside)
+                row_problems += outside
+            for warning in resolved.warnings:
+                by_warning[warning].append(item.row)
+            problems.extend(row_problems)
+            if item.draft is not None and not row_problems:
+                ready.append(item.draft.model_copy(update={"la_codes": list(resolved.codes)}))
+                sent.append(item.la_codes)
+            if progress is not None and (done % 250 == 0 or done == len(parsed.rows)):
+                progress("Checking rows", done, len(parsed.rows))
     if parsed.rows_read == 0 and not problems:
         problems.append(FieldProblem("file", "The file has a header but no rows.", 2))
     # The first problems by row and column, in full; the rest only counted (below).

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from models.errors import FieldProblem
@@ -34,8 +35,10 @@ class ProblemCount:
     count: int
 
 
+@lru_cache(maxsize=4096)
 def problem_kind(message: str) -> str:
-    """What a problem says, without what varies between rows (see the module)."""
+    """What a problem says, without what varies between rows (see the module); memoised, as
+    most messages repeat row after row."""
     first = _FIRST_SENTENCE.split(message, maxsplit=1)[0].rstrip(".")
     kind = _NUMBER.sub("N", _CELL.sub("<cell>", _QUOTED.sub("'…'", _ASIDE.sub("", first))))
     return kind[:_LONGEST_KIND]
