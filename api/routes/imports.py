@@ -96,9 +96,15 @@ def import_interventions(
 
     A workbook (`.xlsx`, `.xls`, `.ods`, told apart by its bytes, not its name) is read from
     its first sheet, or the one `sheet` names: date cells as dates, formulas as their last
-    calculated values, and a cell showing a formula error (`#REF!`) is a problem. Up to 10
-    sheets, 20,000 rows below the header and 100 columns. A PDF, an image or another
-    non-spreadsheet is a 415. Every problem names its cell (`E3`) and quotes its value.
+    calculated values, and a cell showing a formula error (`#REF!`) is a problem. A PDF, an
+    image or another non-spreadsheet is a 415. Every problem names its cell (`E3`) and quotes
+    its value.
+
+    Caps, for CSV files and workbooks alike: 20,000 rows below the header, 100 columns, 10
+    sheets, 50 MB (unpacked, for a workbook). A file over one is a 413 before any row is
+    checked, dry run or not, its one detail naming the cap (`rows`, `columns`, `sheets`,
+    `file`); a cell over 10,000 characters is a problem on that cell. A report lists the
+    first 200 problems in full and counts every problem by column and kind.
 
     Columns: `name, description, provider, la_codes, age_min, age_max, age_bands,
     target_groups, funding_sources, transition_points, intervention_types, delivery_model,

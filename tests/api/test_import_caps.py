@@ -4,6 +4,7 @@ cell over its cap is a problem on that cell, and a report lists 200 problems and
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +12,10 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 from sqlalchemy import Engine, text
 from sqlmodel import Session
+from typer.testing import CliRunner
 
-from api.settings import Settings
+from api.cli import app as cli
+from api.settings import Settings, get_settings
 from models.intake import csv_rows
 from models.intake.caps import MAX_CELL_CHARS, MAX_ROWS, MAX_UPLOAD_BYTES, ImportTooLargeError
 from models.intake.csv_import import parse_csv
@@ -140,3 +143,18 @@ def test_a_report_lists_200_problems_and_counts_them_all(
     assert len(body["error"]["details"]) == 200
     assert body["report"]["problems_total"] == 301
     assert _stored(engine) == 0
+
+
+def test_the_command_line_counts_the_problems_it_does_not_list(
+    keys: Keys, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEETMAP_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    wrong = tmp_path / "wrong.csv"
+    rows = "".join(f"Row {n},{LEEDS},not-a-group\n" for n in range(250))
+    wrong.write_text(f"name,la_codes,target_groups\n{rows}", encoding="utf-8")
+    checked = CliRunner().invoke(cli, ["import", str(wrong), "--key", keys.leeds, "--dry-run"])
+    get_settings.cache_clear()
+    assert checked.exit_code == 1
+    assert "50 more problems not listed; all 250 by kind:" in checked.output
+    assert "250 x target_groups: '…' is not one of the target_group values" in checked.output
