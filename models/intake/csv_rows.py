@@ -88,8 +88,8 @@ def read_row(record: Record, columns: list[str], result: ParsedCsv) -> None:
         problems.extend(p for p in found if p.field not in failed)  # "required": said already
     codes = tuple(data.get("la_codes", ()))
     result.rows.append(CsvRow(number, None if problems else draft, codes, tuple(names)))
-    for problem in problems:  # one copy of a message repeated on every row, not 20,000
-        problem.message = sys.intern(problem.message)
+    for found_problem in problems:  # one copy of a message repeated on every row
+        found_problem.message = sys.intern(found_problem.message)
     result.problems.extend(problems)
 
 
