@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import pytest
 
-from models.intake.caps import MAX_ROWS, ImportTooLargeError, column_letter
+from models.intake.caps import MAX_ROWS, MAX_UNZIPPED, ImportTooLargeError, column_letter
 from models.intake.workbooks.sniff import FileKind, file_kind, not_a_spreadsheet
 from models.intake.workbooks.template import DATA_SHEET, VALUES_SHEET, template_xlsx
 from models.intake.workbooks.upload import parse_upload
@@ -172,3 +173,15 @@ def test_the_template_has_notes_drop_downs_and_the_allowed_values() -> None:
 
 def _letter(header: list[object], column: str) -> str:
     return column_letter(header.index(column))
+
+
+def test_a_workbook_unpacking_past_50_mb_is_refused_before_it_is_opened() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (MAX_UNZIPPED + 1))
+    assert len(out.getvalue()) < 1_000_000  # a small upload that would unpack huge
+    with pytest.raises(ImportTooLargeError) as bomb:
+        parse_upload(out.getvalue())
+    assert bomb.value.what == "file"
+    assert "(50 MB)" in bomb.value.message

@@ -62,7 +62,8 @@ class SheetRows:
 
 
 def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> SheetRows:
-    """The records of the named sheet (else the first), or problems saying why there are none."""
+    """The records of the named sheet (else the first), or problems saying why there are none;
+    ImportTooLargeError (a 413) for a workbook over a cap of `models.intake.caps`."""
     if kind is FileKind.ENCRYPTED:
         return _refused(_PASSWORD)
     if kind in (FileKind.XLSX, FileKind.ODS) and (damaged := _unzipped_problem(data)):
