@@ -220,7 +220,26 @@ BUSY_RETRY_AFTER_S = 2
 WRITE_RACES = frozenset({"40001", "40P01"})
 
 
+def _busy() -> JSONResponse:
+    """503 `database_busy` with `Retry-After`: nothing was read or stored, and the same request
+    sent again in a moment will very likely go through."""
+    response = error_response(
+        503,
+        "database_busy",
+        "The database is busy with other work just now, so nothing was read or stored. "
+        "Send the same request again in a moment.",
+    )
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
+    return response
+
+
 async def _on_database(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, PoolTimeoutError):
+        # Every pooled connection stayed busy past pool_timeout (a burst, a stall elsewhere):
+        # answered at once rather than queueing the request behind the others, with the same
+        # shape as a lock held too long, since for the client it is the same fact.
+        log.warning("database busy: no pooled connection within pool_timeout")
+        return _busy()
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
     if sqlstate in WRITE_RACES:
         # PostgreSQL rolled this transaction back in favour of another writer; nothing was
@@ -237,16 +256,9 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
     if sqlstate == LOCK_NOT_AVAILABLE:
         # A lock held elsewhere: answered within lock_timeout rather than when the client
         # gives up, so the backlog never outlives the stall. Nothing was stored. (Every
-        # pooled connection busy past pool_timeout is the database_unavailable 503 below.)
+        # pooled connection busy past pool_timeout is the same 503, above.)
         log.warning("database busy: %s", exc.__class__.__name__)
-        response = error_response(
-            503,
-            "database_busy",
-            "The database is busy with other work just now, so nothing was read or stored. "
-            "Send the same request again in a moment.",
-        )
-        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
-        return response
+        return _busy()
     if sqlstate == QUERY_CANCELED:
         # The database is fine; this request was too heavy. Retrying it as it is would only
         # time out again, so no Retry-After.
@@ -275,7 +287,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _on_domain)
     app.add_exception_handler(GeodataError, _on_domain)
     app.add_exception_handler(OperationalError, _on_database)
-    # Every pooled connection busy past pool_timeout (e.g. a database that hangs): also a 503.
+    # Every pooled connection busy past pool_timeout (e.g. a database that hangs): 503 busy.
     app.add_exception_handler(PoolTimeoutError, _on_database)
     app.add_exception_handler(DBAPIError, _on_database_or_unexpected)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.exc import ArgumentError
 
 from models.engine import usable_url
+from models.intake.caps import MAX_UPLOAD_BYTES
 
 
 class Settings(BaseSettings):
@@ -58,7 +59,17 @@ class Settings(BaseSettings):
     )
     cache_max_age: int = Field(300, ge=0, description="Cache-Control max-age for public reads.")
     max_upload_bytes: int = Field(
-        5_000_000, ge=1, description="Largest CSV upload (request body) accepted, in bytes."
+        5_000_000,
+        ge=1,
+        le=MAX_UPLOAD_BYTES,
+        description="Largest upload (request body) accepted, in bytes; at most 50 MB, the most "
+        "any import reads.",
+    )
+    export_gpkg_max_records: int = Field(
+        100_000,
+        ge=1,
+        description="Most records in one GeoPackage export, which is built whole on the server "
+        "before it is sent (422 naming `format` beyond; CSV and GeoJSON stream any number).",
     )
     max_json_bytes: int = Field(
         1_000_000, ge=1, description="Largest request body accepted anywhere else, in bytes."

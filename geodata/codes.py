@@ -12,6 +12,7 @@ from geodata.errors import GeodataError
 from geodata.la_names import ALIASES, COUNCIL_WORDS, LEADING_QUALIFIER, name_keys, normalise_name
 from geodata.regions import ENGLISH_REGIONS as ENGLISH_REGIONS  # re-exported
 from geodata.reorganisations import HISTORIC_NAMES, REORGANISATIONS, predecessors
+from geodata.suggestions import spend
 
 
 class UnknownAreaCodeError(GeodataError):
@@ -57,6 +58,10 @@ def _format_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+#: Most references a registry remembers having read; past it, it starts again.
+_REMEMBERED = 10_000
+
+
 class LACodeRegistry:
     """Resolves GSS codes, superseded codes, DfE codes and names to the loaded vintage's LAs.
 
@@ -85,6 +90,8 @@ class LACodeRegistry:
             if key in self._names:
                 self._names.setdefault(alias, self._names[key])
         self._region_names = self._index(self._regions.items())
+        #: References read before (a file names the same LA on every row), bounded.
+        self._read: dict[str, Resolution] = {}
 
     @staticmethod
     def _index(areas: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
@@ -105,6 +112,15 @@ class LACodeRegistry:
 
     def resolve(self, text: str) -> Resolution:
         """Read one LA reference; raise UnknownAreaCodeError saying which forms are accepted."""
+        if (known := self._read.get(text)) is not None:
+            return known
+        found = self._resolve(text)
+        if len(self._read) >= _REMEMBERED:
+            self._read.clear()
+        self._read[text] = found
+        return found
+
+    def _resolve(self, text: str) -> Resolution:
         raw = text.strip()
         if not raw:
             raise UnknownAreaCodeError(f"No LA was given. {self._accepted()}")
@@ -230,7 +246,7 @@ class LACodeRegistry:
         ("Newcastle"), names inside the text ("E06000047 County Durham", "Sunderland and
         Gateshead"), then spelling (difflib); letters alone would suggest Doncaster for
         Newcastle."""
-        if not re.search(r"[^\W\d_]", raw):
+        if not re.search(r"[^\W\d_]", raw) or not spend():
             return ""
         key = normalise_name(raw)
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the worst admitted upload holds 340,000 of them at once
 class FieldProblem:
     """One bad value, named by the field it sits in (and the row, for files).
 

@@ -160,6 +160,10 @@ def _print_report(file: Path, report: ImportReport, *, replayed: bool = False) -
         for problem in report.problems:
             table.add_row(str(problem.row), problem.column, problem.message)
         console.print(table)
+    if (more := report.problems_total - len(report.problems)) > 0:
+        warn(f"{_count(more, 'more problem')} not listed; all {report.problems_total} by kind:")
+        for counted in report.problem_counts:
+            warn(f"  {counted.count:>6} x {counted.column}: {counted.kind}")
     if report.stored and replayed:
         outcome = (
             f"This very file was imported with this key in the last 24 hours, as "

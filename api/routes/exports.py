@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from api.deps import EngineDep, SessionDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, query_problem
 from api.filtering.params import FilterDep, get_catalogue
 from api.http.caching import matching_tag, version_etag
 from api.http.encoding import accepts_gzip
@@ -44,12 +44,14 @@ from api.schemas.intervention_geojson import (
     features,
 )
 from api.services.gpkg_export import GPKG_MEDIA_TYPE, write_geopackage
+from api.settings import Settings
 from api.state import app_state
+from models.errors import InvalidInputError
 from models.freshness.caches import FacetCache
 from models.freshness.stamp import published_state
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.filters import InterventionFilter
-from models.interventions.records import InterventionRecord, record_pages
+from models.interventions.records import InterventionRecord, count_matching, record_pages
 from models.research.areas import count_by_area
 
 router = APIRouter(prefix="/api/v1/export", tags=["exports"])
@@ -128,6 +130,7 @@ def export_interventions(
         metadata = export_metadata(version, canonical, query.warnings)
         unions = app_state(request.app).union_cache
         if format == "gpkg":
+            _within_gpkg_ceiling(snapshot, query.filter, app_state(request.app).settings)
             handle = _geopackage(
                 snapshot,
                 query.filter,
@@ -226,6 +229,20 @@ def _started(pages: Iterator[list[InterventionRecord]]) -> Iterator[list[Interve
     a download cut short after its 200 has gone (and the snapshot is held from now on)."""
     first = next(pages, None)
     return itertools.chain([first] if first is not None else [], pages)
+
+
+def _within_gpkg_ceiling(snapshot: Session, flt: InterventionFilter, settings: Settings) -> None:
+    """Refuse a GeoPackage over its ceiling before building it: it is written whole to disk
+    on the server (GDAL writes no stream), so its cost grows with the records, unlike the
+    CSV and GeoJSON exports, which stream a page at a time."""
+    ceiling = settings.export_gpkg_max_records
+    if (found := count_matching(snapshot, flt)) > ceiling:
+        problem = (
+            f"{found:,} records match, and a GeoPackage export holds up to {ceiling:,}. Narrow "
+            "the filters (a region, a typology value), or ask format=csv or format=geojson, "
+            "which stream any number of records."
+        )
+        raise InvalidInputError(problem, [query_problem("format", problem)])
 
 
 def _geopackage(

@@ -21,14 +21,21 @@ from api.routes import import_templates
 from api.schemas.submissions import ImportReport
 from api.services.imports import run_import
 from api.writing.auth import PartnerDep
-from api.writing.idempotency import find_replay, remember, request_hash
+from api.writing.idempotency import (
+    CREATED_ALREADY,
+    IfNoneMatch,
+    created_already,
+    find_replay,
+    remember,
+    request_hash,
+)
 from api.writing.inputs import UploadDep
 from models.partners.accounts import IdempotencyRecord
 
 router = APIRouter(tags=["imports"])
 router.include_router(import_templates.router)
 
-_RESPONSES = responses(401, 403, 413, 415, 422, 503)
+_RESPONSES = {**responses(401, 403, 413, 415, 422, 503), 412: CREATED_ALREADY}
 _RESPONSES[200] = {"model": ImportReport, "description": "Dry run: the report, nothing stored"}
 
 _FILE = {"type": "string", "format": "binary"}
@@ -82,15 +89,22 @@ def import_interventions(
         str | None,
         Header(min_length=1, max_length=200, description="Makes a retried import safe."),
     ] = None,
+    if_none_match: IfNoneMatch = None,
 ) -> ImportReport | JSONResponse:
     """Import interventions from a CSV file or a workbook, all or nothing, as submissions for
     moderation.
 
     A workbook (`.xlsx`, `.xls`, `.ods`, told apart by its bytes, not its name) is read from
     its first sheet, or the one `sheet` names: date cells as dates, formulas as their last
-    calculated values, and a cell showing a formula error (`#REF!`) is a problem. Up to 10
-    sheets, 20,000 rows below the header and 100 columns. A PDF, an image or another
-    non-spreadsheet is a 415. Every problem names its cell (`E3`) and quotes its value.
+    calculated values, and a cell showing a formula error (`#REF!`) is a problem. A PDF, an
+    image or another non-spreadsheet is a 415. Every problem names its cell (`E3`) and quotes
+    its value.
+
+    Caps, for CSV files and workbooks alike: 20,000 rows below the header, 100 columns, 10
+    sheets, 50 MB (unpacked, for a workbook). A file over one is a 413 before any row is
+    checked, dry run or not, its one detail naming the cap (`rows`, `columns`, `sheets`,
+    `file`); a cell over 10,000 characters is a problem on that cell. A report lists the
+    first 200 problems in full and counts every problem by column and kind.
 
     Columns: `name, description, provider, la_codes, age_min, age_max, age_bands,
     target_groups, funding_sources, transition_points, intervention_types, delivery_model,
@@ -113,7 +127,7 @@ def import_interventions(
     if not dry_run and idempotency_key:
         stored = find_replay(session, caller, idempotency_key, fingerprint)
         if stored is not None:
-            return replay(stored)
+            return created_already(if_none_match, stored) or replay(stored)
     outcome = run_import(session, catalogue, caller, data, dry_run=dry_run, sheet=sheet)
     report = outcome.report
     if dry_run:
@@ -122,7 +136,7 @@ def import_interventions(
     if not report.stored:
         session.rollback()
         status, code = (403, "forbidden") if outcome.forbidden else (422, "invalid_file")
-        problems = len(report.problems)
+        problems = report.problems_total
         error = ErrorBody(
             code=code,
             message="Nothing was stored: the file has "

@@ -41,7 +41,15 @@ from api.services.submissions import (
     version_public,
 )
 from api.writing.auth import PartnerDep, Record, ReloadDep, ViewableDep, WritableDep
-from api.writing.idempotency import IdempotencyKey, find_replay, remember, request_hash
+from api.writing.idempotency import (
+    CREATED_ALREADY,
+    IdempotencyKey,
+    IfNoneMatch,
+    created_already,
+    find_replay,
+    remember,
+    request_hash,
+)
 from api.writing.inputs import JsonObjectDep, check_write_query
 from models.intake.bulk_insert import insert_submissions
 from models.interventions.drafts import InterventionDraft
@@ -92,7 +100,7 @@ for _body in (_NEW_BODY, _PATCH_BODY):
     "/interventions",
     status_code=201,
     response_model=SubmissionPublic,
-    responses=responses(401, 403, 409, 413, 422, 503),
+    responses={**responses(401, 403, 409, 413, 422, 503), 412: CREATED_ALREADY},
     openapi_extra=_NEW_BODY,
 )
 def submit_intervention(
@@ -102,6 +110,7 @@ def submit_intervention(
     catalogue: CatalogueDep,
     response: Response,
     idempotency_key: IdempotencyKey = None,
+    if_none_match: IfNoneMatch = None,
 ) -> SubmissionPublic | JSONResponse:
     """Submit a new intervention for moderation; it is not public until a moderator publishes it.
 
@@ -115,7 +124,7 @@ def submit_intervention(
     draft = checked_draft(catalogue, body)
     fingerprint = request_hash("POST /api/v1/interventions", draft.model_dump_json())
     if idempotency_key and (stored := find_replay(session, caller, idempotency_key, fingerprint)):
-        return replay(stored)
+        return created_already(if_none_match, stored) or replay(stored)
     current, _, warnings = resolved_draft(session, catalogue, caller, draft)
     (new_id,) = insert_submissions(session, [current], caller.actor, submitted_as=[draft.la_codes])
     created = present(session, new_id, warnings)

@@ -155,12 +155,29 @@ class ImportProblem(BaseModel):
     suggestion: str | None = Field(None, description="The closest allowed value, if any.")
 
 
+class ImportProblemCount(BaseModel):
+    column: str
+    kind: str = Field(
+        description="What the problems say, without what varies between rows ('…' for a "
+        "quoted value, <cell> for a cell, N for a number)."
+    )
+    count: int
+
+
 class ImportReport(BaseModel):
     dry_run: bool
     stored: bool = Field(description="True only when every row was stored.")
     sheet: str | None = Field(None, description="The workbook sheet read (none for CSV).")
     rows_read: int
     rows_valid: int
-    problems: list[ImportProblem]
+    problems: list[ImportProblem] = Field(
+        description="The first 200 problems in full, by row then column; `problems_total` "
+        "counts them all and `problem_counts` sorts them by column and kind."
+    )
+    problems_total: int = Field(0, description="Every problem found in the file.")
+    problem_counts: list[ImportProblemCount] = Field(
+        default_factory=list,
+        description="Every problem counted by column and kind, the most frequent first.",
+    )
     warnings: list[str]
     created_ids: list[int] = Field(default_factory=list)

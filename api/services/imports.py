@@ -8,6 +8,7 @@ database as it was. The API and `neetmap import` both run exactly this.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -15,13 +16,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from api.schemas.submissions import ImportProblem, ImportReport
+from api.schemas.submissions import ImportProblem, ImportProblemCount, ImportReport
 from api.writing.auth import Caller
+from geodata import suggestions
 from models.errors import FieldProblem
 from models.geography.catalogue import AreaCatalogue
 from models.intake.bulk_insert import insert_submissions
+from models.intake.caps import MAX_PROBLEMS_LISTED, column_letter
 from models.intake.csv_import import COLUMNS, ParsedCsv
-from models.intake.workbooks.reader import column_letter
+from models.intake.problem_counts import count_problems
 from models.intake.workbooks.upload import parse_upload
 from models.interventions.drafts import InterventionDraft
 from models.partners.scope import names_beside_codes, outside_scope, resolve_las
@@ -56,37 +59,41 @@ def run_import(
     sent: list[tuple[str, ...]] = []
     by_warning: dict[str, list[int]] = defaultdict(list)
     forbidden = False
-    for done, item in enumerate(parsed.rows, start=1):
-        resolved = resolve_las(catalogue, item.la_codes, row=item.row, lists=True)
-        row_problems = [*resolved.problems, *resolved.ambiguous]
-        if item.la_names:
-            row_problems += names_beside_codes(
-                catalogue, item.la_codes, item.la_names, row=item.row, lists=True
-            )
-        if scope is not None:
-            outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)
-            forbidden = forbidden or bool(outside)
-            row_problems += outside
-        for warning in resolved.warnings:
-            by_warning[warning].append(item.row)
-        problems.extend(row_problems)
-        if item.draft is not None and not row_problems:
-            ready.append(item.draft.model_copy(update={"la_codes": list(resolved.codes)}))
-            sent.append(item.la_codes)
-        if progress is not None and (done % 250 == 0 or done == len(parsed.rows)):
-            progress("Checking rows", done, len(parsed.rows))
+    with suggestions.limited(MAX_PROBLEMS_LISTED):  # "did you mean" for the listed ones
+        for done, item in enumerate(parsed.rows, start=1):
+            resolved = resolve_las(catalogue, item.la_codes, row=item.row, lists=True)
+            row_problems = [*resolved.problems, *resolved.ambiguous]
+            if item.la_names:
+                row_problems += names_beside_codes(
+                    catalogue, item.la_codes, item.la_names, row=item.row, lists=True
+                )
+            if scope is not None:
+                outside = outside_scope(catalogue, resolved.codes, scope, row=item.row)
+                forbidden = forbidden or bool(outside)
+                row_problems += outside
+            for warning in resolved.warnings:
+                by_warning[warning].append(item.row)
+            problems.extend(row_problems)
+            if item.draft is not None and not row_problems:
+                ready.append(item.draft.model_copy(update={"la_codes": list(resolved.codes)}))
+                sent.append(item.la_codes)
+            if progress is not None and (done % 250 == 0 or done == len(parsed.rows)):
+                progress("Checking rows", done, len(parsed.rows))
     if parsed.rows_read == 0 and not problems:
         problems.append(FieldProblem("file", "The file has a header but no rows.", 2))
+    # The first problems by row and column, in full; the rest only counted (below).
+    listed = heapq.nsmallest(
+        MAX_PROBLEMS_LISTED, problems, key=lambda p: (p.row or 0, _ORDER.get(p.field, 99))
+    )
     report = ImportReport(
         dry_run=dry_run,
         stored=False,
         rows_read=parsed.rows_read,
         rows_valid=len(ready),
         sheet=parsed.sheet,
-        problems=[
-            _problem(parsed, p)
-            for p in sorted(problems, key=lambda p: (p.row or 0, _ORDER.get(p.field, 99)))
-        ],
+        problems=[_problem(parsed, p) for p in listed],
+        problems_total=len(problems),
+        problem_counts=[ImportProblemCount(**vars(c)) for c in count_problems(problems)],
         warnings=[*parsed.warnings, *(_rows(rows) + w for w, rows in by_warning.items())],
     )
     if dry_run or problems:

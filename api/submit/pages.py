@@ -16,8 +16,8 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from models.intake.caps import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS
 from models.intake.csv_columns import COLUMNS
-from models.intake.workbooks.reader import MAX_COLUMNS, MAX_ROWS, MAX_SHEETS
 from models.intake.workbooks.template import column_notes
 from models.interventions.drafts import InterventionDraft
 from models.typology.vocabulary import MULTI_VALUED, VOCABULARIES, Term

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 from sqlmodel import Session
 
 from models.base import table_of
@@ -165,6 +165,14 @@ def record_pages(
         if len(rows) < page_size:
             return
         after = rows[-1]["id"]
+
+
+def count_matching(session: Session, flt: InterventionFilter) -> int:
+    """How many records match the filter: asked before building an export whole (the
+    GeoPackage), so one over its ceiling is refused before any work."""
+    intervention = table_of(Intervention)
+    statement = select(func.count()).select_from(intervention).where(flt.where())
+    return int(session.connection().execute(statement).scalar_one())
 
 
 def read_records(

@@ -8,6 +8,7 @@ synonyms, which are advice: this module reads both, neither reads it.
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 
 from models.typology.synonyms import SYNONYMS
 from models.typology.vocabulary import VOCABULARIES, Dimension
@@ -57,8 +58,10 @@ def normalise_value(dimension: Dimension, raw: str) -> str:
     raise UnknownValueError(dimension, text, closest_value(dimension, text))
 
 
+@lru_cache(maxsize=4096)
 def closest_value(dimension: Dimension, raw: str) -> str | None:
-    """The slug nearest to a mistyped value, by slug, label or synonym, if any is close enough."""
+    """The slug nearest to a mistyped value, by slug, label or synonym, if any is close enough.
+    Memoised: a file repeats the same few mistakes on thousands of rows."""
     candidates: dict[str, str] = {_fold(word): slug for word, slug in SYNONYMS[dimension].items()}
     for term in VOCABULARIES[dimension]:
         candidates[_fold(term.slug)] = term.slug

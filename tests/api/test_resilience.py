@@ -30,6 +30,7 @@ from api.routes import exports
 from api.settings import Settings
 from models.engine import create_db_engine
 from models.intake.seed import seed
+from models.partners.keys import create_key
 from tests.conftest import PG_ADMIN_URL, discard_database, empty_database_url
 
 pytestmark = pytest.mark.postgres
@@ -190,18 +191,38 @@ def test_database_going_away_is_503_and_the_service_recovers_when_it_returns(
         gateway.cut()
 
 
-def test_a_pool_exhausted_by_a_hanging_database_is_a_503(pg_url: str) -> None:
-    app = create_app(Settings(database_url=pg_url, pool_size=1))  # 1 + 2 overflow
+def test_a_pool_exhausted_by_a_hanging_database_is_a_busy_503_on_any_route(pg_url: str) -> None:
+    """A tiny pool (1 + 2 overflow) held by connections that hang: reads, an export, a keyed
+    write and an OGC page all answer at once 503 `database_busy` with `Retry-After`, the shape
+    of a lock held too long, and 200 again as soon as a connection is free."""
+    app = create_app(Settings(database_url=pg_url, pool_size=1, pool_timeout_s=0.3))
     with TestClient(app) as client:
         engine = app.state.engine
-        engine.pool._timeout = 0.3  # the wait for a free connection, shortened for the test
+        with Session(engine) as session:
+            secret = create_key(session, "pool", "partner", ["E08000035"])[1]
+            session.commit()
+        auth = {"Authorization": f"Bearer {secret}"}
         held = [engine.connect() for _ in range(3)]  # as if each hung on a dead database
         try:
-            _assert_unavailable(client.get("/api/v1/interventions"))
+            answers = [
+                client.get("/api/v1/interventions?q=pool"),
+                client.get("/api/v1/stats?group_by=region"),
+                client.get("/api/v1/export?format=csv"),
+                client.get("/ogc/collections/interventions/items?limit=3"),
+                client.post(
+                    "/api/v1/interventions",
+                    json={"name": "Pool", "la_codes": ["E08000035"]},
+                    headers=auth,
+                ),
+            ]
+            for response in answers:
+                assert response.status_code == 503, (response.request.url, response.text[:300])
+                assert response.json()["error"]["code"] == "database_busy"
+                assert response.headers["retry-after"] == "2"
         finally:
             for connection in held:
                 connection.close()
-        assert client.get("/api/v1/interventions").status_code == 200
+        assert client.get("/api/v1/interventions?q=pool").status_code == 200
 
 
 def test_statement_timeout_is_applied_to_every_connection(pg_url: str) -> None:

@@ -88,10 +88,28 @@ def test_formula_values_are_read_and_a_ref_error_stores_nothing(
 
 
 @pytest.mark.parametrize(
+    ("upload", "what", "words"),
+    [
+        (xlsx([["name", "la_codes"]], sheets=20), "sheets", "up to 10"),
+        (many_rows_xlsx(1_000_000), "rows", "up to 20,000"),
+    ],
+)
+def test_workbooks_over_a_cap_are_413_naming_it_even_in_a_dry_run(
+    geo_client: TestClient, keys: Keys, engine: Engine, upload: bytes, what: str, words: str
+) -> None:
+    for dry_run in ("true", "false"):
+        response = _form(geo_client, keys.leeds, upload, "plan.xlsx", dry_run=dry_run)
+        assert response.status_code == 413, response.text[:300]
+        error = response.json()["error"]
+        assert error["code"] == "content_too_large"
+        assert [(d["field"], d["location"]) for d in error["details"]] == [(what, "file")]
+        assert words in error["message"]
+    assert _count(engine) == 0
+
+
+@pytest.mark.parametrize(
     ("upload", "words"),
     [
-        (xlsx([["name", "la_codes"]], sheets=20), "20 sheets"),
-        (many_rows_xlsx(1_000_000), "20,000 rows"),
         (xlsx([["name", "la_codes"], ["A", LEEDS]])[:1500], "damaged"),
         (bytes.fromhex("d0cf11e0a1b11ae1") + "EncryptedPackage".encode("utf-16-le"), "password"),
     ],

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import pytest
 
-from models.intake.workbooks import reader
+from models.intake.caps import MAX_ROWS, MAX_UNZIPPED, ImportTooLargeError, column_letter
 from models.intake.workbooks.sniff import FileKind, file_kind, not_a_spreadsheet
 from models.intake.workbooks.template import DATA_SHEET, VALUES_SHEET, template_xlsx
 from models.intake.workbooks.upload import parse_upload
@@ -90,12 +91,15 @@ def test_merged_header_cells_are_a_problem_and_merged_rows_a_warning() -> None:
 
 
 def test_caps_on_sheets_rows_and_columns() -> None:
-    many_sheets = parse_upload(xlsx([["name", "la_codes"]], sheets=20))
-    assert "20 sheets" in many_sheets.problems[0].message
-    million = parse_upload(many_rows_xlsx(1_000_000))
-    assert [p.field for p in million.problems] == ["file"]
-    assert f"{reader.MAX_ROWS:,} rows" in million.problems[0].message
-    assert million.rows == []
+    with pytest.raises(ImportTooLargeError) as many_sheets:
+        parse_upload(xlsx([["name", "la_codes"]], sheets=20))
+    assert many_sheets.value.what == "sheets"
+    assert "20 sheets" in many_sheets.value.message
+    assert "up to 10" in many_sheets.value.message
+    with pytest.raises(ImportTooLargeError) as million:
+        parse_upload(many_rows_xlsx(1_000_000))
+    assert million.value.what == "rows"
+    assert f"{MAX_ROWS:,} rows" in million.value.message
     wide = parse_upload(xlsx([["name", "la_codes"], ["A", LEEDS, *[""] * 120, "far"]]))
     assert wide.problems == []
     assert any("reaches column DS" in warning for warning in wide.warnings)
@@ -142,9 +146,10 @@ def test_an_ods_file_reads_like_a_workbook() -> None:
 
 
 def test_an_ods_row_repeated_past_the_cap_is_refused_before_it_is_expanded() -> None:
-    bomb = parse_upload(ods_repeating(200_000))
-    assert [p.field for p in bomb.problems] == ["file"]
-    assert "20,000" in bomb.problems[0].message
+    with pytest.raises(ImportTooLargeError) as bomb:
+        parse_upload(ods_repeating(200_000))
+    assert bomb.value.what == "rows"
+    assert "20,000" in bomb.value.message
     padded = parse_upload(ods_repeating(3))  # LibreOffice's empty padding rows cost nothing
     assert (padded.problems, padded.rows_read) == ([], 3)
     assert "Column 3 (C) has no header" in padded.warnings[0]
@@ -167,4 +172,16 @@ def test_the_template_has_notes_drop_downs_and_the_allowed_values() -> None:
 
 
 def _letter(header: list[object], column: str) -> str:
-    return reader.column_letter(header.index(column))
+    return column_letter(header.index(column))
+
+
+def test_a_workbook_unpacking_past_50_mb_is_refused_before_it_is_opened() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (MAX_UNZIPPED + 1))
+    assert len(out.getvalue()) < 1_000_000  # a small upload that would unpack huge
+    with pytest.raises(ImportTooLargeError) as bomb:
+        parse_upload(out.getvalue())
+    assert bomb.value.what == "file"
+    assert "(50 MB)" in bomb.value.message

@@ -24,21 +24,20 @@ import openpyxl
 from python_calamine import CalamineWorkbook, PasswordError
 
 from models.errors import FieldProblem
+from models.intake.caps import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_SHEETS,
+    MAX_UNZIPPED,
+    ImportTooLargeError,
+    column_letter,
+    too_many_rows,
+)
 from models.intake.csv_text import Record
 from models.intake.workbooks.sniff import FileKind
 
 log = logging.getLogger("neetmap.workbooks")
 
-#: Most sheets a workbook may have: each is a name to choose from, and a workbook of many is
-#: rarely a list of interventions.
-MAX_SHEETS: Final = 10
-#: Most rows below the header read from one sheet; a bigger file is split into several.
-MAX_ROWS: Final = 20_000
-#: Columns read (A to CV); the documented columns number 19, and the rest are warned about.
-MAX_COLUMNS: Final = 100
-#: Most bytes the parts of a zipped workbook may unpack to: XML compresses about tenfold, and
-#: openpyxl scans a sheet that lacks Excel's `<dimension>` element to its end when opening it.
-MAX_UNZIPPED: Final = 50_000_000
 #: An OpenDocument row or cell written once with a repeat count (`number-rows-repeated`):
 #: calamine expands it in memory, so a few bytes can stand for millions of filled cells.
 _ODS_ROW: Final = re.compile(rb"<table:table-row\b([^>]*)(?<!/)>(.*?)</table:table-row>", re.DOTALL)
@@ -62,24 +61,15 @@ class SheetRows:
     warnings: list[str] = field(default_factory=list)
 
 
-def column_letter(index: int) -> str:
-    """A column's letters as a spreadsheet shows them: 0 is A, 26 is AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> SheetRows:
-    """The records of the named sheet (else the first), or problems saying why there are none."""
+    """The records of the named sheet (else the first), or problems saying why there are none;
+    ImportTooLargeError (a 413) for a workbook over a cap of `models.intake.caps`."""
     if kind is FileKind.ENCRYPTED:
         return _refused(_PASSWORD)
-    if kind in (FileKind.XLSX, FileKind.ODS) and (too_big := _unzipped_problem(data)):
-        return _refused(too_big)
-    if kind is FileKind.ODS and (too_many := _ods_cells_problem(data)):
-        return _refused(too_many)
+    if kind in (FileKind.XLSX, FileKind.ODS) and (damaged := _unzipped_problem(data)):
+        return _refused(damaged)
+    if kind is FileKind.ODS:
+        _check_ods_cells(data)
     try:
         if kind is FileKind.XLSX:
             result = _read_xlsx(data, sheet)
@@ -87,6 +77,8 @@ def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> Shee
             result = _read_calamine(data, sheet)
     except PasswordError:
         return _refused(_PASSWORD)
+    except ImportTooLargeError:
+        raise
     except Exception as exc:  # noqa: BLE001
         # A damaged file can fail anywhere inside the readers (zip, XML, a missing part), with
         # any exception type; each is the same fact for the officer: the file cannot be read.
@@ -108,17 +100,18 @@ def _unzipped_problem(data: bytes) -> str | None:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return f"The workbook could not be read: it is damaged or incomplete. {_RESAVE}"
     if size > MAX_UNZIPPED:
-        return (
+        raise ImportTooLargeError(
+            "file",
             f"The workbook unpacks to {size // 1_000_000:,} MB, more than neetmap reads "
             f"({MAX_UNZIPPED // 1_000_000} MB). Keep only the sheet of interventions, or "
-            f"split it into files of up to {MAX_ROWS:,} rows."
+            f"split it into files of up to {MAX_ROWS:,} rows.",
         )
     return None
 
 
-def _ods_cells_problem(data: bytes) -> str | None:
-    """Why an OpenDocument file holds too many filled cells to read, counting repeats, or
-    None. Rows and cells repeated without a value (LibreOffice pads every sheet so) are free."""
+def _check_ods_cells(data: bytes) -> None:
+    """Refuse an OpenDocument file holding too many filled cells to read, counting repeats.
+    Rows and cells repeated without a value (LibreOffice pads every sheet so) are free."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         content = archive.read("content.xml") if "content.xml" in archive.namelist() else b""
     rows = cells = 0
@@ -133,21 +126,22 @@ def _ods_cells_problem(data: bytes) -> str | None:
                 across = _COLUMNS_REPEATED.search(cell.group(1))
                 cells += times * (int(across.group(1)) if across else 1)
     if rows > MAX_ROWS + 1 or cells > (MAX_ROWS + 1) * MAX_COLUMNS:
-        return (
+        raise ImportTooLargeError(
+            "rows",
             f"The spreadsheet has more than {MAX_ROWS:,} filled rows (or repeats rows or cells "
             f"that many times); neetmap reads up to {MAX_ROWS:,} rows at once. Split it into "
-            "several files."
+            "several files.",
         )
-    return None
 
 
 def _chosen(names: Sequence[str], sheet: str | None) -> tuple[str | None, str | None]:
     """The sheet to read and, if none can be, why."""
     if len(names) > MAX_SHEETS:
-        return None, (
+        raise ImportTooLargeError(
+            "sheets",
             f"The workbook has {len(names)} sheets; neetmap reads workbooks of up to "
             f"{MAX_SHEETS}. Copy the sheet of interventions into a new workbook, or save that "
-            "sheet as CSV, and upload that file."
+            "sheet as CSV, and upload that file.",
         )
     if not names:
         return None, "The workbook has no sheet of cells."
@@ -213,17 +207,9 @@ def _wide(result: SheetRows, width: int | None) -> None:
 
 
 def _add(result: SheetRows, number: int, values: Sequence[tuple[Any, bool]]) -> bool:
-    """Add one row; False (with a problem) once the sheet is past a cap."""
+    """Add one row; False (with a problem) when row 1 is empty. Past the row cap, a 413."""
     if number > MAX_ROWS + 1:
-        result.problems.append(
-            FieldProblem(
-                "file",
-                f"The sheet '{result.sheet}' has more than {MAX_ROWS:,} rows below the header; "
-                f"neetmap reads up to {MAX_ROWS:,} at once. Split it into several files.",
-                number,
-            )
-        )
-        return False
+        raise too_many_rows(result.sheet)
     cells = [_text(value) if not error else "" for value, error in values[:MAX_COLUMNS]]
     errors = tuple(
         (i, str(value)) for i, (value, error) in enumerate(values[:MAX_COLUMNS]) if error

@@ -24,8 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.intake.caps import column_letter
 from models.intake.csv_columns import COLUMNS, TYPOLOGY_COLUMNS
-from models.intake.workbooks.reader import column_letter
 from models.interventions.drafts import InterventionDraft
 from models.typology.vocabulary import VOCABULARIES, Dimension
 

@@ -6,6 +6,7 @@ turned into records and from there read exactly as a CSV file is, so both give o
 
 from __future__ import annotations
 
+from models.intake.caps import check_size
 from models.intake.csv_import import ParsedCsv, parse_csv, parse_records
 from models.intake.workbooks.reader import read_workbook
 from models.intake.workbooks.sniff import FileKind, file_kind
@@ -13,6 +14,7 @@ from models.intake.workbooks.sniff import FileKind, file_kind
 
 def parse_upload(data: bytes, sheet: str | None = None) -> ParsedCsv:
     """The rows of a CSV file, or of a workbook's named sheet (else its first)."""
+    check_size(len(data))
     kind = file_kind(data)
     if kind is FileKind.TEXT:
         parsed = parse_csv(data)
