@@ -14,6 +14,7 @@ from api.http.body_limit import BodyLimitMiddleware
 from api.http.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.http.encoding import GZipMiddleware
 from api.http.head_cors import CORSMiddleware, HeadMiddleware
+from api.http.operation_ids import operation_id
 from api.http.query_repeats import check_read_repeats
 from api.http.query_string import BlankQueryMiddleware
 from api.map import install_map
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         dependencies=[Depends(check_read_repeats)],
         docs_url=None,  # /docs and /redoc on local assets: api.map
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     state = app.state = AppState()
     state.settings = settings
