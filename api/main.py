@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 
@@ -14,6 +15,7 @@ from api.http.body_limit import BodyLimitMiddleware
 from api.http.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.http.encoding import GZipMiddleware
 from api.http.head_cors import CORSMiddleware, HeadMiddleware
+from api.http.openapi_responses import complete_error_responses
 from api.http.operation_ids import operation_id
 from api.http.query_repeats import check_read_repeats
 from api.http.query_string import BlankQueryMiddleware
@@ -23,6 +25,7 @@ from api.ogc import install_ogc
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
 from api.protection import install_protection
+from api.protection.rate_limits import EXPENSIVE_READS
 from api.redirects import PublicRedirectMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
@@ -166,4 +169,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submit_pages.router)
     # Last: request ids, access log and metrics outermost; /livez, /readyz, /metrics.
     install_observability(app, settings)
+    _document_plumbing_errors(app)
     return app
+
+
+def _document_plumbing_errors(app: FastAPI) -> None:
+    """The OpenAPI document also lists the 4xx the middleware answers (413, 429, ...)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        fresh = app.openapi_schema is None
+        document = build()
+        if fresh:
+            complete_error_responses(document, limited_reads=EXPENSIVE_READS)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
