@@ -33,6 +33,7 @@ from api.routes.exports import router as exports_router
 from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.context import ContextCache
+from api.schemas.examples import add_examples
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from api.state import AppState
@@ -174,14 +175,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def _document_plumbing_errors(app: FastAPI) -> None:
-    """The OpenAPI document also lists the 4xx the middleware answers (413, 429, ...)."""
+    """The OpenAPI document also lists the 4xx the middleware answers (413, 429, ...), and
+    carries the response examples of the main reads (`api.schemas.examples`)."""
     build = app.openapi
+    completed: list[dict[str, Any]] = []  # the document as last completed
 
     def openapi() -> dict[str, Any]:
-        fresh = app.openapi_schema is None
-        document = build()
-        if fresh:
+        document = build()  # rebuilt by FastAPI when routes are added
+        if not completed or completed[0] is not document:
+            completed[:] = [document]
             complete_error_responses(document, limited_reads=EXPENSIVE_READS)
+            add_examples(document)
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
