@@ -35,6 +35,7 @@ from api.schemas.areas import GeometryCache
 from api.schemas.context import ContextCache
 from api.schemas.examples import add_examples
 from api.schemas.intervention_geojson import AreaUnionCache
+from api.schemas.links import add_links
 from api.settings import Settings, get_settings
 from api.state import AppState
 from api.submit import pages as submit_pages
@@ -176,7 +177,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def _document_plumbing_errors(app: FastAPI) -> None:
     """The OpenAPI document also lists the 4xx the middleware answers (413, 429, ...), and
-    carries the response examples of the main reads (`api.schemas.examples`)."""
+    carries the response examples of the main reads and the links of the write API."""
     build = app.openapi
     completed: list[dict[str, Any]] = []  # the document as last completed
 
@@ -186,6 +187,7 @@ def _document_plumbing_errors(app: FastAPI) -> None:
             completed[:] = [document]
             complete_error_responses(document, limited_reads=EXPENSIVE_READS)
             add_examples(document)
+            add_links(document)
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
