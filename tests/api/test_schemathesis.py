@@ -175,9 +175,9 @@ def test_every_route_answers_as_documented(fuzzed: tuple[Any, Keys]) -> None:
     ANSWERED.clear()
     failures = _stateless(schema, keys, BUDGET_S * STATELESS_SHARE)
     rounds, stateful_failures = _stateful(schema, keys, BUDGET_S * (1 - STATELESS_SHARE))
+    assert not failures + stateful_failures, "\n\n".join(failures + stateful_failures)
     assert rounds > 0
     # The sequences reached the write paths: a submission stored, then a linked write on it.
     reached = {(op, status // 100) for phase, op, status in ANSWERED if phase == "stateful"}
     assert ("POST /api/v1/interventions", 2) in reached
     assert reached & {(f"{method} {RECORD}{tail}", 2) for method, tail in LINKED_WRITES}
-    assert not failures + stateful_failures, "\n\n".join(failures + stateful_failures)
