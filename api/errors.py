@@ -133,8 +133,21 @@ async def _on_validation(_: Request, exc: RequestValidationError) -> JSONRespons
     return error_response(422, "validation_error", f"Some values are not valid: {fields}.", details)
 
 
-async def _on_http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+def _unparsed_body(request: Request) -> JSONResponse:
+    """FastAPI answers a body it cannot parse at all (not UTF-8, a broken multipart form)
+    with a bare 400: it is the documented 422 naming `body`, as any other bad body."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    message, detail = INVALID_JSON, "is not valid JSON: not UTF-8 text"
+    if media.startswith("multipart/") or media.endswith("x-www-form-urlencoded"):
+        message, detail = "The request body is not a well-formed form.", f"is not {media}"
+    body = ErrorDetail(field="body", message=detail, location="body")
+    return error_response(422, "validation_error", message, [body])
+
+
+async def _on_http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     status = exc.status_code
+    if status == 400 and exc.detail == "There was an error parsing the body":  # FastAPI's
+        return _unparsed_body(request)
     message = exc.detail if isinstance(exc.detail, str) else HTTPStatus(status).phrase
     if status == 404 and message == "Not Found":
         message = "There is nothing at this address. See /docs for the API's routes."
@@ -242,8 +255,7 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
         return _busy()
     sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
     if sqlstate in WRITE_RACES:
-        # PostgreSQL rolled this transaction back in favour of another writer; nothing was
-        # stored, and the same request sent again will very likely go through.
+        # Rolled back in favour of another writer: nothing stored; sending again will do.
         log.warning("write conflict (%s): %s", sqlstate, exc.__class__.__name__)
         response = error_response(
             409,
@@ -260,8 +272,7 @@ async def _on_database(request: Request, exc: Exception) -> JSONResponse:
         log.warning("database busy: %s", exc.__class__.__name__)
         return _busy()
     if sqlstate == QUERY_CANCELED:
-        # The database is fine; this request was too heavy. Retrying it as it is would only
-        # time out again, so no Retry-After.
+        # This request was too heavy: the same again would time out again (no Retry-After).
         log.warning("statement timeout: %s", exc.__class__.__name__)
         message = QUERY_TIMEOUT_MESSAGE
         if request.url.path.startswith("/api/v1/export"):  # the export itself: just narrow

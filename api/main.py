@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
@@ -16,6 +17,8 @@ from api.http.body_limit import BodyLimitMiddleware
 from api.http.caching import ConditionalGetMiddleware, RenderedLayers, VaryMiddleware
 from api.http.encoding import GZipMiddleware
 from api.http.head_cors import CORSMiddleware, HeadMiddleware
+from api.http.openapi_responses import complete_error_responses
+from api.http.operation_ids import operation_id
 from api.http.query_repeats import ReadRepeatsGuard
 from api.http.query_string import BlankQueryMiddleware
 from api.map import install_map
@@ -24,6 +27,7 @@ from api.ogc import install_ogc
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
 from api.protection import install_protection
+from api.protection.rate_limits import EXPENSIVE_READS
 from api.redirects import PublicRedirectMiddleware
 from api.routes import areas, interventions, meta
 from api.routes import submissions as submission_routes
@@ -31,7 +35,9 @@ from api.routes.exports import router as exports_router
 from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.context import ContextCache
+from api.schemas.examples import add_examples
 from api.schemas.intervention_geojson import AreaUnionCache
+from api.schemas.links import add_links
 from api.settings import Settings, get_settings
 from api.state import AppState
 from api.submit import pages as submit_pages
@@ -105,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=None if settings.opentelemetry else _NO_TELEMETRY,
         docs_url=None,  # /docs and /redoc on local assets: api.map
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     state = app.state = AppState()
     state.settings = settings
@@ -173,4 +180,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(submit_pages.router)
     # Last: request ids, access log and metrics outermost; /livez, /readyz, /metrics.
     install_observability(app, settings)
+    _document_plumbing_errors(app)
     return app
+
+
+def _document_plumbing_errors(app: FastAPI) -> None:
+    """The OpenAPI document also lists the 4xx the middleware answers (413, 429, ...), and
+    carries the response examples of the main reads and the links of the write API."""
+    build = app.openapi
+    completed: list[dict[str, Any]] = []  # the document as last completed
+
+    def openapi() -> dict[str, Any]:
+        document = build()  # rebuilt by FastAPI when routes are added
+        if not completed or completed[0] is not document:
+            completed[:] = [document]
+            complete_error_responses(document, limited_reads=EXPENSIVE_READS)
+            add_examples(document)
+            add_links(document)
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

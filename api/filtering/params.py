@@ -15,6 +15,11 @@ from sqlmodel import Session
 from api.deps import SessionDep
 from api.errors import query_problem
 from api.filtering.resolved import ResolvedQuery, resolve
+from api.schemas.typology import (
+    LA_VALUES_SCHEMA,
+    REGION_VALUES_SCHEMA,
+    typology_values_schema,
+)
 from api.state import app_state
 from models.errors import InvalidInputError
 from models.geography.catalogue import AreaCatalogue
@@ -27,7 +32,8 @@ def _values_param(dimension: Dimension) -> object:
         description=(
             f"Only interventions with any of these `{dimension}` values (comma-separated or "
             "repeated; slugs or labels, any case). See /api/v1/typology for the allowed slugs."
-        )
+        ),
+        json_schema_extra=typology_values_schema(dimension),
     )
 
 
@@ -108,13 +114,17 @@ class InterventionQuery:
                     "LAs served: current or superseded GSS codes, DfE three-digit codes or "
                     "names (comma-separated or repeated; names with a comma such as "
                     "`Bristol, City of` are read whole)." + _PLACE_NOTE
-                )
+                ),
+                examples=[["E08000035"]],
+                json_schema_extra=LA_VALUES_SCHEMA,
             ),
         ] = None,
         region: Annotated[
             list[str] | None,
             Query(
-                description="English regions: E12 codes or names (comma-separated)." + _PLACE_NOTE
+                description="English regions: E12 codes or names (comma-separated)." + _PLACE_NOTE,
+                examples=[["E12000003"]],
+                json_schema_extra=REGION_VALUES_SCHEMA,
             ),
         ] = None,
         bbox: Annotated[

@@ -94,4 +94,5 @@ def speaks_problem_details(path: str) -> bool:
     """Whether errors on `path` take OGC's problem-details shape (the Features routes)."""
     if path != PREFIX and not path.startswith(PREFIX + "/"):
         return False
-    return not path.startswith(_TILE_PATHS) and "/tiles" not in path.removeprefix(PREFIX)
+    # Whole segments: `/ogc/collections/x/items/tiles` is a feature id, not a tile route.
+    return not any(path == tiles or path.startswith(tiles + "/") for tiles in _TILE_PATHS)

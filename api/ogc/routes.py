@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from api.deps import SessionDep
 from api.filtering.params import get_catalogue
 from api.hotpath.deps import versions_now
+from api.http.openapi_responses import PROBLEM_DETAILS
 from api.ogc import html
 from api.ogc.answer import send
 from api.ogc.collections import (
@@ -31,10 +32,11 @@ router = APIRouter(prefix=PREFIX, tags=["ogc"], dependencies=[Depends(check_know
 CollectionId = Annotated[
     str, Path(max_length=100, description="`local-authorities`, `regions` or `interventions`.")
 ]
-PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {}}}
+PROBLEM: dict[str, Any] = {"content": {"application/problem+json": {"schema": PROBLEM_DETAILS}}}
 RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {**PROBLEM, "description": "A parameter is not valid (problem details)"},
     404: {**PROBLEM, "description": "No such collection or feature (problem details)"},
+    503: {**PROBLEM, "description": "Database or boundaries unavailable (problem details)"},
 }
 
 
@@ -58,7 +60,13 @@ async def read_conformance(request: Request, fmt: FormatDep) -> Response:
     return send(request, fmt, "application/json", lambda: orjson.dumps(document))
 
 
-@router.get("/api", responses=RESPONSES)
+@router.get(
+    "/api",
+    responses={
+        **RESPONSES,
+        200: {"description": "The OpenAPI 3.0 document", "content": {OPENAPI_30_TYPE: {}}},
+    },
+)
 async def read_api_definition(request: Request, fmt: FormatDep) -> Response:
     """The OpenAPI 3.0 definition of the `/ogc` routes."""
     if fmt == "html":

@@ -259,7 +259,7 @@ def _interventions_href(request: Request, query: ResolvedQuery, info: AreaInfo) 
     if named is not None and info.code not in named:
         return None
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in {key, *_OWN_PARAMS}]
-    url = request.url_for("list_published_interventions")
+    url = request.url_for("list_interventions")
     return str(url.replace(query=urlencode([*kept, (key, info.code)])))
 
 

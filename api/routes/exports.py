@@ -68,8 +68,13 @@ EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The file, streamed, as an attachment.",
         "content": {
-            media.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-            for media in MEDIA_TYPES.values()
+            # GeoJSON is a JSON document (a FeatureCollection); the others are files.
+            media.split(";")[0]: {
+                "schema": {"type": "object"}
+                if format == "geojson"
+                else {"type": "string", "format": "binary"}
+            }
+            for format, media in MEDIA_TYPES.items()
         },
     },
     304: {"description": "Not modified: the dataset is unchanged since the ETag you sent."},

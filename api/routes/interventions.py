@@ -25,8 +25,9 @@ from api.schemas.intervention_geojson import (
 )
 from api.schemas.interventions import InterventionPage, InterventionPublic, PageLinks
 from api.state import app_state
+from models.interventions import queries
 from models.interventions.filters import InterventionFilter
-from models.interventions.queries import SortKey, get_intervention, list_interventions
+from models.interventions.queries import SortKey, get_intervention
 from models.partners.submissions import read_head
 
 router = APIRouter(prefix="/api/v1/interventions", tags=["interventions"])
@@ -46,7 +47,7 @@ LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("", response_model=InterventionPage, responses=LIST_RESPONSES)
-def list_published_interventions(
+def list_interventions(
     request: Request,
     response: Response,
     session: SessionDep,
@@ -89,7 +90,7 @@ def list_published_interventions(
     consistent whole, use `/api/v1/export`, or walk again with `updated_since` set to the
     time you started. Page links are in `links` (JSON, GeoJSON) and in the `Link` header.
     """
-    result = list_interventions(
+    result = queries.list_interventions(
         session, query.filter, limit=page.limit, offset=page.offset, sort=sort, facets=facets
     )
     links = page_links(request.url, page.limit, page.offset, result.total)

@@ -6,12 +6,16 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from models.geography.area import LA_CODE_PATTERN
 from models.interventions.records import InterventionView
 from models.interventions.tables import ORIGIN_STATEMENTS
 
 
 class AreaRef(BaseModel):
-    code: str = Field(description="Current GSS code of the LA.")
+    code: str = Field(
+        description="Current GSS code of the LA.",
+        json_schema_extra={"pattern": LA_CODE_PATTERN},  # documented, not re-checked
+    )
     name: str
 
 

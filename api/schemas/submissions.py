@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas.interventions import InterventionPublic, PageLinks
+from api.schemas.typology import typology_item_schema
+from models.typology.vocabulary import DIMENSIONS
 
 
 def json_body(model: type[BaseModel], description: str, *, partial: bool) -> dict[str, Any]:
@@ -36,6 +38,12 @@ def json_body(model: type[BaseModel], description: str, *, partial: bool) -> dic
         return node
 
     schema = inline(schema)
+    for dimension in DIMENSIONS:  # typology values as enums with their labels
+        if (field := schema.get("properties", {}).get(dimension)) is not None:
+            if field.get("type") == "array":
+                field["items"] = typology_item_schema(dimension)
+            else:
+                field.update(typology_item_schema(dimension))
     if partial:
         schema.pop("required", None)
     content = {"application/json": {"schema": schema}}

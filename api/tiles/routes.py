@@ -121,7 +121,7 @@ def list_tile_matrix_sets(request: Request) -> dict[str, Any]:
     return tile_matrix_sets(_base(request))
 
 
-@router.get("/tileMatrixSets/{tileMatrixSetId}", responses=_NOT_FOUND)
+@router.get("/tileMatrixSets/{tileMatrixSetId}", responses={**_BAD, **_NOT_FOUND})
 def read_tile_matrix_set(tms: TmsPath) -> dict[str, Any]:
     """The definition of a tile matrix set (OGC Two Dimensional Tile Matrix Set 2.0 JSON)."""
     _check_tms(tms)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 
 from api.deps import SAFE_METHODS
 from api.http.query_repeats import conflicting_repeats, query_params
@@ -111,7 +112,15 @@ async def _form_file(request: Request) -> bytes:
     Starlette caps a text field at 1 MB unless told otherwise; the whole body is capped by
     `api.http.body_limit` already, so that cap is lifted here.
     """
-    form = await request.form(max_part_size=_NO_PART_LIMIT)
+    try:
+        form = await request.form(max_part_size=_NO_PART_LIMIT)
+    except HTTPException as exc:  # Starlette's 400 for a form it cannot parse
+        if exc.status_code != 400:
+            raise
+        raise InvalidInputError(
+            "The request body is not a well-formed form.",
+            [FieldProblem("body", f"is not multipart/form-data: {exc.detail}", location="body")],
+        ) from exc
     try:
         items = form.multi_items()
         files: list[UploadFile | str] = [

@@ -12,6 +12,10 @@ from models.geography.geometry import Geometry
 
 LEVEL_LA = "la"
 LEVEL_REGION = "region"
+#: GSS codes of the areas held: upper-tier LAs (E06 unitary, E08 metropolitan, E09 London,
+#: E10 county: `geodata.io.LA_TYPES`) and English regions (E12), for the OpenAPI document.
+LA_CODE_PATTERN = r"^E(0[689]|10)\d{6}$"
+REGION_CODE_PATTERN = r"^E12\d{6}$"
 
 
 class Area(SQLModel, table=True):
