@@ -21,6 +21,7 @@ from api.observability import install_observability
 from api.ogc import install_ogc
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
+from api.oruk.harvest import FeedLimits
 from api.protection import install_protection
 from api.redirects import PublicRedirectMiddleware
 from api.routes import areas, interventions, meta
@@ -31,7 +32,7 @@ from api.schemas.areas import GeometryCache
 from api.schemas.context import ContextCache
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
-from api.state import AppState
+from api.state import AppState, app_state
 from api.submit import pages as submit_pages
 from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
@@ -72,8 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             pool_size=settings.pool_size,
         )
-        app.state.engine = engine
-        app.state.write_engine = for_writing(engine)
+        state = app_state(app)
+        state.engine = engine
+        state.write_engine = for_writing(engine)
         versions.attach(engine)
         # Public GETs (no key) read from the replica when one is set (api/deps.py).
         read_engine = engine
@@ -83,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 statement_timeout_ms=settings.statement_timeout_ms,
                 pool_size=settings.pool_size,
             )
-        app.state.read_engine = read_engine
+        state.read_engine = read_engine
         try:
             yield
         finally:
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.replay = ReplayStore()
     state.facet_cache = FacetCache(versions)
     state.context_cache = ContextCache(versions)
+    state.oruk_feed_limits = FeedLimits()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
     install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
@@ -118,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
-    app.add_middleware(ReplayMiddleware, store=app.state.replay, versions=versions)
+    app.add_middleware(ReplayMiddleware, store=state.replay, versions=versions)
     # Rate limits and security headers just outside the replay, so answers kept in memory
     # get them too, and inside CORS (api/protection).
     install_protection(app, settings)

@@ -22,7 +22,6 @@ from api.hotpath.deps import (
 )
 from api.hotpath.rendered import Rendered, prerender, rendered_response
 from api.hotpath.replay import kept, remember
-from api.http.caching import RenderedLayers
 from api.http.responses import GeoJSONResponse
 from api.schemas.areas import (
     GeometryCache,
@@ -32,6 +31,7 @@ from api.schemas.areas import (
     feature_collection,
 )
 from api.schemas.context import compact_context, context_snapshot, with_context
+from api.state import app_state
 from geodata.errors import GeodataError
 from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
 from models.geography.catalogue import AreaCatalogue, AreaInfo
@@ -59,7 +59,7 @@ PrecisionQuery = Annotated[
 
 
 def _geometry_cache(request: Request) -> GeometryCache:
-    cache: GeometryCache = request.app.state.geometry_cache
+    cache = app_state(request.app).geometry_cache
     return cache
 
 
@@ -93,7 +93,7 @@ async def list_areas(
     With a place filter (`la`, `region`, `bbox`, `lat`+`lon`) only the LAs inside it (or
     their regions) are listed, as in /api/v1/stats and /api/v1/coverage: `bbox` of the map's
     view gives the visible LAs' counts."""
-    layers: RenderedLayers = request.app.state.rendered_layers
+    layers = app_state(request.app).rendered_layers
     layer = (level, geometry, precision, context)
     # Kept by the request as sent (`api.hotpath.replay`), so a repeated layer is answered
     # before routing; a new one resolves its filter and shares renders with equal filters.
@@ -122,7 +122,7 @@ def _render_layer(
     layer: tuple[str, GeometryDetail, int, bool],
 ) -> bytes:
     level, geometry, precision, include_context = layer
-    counts = count_by_area(session, query.filter, level, request.app.state.facet_cache)
+    counts = count_by_area(session, query.filter, level, app_state(request.app).facet_cache)
     areas = catalogue.las if level == "la" else catalogue.regions
     cache = _geometry_cache(request)
     snapshot = context_snapshot(request, session) if include_context else None
@@ -239,7 +239,7 @@ def _render_area(
 ) -> bytes:
     """The Feature, in the order the checks ran as dependencies: the filter, then the area."""
     query_resolved = query.resolve(session, catalogue if query.needs_geography else None)
-    facets = request.app.state.facet_cache.current(session)
+    facets = app_state(request.app).facet_cache.current(session)
     info, resolved = _find_area(catalogue, code)
     las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
     scoped = query_resolved.narrowed(within=las)
