@@ -30,6 +30,7 @@ from api.routes.exports import router as exports_router
 from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.context import ContextCache
+from api.schemas.geojson import document_shapes
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.settings import Settings, get_settings
 from api.state import AppState, app_state
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.oruk_feed_limits = FeedLimits()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
+    document_shapes(app)  # the GeoJSON responses' schemas
     install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
     # Innermost first: answers kept per data version replayed before routing, bounded
     # request bodies, ETags from identity bytes, then gzip (by

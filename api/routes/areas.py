@@ -24,6 +24,8 @@ from api.hotpath.rendered import Rendered, prerender, rendered_response
 from api.hotpath.replay import kept, remember
 from api.http.responses import GeoJSONResponse
 from api.schemas.areas import (
+    AreaDetail,
+    AreaLayer,
     GeometryCache,
     GeometryDetail,
     area_properties,
@@ -31,6 +33,7 @@ from api.schemas.areas import (
     feature_collection,
 )
 from api.schemas.context import compact_context, context_snapshot, with_context
+from api.schemas.geojson import geojson_response
 from api.state import app_state
 from geodata.errors import GeodataError
 from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
@@ -41,7 +44,6 @@ from models.research.areas import count_by_area
 
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
 
-GEOJSON = {"content": {"application/geo+json": {}}, "description": "GeoJSON (RFC 7946)"}
 AMBIGUOUS = {
     **ERROR_RESPONSES[422],
     "description": "The code or name now covers several LAs; `details` lists them (field `code`).",
@@ -68,7 +70,11 @@ def _geometry_cache(request: Request) -> GeometryCache:
 @router.get(
     "",
     response_class=Response,
-    responses={200: GEOJSON, 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+    responses={
+        200: geojson_response("GeoJSON (RFC 7946)", AreaLayer),
+        422: ERROR_RESPONSES[422],
+        503: ERROR_RESPONSES[503],
+    },
 )
 async def list_areas(
     request: Request,
@@ -189,7 +195,11 @@ async def read_area_at_point(
 @router.get(
     "/{code}",
     response_class=Response,
-    responses={200: GEOJSON, **ERROR_RESPONSES, 409: AMBIGUOUS},
+    responses={
+        200: geojson_response("GeoJSON (RFC 7946)", AreaDetail),
+        **ERROR_RESPONSES,
+        409: AMBIGUOUS,
+    },
 )
 async def read_area(
     request: Request,
