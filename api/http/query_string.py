@@ -5,11 +5,15 @@ already read a blank as absent, but typed ones (dates, enumerations) answered 42
 failed only on the fields its user left empty. Dropping blank pairs from GET and HEAD requests
 before routing gives every parameter the same rule. Writes keep their query as sent: there an
 empty `dry_run=` is a mistake worth reporting.
+
+The pairs are read and written by `urllib.parse` (what Starlette's `QueryParams` uses), so a
+blank reads exactly as the routes will read it; a query without blanks passes as sent, byte
+for byte, and one with blanks is re-encoded (`,` may come back as `%2C`: the same URL).
 """
 
 from __future__ import annotations
 
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -17,14 +21,10 @@ READS = frozenset({"GET", "HEAD"})
 
 
 def without_blanks(query: bytes) -> bytes:
-    """`query` with every `name=` pair whose value is empty or only spaces removed."""
-    kept = [
-        pair
-        for pair in query.split(b"&")
-        if pair
-        and (b"=" not in pair or unquote_plus(pair.partition(b"=")[2].decode("latin-1")).strip())
-    ]
-    return b"&".join(kept)
+    """`query` without the pairs whose value is empty or only spaces (a bare `name` too)."""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)  # as Starlette reads it
+    kept = [(name, value) for name, value in pairs if value.strip()]
+    return query if len(kept) == len(pairs) else urlencode(kept).encode("ascii")
 
 
 class BlankQueryMiddleware:
