@@ -26,6 +26,7 @@ from api.observability import install_observability
 from api.ogc import install_ogc
 from api.oruk import harvest_routes as oruk_harvest_routes
 from api.oruk import routes as oruk_routes
+from api.oruk.harvest import FeedLimits
 from api.protection import install_protection
 from api.protection.rate_limits import EXPENSIVE_READS
 from api.redirects import PublicRedirectMiddleware
@@ -36,10 +37,11 @@ from api.routes.research import router as research_router
 from api.schemas.areas import GeometryCache
 from api.schemas.context import ContextCache
 from api.schemas.examples import add_examples
+from api.schemas.geojson import document_shapes
 from api.schemas.intervention_geojson import AreaUnionCache
 from api.schemas.links import add_links
 from api.settings import Settings, get_settings
-from api.state import AppState
+from api.state import AppState, app_state
 from api.submit import pages as submit_pages
 from api.submit.cors import WriteCORSMiddleware
 from api.tiles import install_tiles
@@ -82,8 +84,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             pool_size=settings.pool_size,
         )
-        app.state.engine = engine
-        app.state.write_engine = for_writing(engine)
+        state = app_state(app)
+        state.engine = engine
+        state.write_engine = for_writing(engine)
         versions.attach(engine)
         # Public GETs (no key) read from the replica when one is set (api/deps.py).
         read_engine = engine
@@ -93,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 statement_timeout_ms=settings.statement_timeout_ms,
                 pool_size=settings.pool_size,
             )
-        app.state.read_engine = read_engine
+        state.read_engine = read_engine
         try:
             yield
         finally:
@@ -124,8 +127,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     state.replay = ReplayStore()
     state.facet_cache = FacetCache(versions)
     state.context_cache = ContextCache(versions)
+    state.oruk_feed_limits = FeedLimits()
     logging.getLogger("neetmap").setLevel(settings.log_level.upper())
     install_error_handlers(app)
+    document_shapes(app)  # the GeoJSON responses' schemas
     install_ogc(app)  # after the handlers (it reshapes their answers), before the middleware
     # Innermost first: the read-repeat rule, answers kept per data version replayed before
     # routing, plain point lookups answered from the in-memory index, bounded
@@ -133,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
     app.add_middleware(ReadRepeatsGuard, routes=app.router.routes)
-    app.add_middleware(ReplayMiddleware, store=app.state.replay, versions=versions)
+    app.add_middleware(ReplayMiddleware, store=state.replay, versions=versions)
     app.add_middleware(PointLookupMiddleware, state=state)
     # Rate limits and security headers just outside the replay, so answers kept in memory
     # get them too, and inside CORS (api/protection).

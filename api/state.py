@@ -21,12 +21,14 @@ if TYPE_CHECKING:  # type-only: the rooms below import this module, not the reve
     from api.hotpath.replay import ReplayStore
     from api.http.caching import RenderedLayers
     from api.ogc.pages import PageCache
+    from api.oruk.harvest import FeedLimits
     from api.schemas.areas import GeometryCache
     from api.schemas.context import ContextCache
     from api.schemas.intervention_geojson import AreaUnionCache
     from api.settings import Settings
     from models.freshness import DataVersions
     from models.freshness.caches import CatalogueCache, FacetCache
+    from models.tiles.render import TileRenderer
 
 
 class AppState(State):
@@ -48,6 +50,11 @@ class AppState(State):
     replay: ReplayStore
     fast_lane: FastLane
     ogc_pages: PageCache
+    #: Set by `api.tiles.install_tiles`: the worker's tile state and its rendered tiles.
+    tile_renderer: TileRenderer
+    rendered_tiles: RenderedLayers
+    #: How far an ORUK harvest reads a feed (tests set smaller bounds).
+    oruk_feed_limits: FeedLimits
 
 
 def app_state(app: ASGIApp) -> AppState:

@@ -1,4 +1,5 @@
-"""Place filters as LA code sets: `la` lists, regions, a bounding box and a point.
+"""Place filters as LA code sets: `la` lists, regions, a bounding box and a point; and the
+one area a path names (`area_named`).
 
 Each place criterion becomes one tuple of current LA codes; `InterventionFilter` keeps the
 records serving at least one LA of every tuple. Problems are collected, not raised, so a
@@ -7,13 +8,15 @@ request hears about every bad value at once.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlmodel import Session
 
 from api.errors import query_problem
 from geodata.errors import GeodataError
 from geodata.la_lists import read_la_list
-from models.errors import FieldProblem
-from models.geography.catalogue import AreaCatalogue
+from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
+from models.geography.catalogue import AreaCatalogue, AreaInfo
 from models.geography.spatial import las_containing, las_intersecting
 
 
@@ -112,3 +115,34 @@ def parse_bbox(raw: str) -> tuple[float, float, float, float]:
     if minlon > maxlon or minlat > maxlat:
         raise ValueError("bbox corners are reversed: give minlon,minlat,maxlon,maxlat")
     return minlon, minlat, maxlon, maxlat
+
+
+def area_named(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str, Any]]:
+    """The LA or region a path names (code, old code, DfE code or name) and how it was read;
+    a name now covering several LAs is an AmbiguousAreaError listing them."""
+    try:
+        region_code = catalogue.resolve_region(text)
+    except GeodataError:
+        region_code = None
+    if region_code and region_code in catalogue.regions:
+        return catalogue.regions[region_code], {"input": text, "from": "region", "warning": None}
+    try:
+        resolution = catalogue.resolve_la(text)
+    except GeodataError as exc:
+        raise NotFoundError(exc.message) from None
+    if resolution.ambiguous:
+        candidates = [
+            f"{code} {catalogue.las[code].name}"
+            for code in resolution.codes
+            if code in catalogue.las
+        ]
+        message = f"'{text}' now covers several LAs ({', '.join(candidates)}); ask for one of them."
+        raise AmbiguousAreaError(
+            f"{message} {resolution.warning or ''}".strip(),
+            [FieldProblem("code", candidate) for candidate in candidates],
+        )
+    return catalogue.las[resolution.codes[0]], {
+        "input": text,
+        "from": resolution.resolved_from,
+        "warning": resolution.warning,
+    }

@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from api.ogc import items, routes
 from api.ogc.pages import OGCFastPath, PageCache
 from api.ogc.problems import install_problem_handlers
+from api.state import app_state
 
 router = APIRouter()
 router.include_router(routes.router)
@@ -20,9 +21,9 @@ router.include_router(items.router)
 def install_ogc(app: FastAPI) -> None:
     """Mount the routes. Call after the error handlers are installed (these wrap them) and
     before any other middleware is added, so the fast path sits innermost."""
-    app.state.ogc_pages = PageCache()
+    pages = app_state(app).ogc_pages = PageCache()
     install_problem_handlers(app)
-    app.add_middleware(OGCFastPath, pages=app.state.ogc_pages)
+    app.add_middleware(OGCFastPath, pages=pages)
     app.include_router(router)
 
 

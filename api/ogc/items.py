@@ -29,7 +29,9 @@ from api.ogc.negotiation import FormatDep
 from api.ogc.params import CRS84, ItemsDep, check_known
 from api.ogc.problems import PREFIX
 from api.ogc.routes import RESPONSES, CollectionId
+from api.ogc.shapes import AreaItem, InterventionItem, ItemsPage
 from api.schemas.areas import ATTRIBUTION
+from api.schemas.geojson import geojson_response
 
 router = APIRouter(prefix=PREFIX, tags=["ogc"], dependencies=[Depends(check_known)])
 #: GDAL reads the CRS of the coordinates from this header (OGC API - Features Part 2's).
@@ -37,7 +39,11 @@ CONTENT_CRS = {"Content-Crs": f"<{CRS84}>"}
 QueryDep = Annotated[InterventionQuery, Depends()]
 ITEMS_RESPONSES: dict[int | str, dict[str, Any]] = {
     **RESPONSES,
-    200: {"content": {GEOJSON: {}}, "description": "GeoJSON FeatureCollection"},
+    200: geojson_response("GeoJSON FeatureCollection", ItemsPage),
+}
+ITEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **RESPONSES,
+    200: geojson_response("GeoJSON Feature", AreaItem, InterventionItem),
 }
 
 
@@ -106,7 +112,7 @@ def _collection(
     }
 
 
-@router.get("/collections/{collection_id}/items/{feature_id}", responses=ITEMS_RESPONSES)
+@router.get("/collections/{collection_id}/items/{feature_id}", responses=ITEM_RESPONSES)
 def read_item(
     request: Request,
     session: SessionDep,

@@ -1,8 +1,9 @@
 """The `/ogc` part of the app's OpenAPI document, as OpenAPI 3.0 (OGC's oas30 class).
 
 FastAPI writes OpenAPI 3.1; the schemas of these routes use only what 3.0 also has, except
-`{"type": "null"}` in an `anyOf` (3.0 says `nullable: true`) and `examples` lists on schemas
-(3.0 has one `example`), which are rewritten here.
+`{"type": "null"}` in an `anyOf` (3.0 says `nullable: true`), `examples` lists on schemas
+(3.0 has one `example`) and GeoJSON's fixed-length number arrays (positions and bboxes as
+`prefixItems`; 3.0 has one `items` schema), which are rewritten here.
 """
 
 from __future__ import annotations
@@ -49,6 +50,9 @@ def _to_30(node: Any) -> Any:
                 out.update(rest[0])
             else:
                 out[key] = rest
+    if "prefixItems" in out:
+        types = {item.get("type") for item in out.pop("prefixItems")}
+        out["items"] = {"type": types.pop()} if len(types) == 1 and None not in types else {}
     if "const" in out:
         out["enum"] = [out.pop("const")]
     if isinstance(out.get("examples"), list) and "schema" not in out and "type" in out:

@@ -85,7 +85,7 @@ class OGCFastPath:
             return
         fmt = page_format(scope)
         page = self.pages.get((str(URL(scope=scope)), fmt)) if fmt else None
-        if page is None or getattr(scope["app"].state, "engine", None) is None:
+        if page is None or "engine" not in app_state(scope["app"]):
             await self.app(scope, receive, send)
             return
         try:

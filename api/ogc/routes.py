@@ -23,7 +23,7 @@ from api.ogc.collections import (
 )
 from api.ogc.documents import conformance, landing, queryables
 from api.ogc.links import service_root
-from api.ogc.negotiation import FormatDep
+from api.ogc.negotiation import Format, FormatDep
 from api.ogc.openapi30 import OPENAPI_30_TYPE, openapi_30
 from api.ogc.params import check_known
 from api.ogc.problems import PREFIX
@@ -43,17 +43,17 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
 @router.get("", responses=RESPONSES)
 async def read_landing(request: Request, fmt: FormatDep) -> Response:
     """The landing page: links to the API definition, conformance and the collections."""
-    root = service_root(request)
-    document = landing(root)
-    if fmt == "html":
-        return send(request, fmt, "", lambda: html.document_page(request.url, root, document))
-    return send(request, fmt, "application/json", lambda: orjson.dumps(document))
+    return _document(request, fmt, landing(service_root(request)))
 
 
 @router.get("/conformance", responses=RESPONSES)
 async def read_conformance(request: Request, fmt: FormatDep) -> Response:
     """The OGC conformance classes this service passes."""
-    document = conformance()
+    return _document(request, fmt, conformance())
+
+
+def _document(request: Request, fmt: Format, document: dict[str, Any]) -> Response:
+    """A fixed JSON document, or its HTML page."""
     root = service_root(request)
     if fmt == "html":
         return send(request, fmt, "", lambda: html.document_page(request.url, root, document))

@@ -16,8 +16,9 @@ from api.errors import ErrorDetail, error_response
 from api.filtering.params import CatalogueDep
 from api.http.openapi_responses import responses
 from api.oruk.filing import file_feed
-from api.oruk.harvest import FeedError, FeedLimits, read_feed
+from api.oruk.harvest import FeedError, read_feed
 from api.oruk.report import HarvestReport, HarvestRequest
+from api.state import app_state
 from api.writing.auth import ModeratorDep
 from api.writing.inputs import check_write_query
 
@@ -49,7 +50,7 @@ def harvest_feed(
     moderation. Services with problems are reported (by row, the service's position in the
     feed, and ORUK field) and left out.
     """
-    limits: FeedLimits = getattr(request.app.state, "oruk_feed_limits", None) or FeedLimits()
+    limits = app_state(request.app).oruk_feed_limits
     try:
         feed = read_feed(body.url, limits)
     except FeedError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -11,6 +12,7 @@ from sqlmodel import Session
 
 from api.errors import ERROR_RESPONSES
 from api.filtering.params import InterventionQuery
+from api.filtering.places import area_named
 from api.filtering.resolved import ResolvedQuery
 from api.hotpath.deps import (
     CatalogueNowDep,
@@ -24,18 +26,20 @@ from api.hotpath.point import MEDIA_TYPE as POINT_MEDIA_TYPE
 from api.hotpath.point import point_answer
 from api.hotpath.rendered import Rendered, prerender, rendered_response
 from api.hotpath.replay import kept, remember
-from api.http.caching import RenderedLayers
 from api.http.responses import GeoJSONResponse
 from api.schemas.areas import (
-    GeometryCache,
+    AreaDetail,
+    AreaLayer,
     GeometryDetail,
     area_properties,
     feature,
     feature_collection,
 )
 from api.schemas.context import compact_context, context_snapshot, with_context
-from geodata.errors import GeodataError
-from models.errors import AmbiguousAreaError, FieldProblem, NotFoundError
+from api.schemas.geojson import geojson_response
+from api.state import app_state
+from models.errors import NotFoundError
+from models.freshness import Versions
 from models.geography.catalogue import AreaCatalogue, AreaInfo
 from models.geography.spatial import las_containing, regions_containing
 from models.interventions.queries import list_interventions
@@ -43,7 +47,6 @@ from models.research.areas import count_by_area
 
 router = APIRouter(prefix="/api/v1/areas", tags=["areas"])
 
-GEOJSON = {"content": {"application/geo+json": {}}, "description": "GeoJSON (RFC 7946)"}
 AMBIGUOUS = {
     **ERROR_RESPONSES[422],
     "description": "The code or name now covers several LAs; `details` lists them (field `code`).",
@@ -60,17 +63,16 @@ PrecisionQuery = Annotated[
 ]
 
 
-def _geometry_cache(request: Request) -> GeometryCache:
-    cache: GeometryCache = request.app.state.geometry_cache
-    return cache
-
-
 # The routes return GeoJSONResponse themselves. Declaring it as their response_class would
 # make OpenAPI list their errors as application/geo+json too; errors are application/json.
 @router.get(
     "",
     response_class=Response,
-    responses={200: GEOJSON, 422: ERROR_RESPONSES[422], 503: ERROR_RESPONSES[503]},
+    responses={
+        200: geojson_response("GeoJSON (RFC 7946)", AreaLayer),
+        422: ERROR_RESPONSES[422],
+        503: ERROR_RESPONSES[503],
+    },
 )
 async def list_areas(
     request: Request,
@@ -95,14 +97,10 @@ async def list_areas(
     With a place filter (`la`, `region`, `bbox`, `lat`+`lon`) only the LAs inside it (or
     their regions) are listed, as in /api/v1/stats and /api/v1/coverage: `bbox` of the map's
     view gives the visible LAs' counts."""
-    layers: RenderedLayers = request.app.state.rendered_layers
+    layers = app_state(request.app).rendered_layers
     layer = (level, geometry, precision, context)
-    # Kept by the request as sent (`api.hotpath.replay`), so a repeated layer is answered
-    # before routing; a new one resolves its filter and shares renders with equal filters.
+    # A new request resolves its filter and shares renders with equal filters.
     versions = await current_versions(request)
-    found = kept(request, versions)
-    if found is not None:
-        return rendered_response(request, found.rendered, GeoJSONResponse.media_type)
 
     def render(session: Session) -> Rendered:
         resolved = query.resolve(session, catalogue if query.needs_geography else None)
@@ -111,9 +109,21 @@ async def list_areas(
             key, lambda: _render_layer(request, session, catalogue, resolved, layer)
         )
 
+    return await _kept_or_rendered(request, versions, render)
+
+
+async def _kept_or_rendered(
+    request: Request, versions: Versions, render: Callable[[Session], Rendered]
+) -> Response:
+    """The GeoJSON kept for this request as sent and these data versions (`api.hotpath.replay`
+    then answers its repeats before routing), else rendered in a session and kept."""
+    media_type = GeoJSONResponse.media_type
+    found = kept(request, versions)
+    if found is not None:
+        return rendered_response(request, found.rendered, media_type)
     rendered = await with_session(request, render)
-    remember(request, versions, rendered, GeoJSONResponse.media_type)
-    return rendered_response(request, rendered, GeoJSONResponse.media_type)
+    remember(request, versions, rendered, media_type)
+    return rendered_response(request, rendered, media_type)
 
 
 def _render_layer(
@@ -124,9 +134,9 @@ def _render_layer(
     layer: tuple[str, GeometryDetail, int, bool],
 ) -> bytes:
     level, geometry, precision, include_context = layer
-    counts = count_by_area(session, query.filter, level, request.app.state.facet_cache)
+    counts = count_by_area(session, query.filter, level, app_state(request.app).facet_cache)
     areas = catalogue.las if level == "la" else catalogue.regions
-    cache = _geometry_cache(request)
+    cache = app_state(request.app).geometry_cache
     snapshot = context_snapshot(request, session) if include_context else None
     sources: dict[str, str] = {}
     features = []
@@ -181,7 +191,11 @@ async def read_area_at_point(
 @router.get(
     "/{code}",
     response_class=Response,
-    responses={200: GEOJSON, **ERROR_RESPONSES, 409: AMBIGUOUS},
+    responses={
+        200: geojson_response("GeoJSON (RFC 7946)", AreaDetail),
+        **ERROR_RESPONSES,
+        409: AMBIGUOUS,
+    },
 )
 async def read_area(
     request: Request,
@@ -205,19 +219,13 @@ async def read_area(
     the list of exactly those counted (`/api/v1/interventions` with the same filters and this
     area), or null when the filters leave this area out (e.g. `region` naming another region).
     """
-    # Rendered once per data version and request as sent (its links name the base URL).
-    versions = await current_versions(request)
-    found = kept(request, versions)
-    if found is not None:
-        return rendered_response(request, found.rendered, GeoJSONResponse.media_type)
 
+    # Rendered once per data version and request as sent (its links name the base URL).
     def render(session: Session) -> Rendered:
         body = _render_area(request, session, catalogue, query, code, geometry, precision)
         return prerender(body)
 
-    rendered = await with_session(request, render)
-    remember(request, versions, rendered, GeoJSONResponse.media_type)
-    return rendered_response(request, rendered, GeoJSONResponse.media_type)
+    return await _kept_or_rendered(request, await current_versions(request), render)
 
 
 def _render_area(
@@ -231,8 +239,8 @@ def _render_area(
 ) -> bytes:
     """The Feature, in the order the checks ran as dependencies: the filter, then the area."""
     query_resolved = query.resolve(session, catalogue if query.needs_geography else None)
-    facets = request.app.state.facet_cache.current(session)
-    info, resolved = _find_area(catalogue, code)
+    facets = app_state(request.app).facet_cache.current(session)
+    info, resolved = area_named(catalogue, code)
     las = (info.code,) if info.level == "la" else tuple(catalogue.las_in_region(info.code))
     scoped = query_resolved.narrowed(within=las)
     page = list_interventions(
@@ -243,7 +251,9 @@ def _render_area(
     props["interventions"] = [{"id": row.id, "name": row.name} for row in page.items]
     props["interventions_truncated"] = page.total > len(page.items)
     props["interventions_href"] = _interventions_href(request, query_resolved, info)
-    geometry_json = _geometry_cache(request).fragment(catalogue, info.code, geometry, precision)
+    geometry_json = app_state(request.app).geometry_cache.fragment(
+        catalogue, info.code, geometry, precision
+    )
     return orjson.dumps(feature(props, geometry_json, info.bbox, precision))
 
 
@@ -261,32 +271,3 @@ def _interventions_href(request: Request, query: ResolvedQuery, info: AreaInfo) 
     kept = [(k, v) for k, v in request.query_params.multi_items() if k not in {key, *_OWN_PARAMS}]
     url = request.url_for("list_interventions")
     return str(url.replace(query=urlencode([*kept, (key, info.code)])))
-
-
-def _find_area(catalogue: AreaCatalogue, text: str) -> tuple[AreaInfo, dict[str, Any]]:
-    try:
-        region_code = catalogue.resolve_region(text)
-    except GeodataError:
-        region_code = None
-    if region_code and region_code in catalogue.regions:
-        return catalogue.regions[region_code], {"input": text, "from": "region", "warning": None}
-    try:
-        resolution = catalogue.resolve_la(text)
-    except GeodataError as exc:
-        raise NotFoundError(exc.message) from None
-    if resolution.ambiguous:
-        candidates = [
-            f"{code} {catalogue.las[code].name}"
-            for code in resolution.codes
-            if code in catalogue.las
-        ]
-        message = f"'{text}' now covers several LAs ({', '.join(candidates)}); ask for one of them."
-        raise AmbiguousAreaError(
-            f"{message} {resolution.warning or ''}".strip(),
-            [FieldProblem("code", candidate) for candidate in candidates],
-        )
-    return catalogue.las[resolution.codes[0]], {
-        "input": text,
-        "from": resolution.resolved_from,
-        "warning": resolution.warning,
-    }

@@ -15,10 +15,13 @@ from api.http.preconditions import RECORD_VERSION_HEADER, record_version
 from api.http.responses import GeoJSONResponse
 from api.routes.paging import page_links
 from api.schemas.areas import ATTRIBUTION
+from api.schemas.geojson import geojson_response
 from api.schemas.intervention_csv import CSV_MEDIA_TYPE, render_csv
 from api.schemas.intervention_geojson import (
     GEOMETRY_HELP,
     GeometryChoice,
+    InterventionFeatureCollection,
+    InterventionFeatureDocument,
     catalogue_for,
     feature_collection,
     features,
@@ -37,7 +40,7 @@ LIST_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "A page of interventions: JSON (default), GeoJSON or CSV by `format`.",
         "content": {
-            "application/geo+json": {"schema": {"type": "object"}},
+            **geojson_response("", InterventionFeatureCollection)["content"],
             "text/csv": {"schema": {"type": "string"}},
         },
     },
@@ -145,7 +148,10 @@ def _geojson_links(links: PageLinks) -> list[dict[str, str]]:
 @router.get(
     "/{intervention_id}",
     response_model=InterventionPublic,
-    responses={200: {"content": {"application/geo+json": {}}}, **ERROR_RESPONSES},
+    responses={
+        200: geojson_response("JSON, or GeoJSON by `format`", InterventionFeatureDocument),
+        **ERROR_RESPONSES,
+    },
 )
 def read_intervention(
     request: Request,

@@ -10,7 +10,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import orjson
+from geojson_pydantic import Feature, FeatureCollection, MultiPolygon
+from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.context import IndicatorPublic
 from geodata.geojson import geometry_json, rounded_bbox
 from models.cache import VersionedCache
 from models.geography.catalogue import AreaCatalogue, AreaInfo
@@ -82,3 +85,88 @@ def feature_collection(features: list[dict[str, Any]], **members: Any) -> bytes:
     return orjson.dumps(
         {"type": "FeatureCollection", "features": features, **members, "attribution": ATTRIBUTION}
     )
+
+
+# The shapes of the bodies above, for OpenAPI and the tests (`api.schemas.geojson`).
+
+
+class _AreaBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="GSS code.")
+    name: str
+    level: Literal["la", "region"]
+    type: str = Field(description="GSS entity: E06, E08, E09, E10 (LAs) or E12 (regions).")
+    region_code: str | None
+    region_name: str | None
+    vintage: str | None = Field(description="The boundaries' release.")
+    intervention_count: int = Field(description="Published interventions matching the filters.")
+
+
+class CompactIndicator(BaseModel):
+    """A layer's context figure: `IndicatorPublic` without its null members, `source` a key
+    into the layer's `context_sources`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: int | float | None
+    year: str | None = None
+    missing: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class AreaProperties(_AreaBase):
+    context: dict[str, CompactIndicator] | None = Field(
+        None, description="Context indicators (absent with `context=false`; null if none loaded)."
+    )
+
+
+class AreaFeature(Feature[MultiPolygon, AreaProperties]):
+    """An LA or region in a layer; `geometry` is null with `geometry=none`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str  # narrower than GeoJSON's: always the GSS code
+
+
+class AreaLayer(FeatureCollection[AreaFeature]):
+    """`/api/v1/areas`: every LA or region with its count, and RFC 7946 foreign members."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    boundary_version: int
+    context_sources: dict[str, str] | None = Field(None, description="Source sentences by key.")
+    warnings: list[str] | None = Field(None, description="Filter values read loosely.")
+    attribution: str
+
+
+class ResolvedFrom(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    input: str
+    from_: str = Field(alias="from")
+    warning: str | None
+
+
+class InterventionName(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    name: str
+
+
+class AreaDetailProperties(_AreaBase):
+    context: dict[str, IndicatorPublic] | None
+    resolved_from: ResolvedFrom
+    interventions: list[InterventionName] = Field(description="The first 100 by name.")
+    interventions_truncated: bool
+    interventions_href: str | None
+
+
+class AreaDetail(Feature[MultiPolygon, AreaDetailProperties]):
+    """`/api/v1/areas/{code}`: one area with the interventions serving it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str

@@ -12,6 +12,8 @@ from typing import Any, Literal
 
 import orjson
 import shapely
+from geojson_pydantic import Feature, FeatureCollection, MultiPoint, MultiPolygon
+from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry.base import BaseGeometry
 
 from api.schemas.areas import ATTRIBUTION
@@ -147,3 +149,42 @@ def feature_collection_chunks(
         yield body if first else b"," + body
         first = False
     yield b"]}"
+
+
+# The shapes of the bodies above, for OpenAPI and the tests (`api.schemas.geojson`).
+
+
+class InterventionFeature(Feature[MultiPolygon | MultiPoint, InterventionPublic]):
+    """An intervention: its LAs' union (`geometry=areas`), its venues (`venues`) or null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int  # narrower than GeoJSON's: the intervention id
+
+
+class InterventionFeatureDocument(InterventionFeature):
+    """`/api/v1/interventions/{id}?format=geojson`: one Feature with its foreign members."""
+
+    attribution: str
+    warnings: list[str]
+
+
+class GeoJSONLink(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    href: str
+    rel: str
+    type: str
+    title: str | None = None
+
+
+class InterventionFeatureCollection(FeatureCollection[InterventionFeature]):
+    """`/api/v1/interventions?format=geojson`: a page, with OGC API - Features paging members."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    numberMatched: int = Field(description="Matching interventions in all pages.")
+    numberReturned: int
+    links: list[GeoJSONLink] = Field(description="`next` and `prev` pages, where they exist.")
+    warnings: list[str]
+    attribution: str

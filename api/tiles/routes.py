@@ -23,6 +23,7 @@ from api.hotpath.deps import CatalogueNowDep, QueryDep, current_versions, with_s
 from api.hotpath.rendered import Rendered, rendered_response
 from api.hotpath.replay import kept, remember
 from api.http.caching import RenderedLayers
+from api.state import app_state
 from api.tiles.discovery import (
     MVT,
     TILEJSON,
@@ -184,8 +185,8 @@ async def read_tile(
     found = kept(request, versions)
     if found is not None:
         return rendered_response(request, found.rendered, MVT)
-    renderer: TileRenderer = request.app.state.tile_renderer
-    cache: RenderedLayers = request.app.state.rendered_tiles
+    state = app_state(request.app)
+    renderer, cache = state.tile_renderer, state.rendered_tiles
 
     def render(session: Session) -> Rendered:
         flt = query.resolve(session, catalogue if query.needs_geography else None).filter
@@ -198,7 +199,7 @@ async def read_tile(
                 address,
                 layers,
                 version=versions,
-                facet_cache=request.app.state.facet_cache,
+                facet_cache=state.facet_cache,
             ),
         )
 
@@ -211,6 +212,7 @@ async def read_tile(
 
 def install_tiles(app: FastAPI) -> None:
     """Add the tile routes and the worker's tile state to the app."""
-    app.state.tile_renderer = TileRenderer()
-    app.state.rendered_tiles = RenderedLayers(max_entries=4096)
+    state = app_state(app)
+    state.tile_renderer = TileRenderer()
+    state.rendered_tiles = RenderedLayers(max_entries=4096)
     app.include_router(router)

@@ -17,9 +17,8 @@ from models.geography.geometry import Geometry
 PUBLICATION_STATES = ("submitted", "published", "rejected", "withdrawn")
 #: Where a record came from, so the API and the map can say who vouches for it: a partner's
 #: submission (the default), the seed documents' records, or the national sample compiled
-#: by the project from public web pages (not submitted by the LA).
-ORIGINS = ("submission", "seed_document", "public_sample")
-#: What the API (and so the map) says of a record of each origin.
+#: by the project from public web pages (not submitted by the LA); what the API (and so the
+#: map) says of a record of each origin.
 ORIGIN_STATEMENTS = {
     "submission": "Submitted by a partner local authority and published after moderation.",
     "seed_document": "Taken from the research seed documents, quoted in its source.",

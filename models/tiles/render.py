@@ -3,57 +3,35 @@ empty-tile shortcut, then the encoder of the session's database."""
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from collections.abc import Hashable
 
 from sqlmodel import Session
 
+from models.cache import VersionedCache
 from models.freshness.caches import FacetCache
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.filters import InterventionFilter
 from models.tiles.content import AreaContent, area_content
 from models.tiles.grid import LAYERS, TileAddress
 from models.tiles.postgis_tiles import postgis_tile
-from models.tiles.shapely_tiles import EncodedShape, ProjectionCache, VenueIndex, shapely_tile
+from models.tiles.shapely_tiles import EncodedShape, ProjectedAreas, VenueIndex, shapely_tile
 
-T = TypeVar("T")
 _MINZOOM = {layer.id: layer.minzoom for layer in LAYERS}
 
 
-class Recent(Generic[T]):
-    """A small least-recently-used memo, safe across a worker's threads."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[Hashable, T] = OrderedDict()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        with self._lock:
-            if key in self._items:
-                self._items.move_to_end(key)
-                return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-        return value
-
-
 class TileRenderer:
-    """A worker's tile state: projected areas per boundary version, each tile's encoded
-    shapes (no filter changes them), the venues per data version, and per (data version,
-    filter) the areas' properties and matching ids, so a map panning under one filter counts
+    """A worker's tile state: projected areas and each tile's encoded shapes (no filter
+    changes them) per boundary version, the venues per data version, and per data version and
+    filter the areas' properties and matching ids, so a map panning under one filter counts
     once, not once per tile, and a new filter on a drawn tile only counts and encodes."""
 
     def __init__(self) -> None:
-        self.projections = ProjectionCache()
-        self._content: Recent[AreaContent] = Recent(64)
-        self._shapes: Recent[list[EncodedShape]] = Recent(4096)
-        self._venues: Recent[VenueIndex] = Recent(1)
+        self._projections: VersionedCache[None, ProjectedAreas] = VersionedCache()
+        self._content: VersionedCache[str, AreaContent] = VersionedCache(max_entries=64)
+        self._shapes: VersionedCache[TileAddress, list[EncodedShape]] = VersionedCache(
+            max_entries=4096
+        )
+        self._venues: VersionedCache[None, VenueIndex] = VersionedCache()
 
     def render(
         self,
@@ -74,8 +52,9 @@ class TileRenderer:
         layers = tuple(name for name in layers if address.z >= _MINZOOM[name])
         if not layers or not _touches_england(catalogue, address):
             return b""
-        key = (version, repr(flt))
-        content = self._content.get(key, lambda: area_content(session, catalogue, flt, facet_cache))
+        content = self._content.get(
+            version, repr(flt), lambda: area_content(session, catalogue, flt, facet_cache)
+        )
         encoder = encoder or (
             "postgis" if session.get_bind().dialect.name == "postgresql" else "shapely"
         )
@@ -83,10 +62,13 @@ class TileRenderer:
             return postgis_tile(session, content, flt, address, layers)
         venues = None
         if "interventions" in layers:
-            venues = self._venues.get(version, lambda: VenueIndex(session))
+            venues = self._venues.get_once(version, None, lambda: VenueIndex(session))
         shapes = self._shapes.get(
-            (catalogue.version, address),
-            lambda: self.projections.get(catalogue).shapes(address),
+            catalogue.version,
+            address,
+            lambda: self._projections.get_once(
+                catalogue.version, None, lambda: ProjectedAreas(catalogue)
+            ).shapes(address),
         )
         return shapely_tile(shapes, content, venues, address, layers)
 

@@ -10,7 +10,6 @@ changes them), a box and id test of the venues, and the encoding.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +20,7 @@ from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 from sqlmodel import Session
 
+from models.cache import IN_KEY, VersionedCache
 from models.geography.catalogue import AreaCatalogue
 from models.interventions.crosstab import Ids
 from models.tiles.content import AreaContent, Properties, every_venue
@@ -62,20 +62,18 @@ class ProjectedAreas:
         self.codes = list(catalogue.geometries)
         self.projected = [to_mercator(catalogue.geometries[code]) for code in self.codes]
         self.tree = shapely.STRtree(self.projected)
-        self._by_zoom: dict[int, list[BaseGeometry]] = {}
-        self._lock = threading.Lock()
+        self._by_zoom: VersionedCache[int, list[BaseGeometry]] = VersionedCache()
 
     def at_zoom(self, address: TileAddress) -> list[BaseGeometry]:
-        with self._lock:
-            found = self._by_zoom.get(address.z)
-            if found is None:
-                found = list(
-                    shapely.simplify(
-                        np.array(self.projected), address.tolerance, preserve_topology=True
-                    )
+        return self._by_zoom.get_once(
+            IN_KEY,
+            address.z,
+            lambda: list(
+                shapely.simplify(
+                    np.array(self.projected), address.tolerance, preserve_topology=True
                 )
-                self._by_zoom[address.z] = found
-            return found
+            ),
+        )
 
     def shapes(self, address: TileAddress) -> list[EncodedShape]:
         """Every area touching the buffered tile, simplified for its zoom, cut to it and
@@ -119,22 +117,6 @@ def polygon_commands(geometry: BaseGeometry) -> tuple[int, ...]:
             commands.append(_CLOSE_PATH_1)
             cursor = points[-1]
     return tuple(commands)
-
-
-class ProjectionCache:
-    """The projected areas of the current boundary version (one per worker)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._version: int | None = None
-        self._areas: ProjectedAreas | None = None
-
-    def get(self, catalogue: AreaCatalogue) -> ProjectedAreas:
-        with self._lock:
-            if self._areas is None or self._version != catalogue.version:
-                self._areas = ProjectedAreas(catalogue)
-                self._version = catalogue.version
-            return self._areas
 
 
 class VenueIndex:
