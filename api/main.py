@@ -137,7 +137,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # request bodies, ETags from identity bytes, then gzip (by
     # Accept-Encoding q-values, gzip variants tagged apart), CORS, one clean Vary, blank read
     # parameters dropped, and HEAD run as GET outermost.
-    app.add_middleware(ReadRepeatsGuard, routes=app.router.routes)
+    app.add_middleware(ReadRepeatsGuard, routes=app.router.routes, handlers=app.exception_handlers)
     app.add_middleware(ReplayMiddleware, store=state.replay, versions=versions)
     app.add_middleware(PointLookupMiddleware, state=state)
     # Rate limits and security headers just outside the replay, so answers kept in memory

@@ -85,4 +85,3 @@ setattr(read_query, "__signature__", inspect.signature(InterventionQuery, eval_s
 
 CatalogueNowDep = Annotated[AreaCatalogue, Depends(current_catalogue)]
 QueryDep = Annotated[InterventionQuery, Depends(read_query)]
-VersionsDep = Annotated[Versions, Depends(current_versions)]

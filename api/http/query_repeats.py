@@ -15,6 +15,8 @@ choose) to learn which of its parameters are lists.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from inspect import isawaitable
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 from urllib.parse import unquote_plus
@@ -22,6 +24,7 @@ from urllib.parse import unquote_plus
 from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -37,11 +40,21 @@ class ReadRepeatsGuard:
     Args:
         app: The application to wrap (innermost: it sees the query as the route will).
         routes: The app's routes (`app.router.routes`), matched only for a repeated name.
+        handlers: The app's exception handlers (`app.exception_handlers`): the refusal is
+            answered by the handler a route's own error would meet, so it takes the shape of
+            the path (OGC's problem details under `/ogc`, neetmap's error body elsewhere).
     """
 
-    def __init__(self, app: ASGIApp, *, routes: list[BaseRoute]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        routes: list[BaseRoute],
+        handlers: Mapping[Any, Any] | None = None,
+    ) -> None:
         self.app = app
         self.routes = routes
+        self.handlers = handlers or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -57,9 +70,21 @@ class ReadRepeatsGuard:
             repeated := conflicting_repeats(request, query_params(route.dependant))
         ):
             error = InvalidInputError(f"{repeated[0].message}.", repeated)
-            await domain_error_response(error)(scope, receive, send)
+            response = await self._answer(request, error)
+            # A route class may answer bad input with its own status (the tiles' 400).
+            response.status_code = getattr(route, "bad_input_status", response.status_code)
+            await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+    async def _answer(self, request: Request, error: InvalidInputError) -> Response:
+        """The answer the app's handler for this error gives, as if a route had raised it."""
+        for cls in type(error).__mro__:
+            if (handler := self.handlers.get(cls)) is not None:
+                answer = handler(request, error)
+                response: Response = await answer if isawaitable(answer) else answer
+                return response
+        return domain_error_response(error)
 
     def _route(self, scope: Scope) -> APIRoute | None:
         """The route the router would run (the first that matches fully), if an API one."""

@@ -8,7 +8,7 @@ body with status 400, so the filters and their messages stay exactly those of th
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -20,7 +20,12 @@ BAD_REQUEST = 400
 
 
 class BadRequestRoute(APIRoute):
-    """An APIRoute whose validation errors (FastAPI's or the filter's) answer 400."""
+    """An APIRoute whose validation errors (FastAPI's or the filter's) answer 400.
+
+    `bad_input_status` tells refusals made before routing (`api.http.query_repeats`) too.
+    """
+
+    bad_input_status: ClassVar[int] = BAD_REQUEST
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
@@ -32,7 +37,7 @@ class BadRequestRoute(APIRoute):
                 handlers = request.app.exception_handlers
                 on_error = next(handlers[k] for k in type(exc).__mro__ if k in handlers)
                 response: Response = await on_error(request, exc)
-                response.status_code = BAD_REQUEST
+                response.status_code = self.bad_input_status
                 return response
 
         return answer

@@ -70,3 +70,22 @@ def test_the_json_api_keeps_its_own_error_shape(geo_client: TestClient) -> None:
     response = geo_client.get("/api/v1/interventions", params={"limit": "0"})
     assert response.status_code == 422
     assert "error" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/ogc", "/ogc/collections/local-authorities/items"])
+def test_a_repeated_parameter_is_a_problem_too(geo_client: TestClient, path: str) -> None:
+    """Refused before routing (`ReadRepeatsGuard`), yet in the shape of the path it was sent to."""
+    response = geo_client.get(f"{path}?f=json&f=html")
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["invalid-params"][0]["name"] == "f"
+    api = geo_client.get("/api/v1/interventions?bbox=-2,53,-1,54&bbox=-3,53,-1,54")
+    assert api.status_code == 422
+    assert api.json()["error"]["details"][0]["field"] == "bbox"
+
+
+def test_a_repeated_parameter_on_a_tile_route_is_its_400(geo_client: TestClient) -> None:
+    """The tile routes answer bad input 400 in neetmap's shape, a repeat included."""
+    response = geo_client.get("/ogc/tiles/WebMercatorQuad?f=json&f=html")
+    assert response.status_code == 400
+    assert response.json()["error"]["details"][0]["field"] == "f"
