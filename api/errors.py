@@ -13,12 +13,13 @@ from typing import Any, cast
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from pydantic_core import ErrorDetails
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http.database_errors import on_database
+from api.http.error_shape import ErrorDetail, ErrorResponse, error_response
 from geodata.errors import GeodataError
 from models.errors import (
     AmbiguousAreaError,
@@ -51,32 +52,6 @@ STATUS_OF: dict[type[Exception], tuple[int, str]] = {
     ServiceUnavailableError: (503, "service_unavailable"),
     GeodataError: (422, "invalid_geography"),
 }
-
-
-class ErrorDetail(BaseModel):
-    field: str = Field(description="The parameter or body field at fault, dotted for nested ones.")
-    message: str
-    location: str | None = Field(None, description="query, path, body, header or a file row.")
-    row: int | None = Field(None, description="Row number in an uploaded file, if any.")
-
-
-class ErrorBody(BaseModel):
-    code: str = Field(description="Stable machine-readable code, e.g. not_found.")
-    message: str = Field(description="Plain-words explanation.")
-    details: list[ErrorDetail] = Field(default_factory=list)
-
-
-class ErrorResponse(BaseModel):
-    """The one error shape of the API."""
-
-    error: ErrorBody
-
-
-def error_response(
-    status: int, code: str, message: str, details: list[ErrorDetail] | None = None
-) -> JSONResponse:
-    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details or []))
-    return JSONResponse(status_code=status, content=body.model_dump(mode="json"))
 
 
 def _code_for_status(status: int) -> str:
@@ -216,76 +191,6 @@ def domain_error_response(exc: Exception) -> JSONResponse:
     return response
 
 
-#: SQLSTATE query_canceled: PostgreSQL stopped the statement at `statement_timeout`.
-QUERY_CANCELED = "57014"
-QUERY_TIMEOUT_MESSAGE = (
-    "The query took too long and was stopped. Narrow the filters (a place, a typology value, "
-    "fewer words in q), or download every matching record at once from /api/v1/export."
-)
-
-
-#: SQLSTATE lock_not_available: a lock held elsewhere outlasted `lock_timeout`.
-LOCK_NOT_AVAILABLE = "55P03"
-#: Seconds a client should wait before sending again a request the database was too busy for.
-BUSY_RETRY_AFTER_S = 2
-
-#: SQLSTATEs of a write that lost to a simultaneous one: serialization failure, deadlock.
-WRITE_RACES = frozenset({"40001", "40P01"})
-
-
-def _busy() -> JSONResponse:
-    """503 `database_busy` with `Retry-After`: nothing was read or stored, and the same request
-    sent again in a moment will very likely go through."""
-    response = error_response(
-        503,
-        "database_busy",
-        "The database is busy with other work just now, so nothing was read or stored. "
-        "Send the same request again in a moment.",
-    )
-    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_S)
-    return response
-
-
-async def _on_database(request: Request, exc: Exception) -> JSONResponse:
-    if isinstance(exc, PoolTimeoutError):
-        # Every pooled connection stayed busy past pool_timeout (a burst, a stall elsewhere):
-        # answered at once rather than queueing the request behind the others, with the same
-        # shape as a lock held too long, since for the client it is the same fact.
-        log.warning("database busy: no pooled connection within pool_timeout")
-        return _busy()
-    sqlstate = getattr(getattr(exc, "orig", None), "sqlstate", None)
-    if sqlstate in WRITE_RACES:
-        # Rolled back in favour of another writer: nothing stored; sending again will do.
-        log.warning("write conflict (%s): %s", sqlstate, exc.__class__.__name__)
-        response = error_response(
-            409,
-            "write_conflict",
-            "Another change to the same records was being saved at the same moment, so "
-            "nothing of yours was stored. Send the same request again.",
-        )
-        response.headers["Retry-After"] = "1"
-        return response
-    if sqlstate == LOCK_NOT_AVAILABLE:
-        # A lock held elsewhere: answered within lock_timeout rather than when the client
-        # gives up, so the backlog never outlives the stall. Nothing was stored. (Every
-        # pooled connection busy past pool_timeout is the same 503, above.)
-        log.warning("database busy: %s", exc.__class__.__name__)
-        return _busy()
-    if sqlstate == QUERY_CANCELED:
-        # This request was too heavy: the same again would time out again (no Retry-After).
-        log.warning("statement timeout: %s", exc.__class__.__name__)
-        message = QUERY_TIMEOUT_MESSAGE
-        if request.url.path.startswith("/api/v1/export"):  # the export itself: just narrow
-            message = message.split(", or download")[0] + "."
-        return error_response(503, "query_timeout", message)
-    log.error("database unavailable: %s", exc)
-    response = error_response(
-        503, "database_unavailable", "The database is not reachable just now; try again shortly."
-    )
-    response.headers["Retry-After"] = "5"
-    return response
-
-
 async def _on_unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return error_response(500, "internal_error", "Something went wrong on our side.")
@@ -297,9 +202,9 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
     app.add_exception_handler(DomainError, _on_domain)
     app.add_exception_handler(GeodataError, _on_domain)
-    app.add_exception_handler(OperationalError, _on_database)
+    app.add_exception_handler(OperationalError, on_database)
     # Every pooled connection busy past pool_timeout (e.g. a database that hangs): 503 busy.
-    app.add_exception_handler(PoolTimeoutError, _on_database)
+    app.add_exception_handler(PoolTimeoutError, on_database)
     app.add_exception_handler(DBAPIError, _on_database_or_unexpected)
     app.add_exception_handler(Exception, _on_unexpected)
 
@@ -307,7 +212,7 @@ def install_error_handlers(app: FastAPI) -> None:
 async def _on_database_or_unexpected(request: Request, exc: Exception) -> JSONResponse:
     """Connection loss surfaces as DBAPIError with `connection_invalidated`; other DB errors are bugs."""
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return await _on_database(request, exc)
+        return await on_database(request, exc)
     return await _on_unexpected(request, exc)
 
 

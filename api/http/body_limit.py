@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ErrorDetail, error_response
+from api.http.error_shape import ErrorDetail, error_response
 
 log = logging.getLogger("neetmap.api")
 

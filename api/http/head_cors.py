@@ -14,7 +14,7 @@ from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import ErrorDetail, error_response
+from api.http.error_shape import ErrorDetail, error_response
 
 
 class _BodyNotWanted(Exception):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.errors import ERROR_RESPONSES, ErrorResponse
+from api.errors import ERROR_RESPONSES
+from api.http.error_shape import ErrorResponse
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -5,6 +5,10 @@ already read a blank as absent, but typed ones (dates, enumerations) answered 42
 failed only on the fields its user left empty. Dropping blank pairs from GET and HEAD requests
 before routing gives every parameter the same rule. Writes keep their query as sent: there an
 empty `dry_run=` is a mistake worth reporting.
+
+Our own split rather than `urllib.parse.parse_qsl`: the library reads a bare `?name` as
+`name=` (so OGC's refusal of an unknown `?foo` would be lost) and re-encodes what it keeps,
+changing the bytes of queries the replay and the fast lane key their answers by.
 """
 
 from __future__ import annotations

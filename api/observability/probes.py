@@ -19,7 +19,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from api import migrations
-from api.errors import ERROR_RESPONSES, ErrorDetail, error_response
+from api.errors import ERROR_RESPONSES
+from api.http.error_shape import ErrorDetail, error_response
 from models.vintages.loading import boundaries_loaded
 
 router = APIRouter(tags=["meta"])

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep
-from api.errors import ErrorDetail, error_response
 from api.filtering.params import CatalogueDep
+from api.http.error_shape import ErrorDetail, error_response
 from api.http.openapi_responses import responses
 from api.oruk.filing import file_feed
 from api.oruk.harvest import FeedError, read_feed

@@ -18,7 +18,7 @@ from limits.aio.strategies import FixedWindowRateLimiter
 from limits.storage import storage_from_string
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.errors import error_response
+from api.http.error_shape import error_response
 from api.observability.context import client_address, context_of, key_prefix_from
 
 SAFE_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})

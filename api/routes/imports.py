@@ -14,8 +14,8 @@ from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
 from api.deps import SessionDep
-from api.errors import ErrorBody, ErrorDetail, ErrorResponse
 from api.filtering.params import CatalogueDep
+from api.http.error_shape import ErrorBody, ErrorDetail, ErrorResponse
 from api.http.openapi_responses import responses
 from api.routes import import_templates
 from api.schemas.submissions import ImportReport

@@ -20,7 +20,7 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.errors import ErrorDetail, error_response
+from api.http.error_shape import ErrorDetail, error_response
 
 WRITE_METHODS: Final = ("GET", "HEAD", "POST", "PATCH", "PUT", "DELETE")
 #: Headers a write sends beyond the CORS-safelisted ones (Accept, Accept-Language, ...).

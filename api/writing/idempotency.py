@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import delete, exc
 from sqlmodel import Session
 
-from api.errors import ErrorDetail, ErrorResponse, error_response
+from api.http.error_shape import ErrorDetail, ErrorResponse, error_response
 from api.writing.auth import Caller
 from models.base import table_of, utcnow
 from models.errors import FieldProblem, InvalidInputError

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from api.errors import ErrorResponse
+from api.http.error_shape import ErrorResponse
 from api.main import create_app
 from api.settings import Settings
 from tests.api.partner_keys import Keys, bearer, issue_keys, submit

@@ -2,7 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from api.errors import ErrorResponse
+from api.http.error_shape import ErrorResponse
 from api.schemas.typology import TypologyPublic
 from models.typology.vocabulary import VOCABULARIES
 

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from starlette.requests import Request
 
 from api.deps import get_session
-from api.errors import ErrorResponse
+from api.http.error_shape import ErrorResponse
 from api.main import create_app
 from api.migrations import upgrade
 from api.routes import exports
