@@ -24,7 +24,7 @@ from sqlmodel import Session
 
 from api.migrations import upgrade
 from models.engine import create_db_engine
-from models.vintages.loading import boundaries_loaded, load_boundary_inputs, read_boundary_inputs
+from models.geography.catalogue import boundary_version
 
 REPO = Path(__file__).resolve().parent.parent
 GEODATA = Path(os.environ.get("NEETMAP_SHARED", REPO.parent / "shared")) / "geodata"
@@ -38,11 +38,15 @@ HOST = "127.0.0.1"
 
 def prepare(url: str) -> None:
     """Migrate the database and load the May 2023 LA boundaries if none are loaded."""
+    # Imported here, as the server does: a bench child measuring its own memory (import caps)
+    # would otherwise carry geopandas and GDAL, which the server it stands for does not.
+    from models.vintages.loading import load_boundary_inputs, read_boundary_inputs
+
     upgrade(url)
     engine = create_db_engine(url)
     try:
         with Session(engine) as session:
-            if boundaries_loaded(session):
+            if boundary_version(session) is not None:
                 return
             inputs = read_boundary_inputs(LA_FILE, regions=REGIONS_FILE, la_codes=LA_CODES_FILE)
             load_boundary_inputs(session, inputs)

@@ -11,16 +11,20 @@ Regions come from three sources, in this order of precedence, LA by LA:
 An LA that none of them places is an error (`RegionError`), never a guess.
 """
 
+from __future__ import annotations
+
 import csv
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
 from geodata.errors import GeodataError
+
+if TYPE_CHECKING:  # geopandas (with pandas and GDAL, ~80 MB) only where files are read
+    import geopandas as gpd
 
 ENGLISH_REGIONS: Final[Mapping[str, str]] = {
     "E12000001": "North East",

@@ -8,7 +8,7 @@ nothing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -24,13 +24,14 @@ from api.commands.common import (
 )
 from api.settings import Settings
 from geodata.ons import ONS_CTYUA_LAYERS, cache_path, download_layer
-from models.vintages.loading import (
-    REGIONS_FROM_FILE,
-    BoundaryInputs,
-    boundaries_loaded,
-    load_boundary_inputs,
-    read_boundary_inputs,
-)
+from models.geography.catalogue import boundary_version
+
+if TYPE_CHECKING:
+    from models.vintages.loading import BoundaryInputs
+
+# models.vintages.loading is imported by the commands that read or write boundary files, not
+# here: it brings geopandas, pandas and GDAL (about 80 MB of RSS), which `neetmap serve` on a
+# database whose boundaries are loaded never needs.
 
 app = typer.Typer(
     help="Load LA and region boundaries (ONS) into the database.", no_args_is_help=True
@@ -73,6 +74,8 @@ def boundaries_load(
     allow_partial: PartialOption = False,
 ) -> None:
     """Load LA boundaries from a local ONS file, replacing those loaded before."""
+    from models.vintages.loading import read_boundary_inputs
+
     config = settings()
     path = path or config.boundaries
     if path is None:
@@ -104,6 +107,8 @@ def boundaries_download(
     base_url: Annotated[str | None, typer.Option(hidden=True)] = None,
 ) -> None:
     """Download LA boundaries from the ONS Open Geography Portal, cache them, and load them."""
+    from models.vintages.loading import read_boundary_inputs
+
     config = settings()
     regions, la_codes = regions or config.regions, la_codes or config.la_codes
     with reported_errors():
@@ -146,6 +151,8 @@ def load_boundaries(
     allow_partial: bool = False,
 ) -> None:
     """Replace the boundaries with `inputs` in one commit, and say what was loaded."""
+    from models.vintages.loading import REGIONS_FROM_FILE, load_boundary_inputs
+
     with database_session() as session, console.status("Writing boundaries..."):
         load = load_boundary_inputs(session, inputs, allow_partial=allow_partial)
         session.commit()
@@ -163,7 +170,7 @@ def load_boundaries(
 def boundaries_for_serving(config: Settings) -> None:
     """Load NEETMAP_BOUNDARIES into a database that has none, or say how to."""
     with database_session() as session:
-        loaded = boundaries_loaded(session)
+        loaded = boundary_version(session) is not None
     if loaded:
         return
     if config.boundaries is None:
@@ -174,6 +181,8 @@ def boundaries_for_serving(config: Settings) -> None:
         )
         return
     say(f"No boundaries are loaded yet; loading {config.boundaries} (NEETMAP_BOUNDARIES).")
+    from models.vintages.loading import read_boundary_inputs
+
     with reported_errors():
         inputs = read_boundary_inputs(
             config.boundaries, regions=config.regions, la_codes=config.la_codes

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from api import migrations
 from api.errors import ERROR_RESPONSES
 from api.http.error_shape import ErrorDetail, error_response
-from models.vintages.loading import boundaries_loaded
+from models.geography.catalogue import boundary_version
 
 router = APIRouter(tags=["meta"])
 
@@ -54,7 +54,7 @@ def readiness_problems(engine: Engine) -> list[ErrorDetail]:
         ]
     try:
         with Session(engine) as session:
-            loaded = boundaries_loaded(session)
+            loaded = boundary_version(session) is not None
     except SQLAlchemyError:
         return [ErrorDetail(field="database", message="does not answer", location="readiness")]
     if not loaded:

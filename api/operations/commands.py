@@ -25,8 +25,8 @@ from api.commands.common import (
 )
 from api.commands.national_sample import seed_national_sample
 from api.operations.backup import backup, check_backup, restore
+from models.geography.catalogue import boundary_version
 from models.intake.seed import seed as seed_samples
-from models.vintages.loading import boundaries_loaded
 
 
 def db_backup(
@@ -69,7 +69,7 @@ def db_prepare(
         migrations.upgrade(url, "head")
         say(f"Database at {migrations.current(url)}: {safe_url(url)}")
     with database_session() as session:
-        loaded = boundaries_loaded(session)
+        loaded = boundary_version(session) is not None
     if loaded:
         say("Boundaries are already loaded.")
     elif config.boundaries is not None:

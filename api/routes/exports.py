@@ -43,7 +43,6 @@ from api.schemas.intervention_geojson import (
     feature_collection_chunks,
     features,
 )
-from api.services.gpkg_export import GPKG_MEDIA_TYPE, write_geopackage
 from api.settings import Settings
 from api.state import app_state
 from models.errors import InvalidInputError
@@ -62,7 +61,7 @@ FILE_CHUNK = 256 * 1024
 MEDIA_TYPES: dict[ExportFormat, str] = {
     "csv": CSV_MEDIA_TYPE,
     "geojson": "application/geo+json",
-    "gpkg": GPKG_MEDIA_TYPE,
+    "gpkg": "application/geopackage+sqlite3",
 }
 EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
@@ -266,6 +265,10 @@ def _geopackage(
     The folder is removed at once: the open handle keeps the file readable until the stream
     closes it, and nothing is left behind however the download ends.
     """
+    # Imported here: geopandas and GDAL cost about 80 MB of RSS, which a server that never
+    # writes a GeoPackage should not carry.
+    from api.services.gpkg_export import write_geopackage
+
     folder = Path(tempfile.mkdtemp(prefix="neetmap-export-"))
     try:
         path = folder / "interventions.gpkg"

@@ -32,7 +32,6 @@ from models.geography.catalogue import AreaCatalogue
 from models.interventions.records import InterventionView
 
 CRS = WGS84
-GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 _LAYER_TYPES: dict[GeometryChoice, str | None] = {
     "areas": "MultiPolygon",
     "venues": "MultiPoint",

@@ -242,8 +242,3 @@ def _upsert_areas(session: Session, rows: list[dict[str, Any]]) -> None:
         session.exec(update(Area), params=updates)
     if inserts:
         session.exec(insert(Area), params=inserts)
-
-
-def boundaries_loaded(session: Session) -> bool:
-    """Whether any boundaries were ever loaded into this database."""
-    return session.exec(select(BoundaryLoad.id).limit(1)).first() is not None

@@ -30,7 +30,7 @@ from models.interventions.queries import ensure_areas
 from models.interventions.tables import Intervention, InterventionArea
 from models.partners.record_versions import Actor, draft_of, snapshot_of
 from models.partners.submissions import history, read_head
-from models.vintages.loading import boundaries_loaded, read_boundary_inputs, replace_boundaries
+from models.vintages.loading import read_boundary_inputs, replace_boundaries
 from tests.conftest import discard_database, empty_database_url
 
 LA_2023 = "geodata/boundaries/ctyua_2023_buc/CTYUA_MAY_2023_UK_BUC.shp"
@@ -102,7 +102,7 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
     fresh: Engine, las_2023: gpd.GeoDataFrame
 ) -> None:
     with Session(fresh) as session:
-        assert not boundaries_loaded(session)
+        assert boundary_version(session) is None
         assert boundary_version(session) is None
     load = _load(fresh, las_2023)
     las, regions = _areas(fresh, LEVEL_LA), _areas(fresh, LEVEL_REGION)
@@ -132,7 +132,7 @@ def test_may_2023_file_gives_153_las_in_9_dissolved_regions(
         assert shapely.coverage_is_valid(simplified)
     assert regions["E12000007"].geom.contains(shapely.Point(-0.1357, 51.5390))  # Camden Town
     with Session(fresh) as session:
-        assert boundaries_loaded(session)
+        assert boundary_version(session) is not None
         assert boundary_version(session) == load.id
 
 

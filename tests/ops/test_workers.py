@@ -8,10 +8,6 @@ seconds, and their revalidation with an old ETag gets the new answer.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from tests.api.partner_keys import LEEDS, Keys, bearer, issue_keys
+from tests.ops.served import start_server, wait_ready
 
 PUBLIC = "/api/v1/interventions"
 #: The documented bound for a commit in one worker to show in another (README, Design
@@ -38,53 +35,14 @@ def _eventually(check: Callable[[], bool]) -> float:
     return time.monotonic() - started
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def _start(database_url: str, metrics_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "NEETMAP_DATABASE_URL": database_url,
-        "NEETMAP_ACCESS_LOG": "false",
-        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-    }
-    command = [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory"]
-    process = subprocess.Popen(
-        [*command, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return process, f"http://127.0.0.1:{port}"
-
-
-def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server at {base} exited with {process.returncode}")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"the server at {base} was not ready within 60 s")
-
-
 @pytest.fixture
 def two_workers(
     geo_client: TestClient, database_url: str, tmp_path: Path
 ) -> Iterator[tuple[str, str]]:
-    started = [_start(database_url, tmp_path), _start(database_url, tmp_path)]
+    started = [start_server(database_url, tmp_path), start_server(database_url, tmp_path)]
     try:
         for process, base in started:
-            _wait_ready(base, process)
+            wait_ready(base, process)
         yield started[0][1], started[1][1]
     finally:
         for process, _ in started:
