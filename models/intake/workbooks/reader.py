@@ -4,9 +4,9 @@ Every row then goes through exactly the checks a CSV row gets (`models.intake.cs
 cannot hold for one format and not the other. What only a workbook can hold is dealt with here:
 date cells become ISO dates, formulas are read as the values Excel last calculated, a cell
 showing a formula error (`#REF!`) is reported rather than read as blank, and merged header cells
-(one name over several columns) are named. `.xlsx` is streamed by openpyxl in read-only mode, so
-a sheet of a million rows costs only the rows up to the cap; `.ods` and `.xls` are read by
-calamine, after the parts inside the file are checked against the caps.
+(one name over several columns) are named. Every kind is read by calamine (Rust), after the
+parts inside the file are checked against the caps; it gives an error cell as an empty one, so
+an .xlsx sheet's error cells are found in its XML (`error_cells`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Final
 
-import openpyxl
 from python_calamine import CalamineWorkbook, PasswordError
 
 from models.errors import FieldProblem
@@ -34,6 +33,7 @@ from models.intake.caps import (
     too_many_rows,
 )
 from models.intake.csv_text import Record
+from models.intake.workbooks.error_cells import error_cells
 from models.intake.workbooks.sniff import FileKind
 
 log = logging.getLogger("neetmap.workbooks")
@@ -71,10 +71,7 @@ def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> Shee
     if kind is FileKind.ODS:
         _check_ods_cells(data)
     try:
-        if kind is FileKind.XLSX:
-            result = _read_xlsx(data, sheet)
-        else:
-            result = _read_calamine(data, sheet)
+        return _read(data, kind, sheet)
     except PasswordError:
         return _refused(_PASSWORD)
     except ImportTooLargeError:
@@ -84,9 +81,6 @@ def read_workbook(data: bytes, kind: FileKind, sheet: str | None = None) -> Shee
         # any exception type; each is the same fact for the officer: the file cannot be read.
         log.info("unreadable %s workbook: %s: %s", kind.value, type(exc).__name__, exc)
         return _refused(f"The workbook could not be read: it is damaged or incomplete. {_RESAVE}")
-    if result.sheet is not None and not result.problems and kind is not FileKind.XLS:
-        _merged(data, result)
-    return result
 
 
 def _refused(message: str) -> SheetRows:
@@ -155,29 +149,7 @@ def _chosen(names: Sequence[str], sheet: str | None) -> tuple[str | None, str | 
     return None, f"The workbook has no sheet called '{sheet.strip()[:60]}'. Its sheets: {listed}."
 
 
-def _read_xlsx(data: bytes, sheet: str | None) -> SheetRows:
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        names = [ws.title for ws in book.worksheets]
-        name, problem = _chosen(names, sheet)
-        if problem is not None or name is None:
-            return _refused(problem or "The workbook has no sheet of cells.")
-        result = SheetRows(sheet=name)
-        found = book[name]
-        _wide(result, found.max_column)
-        # Rows come padded to the width asked for: the sheet's own width, at most the cap.
-        width = min(MAX_COLUMNS, found.max_column or MAX_COLUMNS)
-        rows = found.iter_rows(min_row=1, max_col=width)
-        for number, row in enumerate(rows, start=1):
-            values = [(cell.value, cell.data_type == "e") for cell in row]
-            if not _add(result, number, values):
-                break
-        return result
-    finally:
-        book.close()
-
-
-def _read_calamine(data: bytes, sheet: str | None) -> SheetRows:
+def _read(data: bytes, kind: FileKind, sheet: str | None) -> SheetRows:
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         name, problem = _chosen(book.sheet_names, sheet)
@@ -185,11 +157,19 @@ def _read_calamine(data: bytes, sheet: str | None) -> SheetRows:
             return _refused(problem or "The workbook has no sheet of cells.")
         result = SheetRows(sheet=name)
         found = book.get_sheet_by_name(name)
-        _wide(result, found.width)
-        table = found.to_python(skip_empty_area=False, nrows=MAX_ROWS + 2)
-        for number, row in enumerate(table, start=1):
-            if not _add(result, number, [(value, False) for value in row[:MAX_COLUMNS]]):
+        errors: dict[tuple[int, int], str] = {}
+        if kind is FileKind.XLSX:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                errors = error_cells(archive, name)
+        # calamine's rows start at the first filled column; the sheet's start at column A.
+        left = [""] * (found.start[1] if found.start else 0)
+        _wide(result, found.end[1] + 1 if found.end else None)
+        for number, row in enumerate(found.iter_rows(), start=1):
+            values = [(value, errors.get((number - 1, i))) for i, value in enumerate(left + row)]
+            if not _add(result, number, values):
                 break
+        if kind is not FileKind.XLS and not result.problems:  # no merges from the old format
+            _merged(found.merged_cell_ranges or [], result)
         return result
     finally:
         book.close()
@@ -206,13 +186,13 @@ def _wide(result: SheetRows, width: int | None) -> None:
         )
 
 
-def _add(result: SheetRows, number: int, values: Sequence[tuple[Any, bool]]) -> bool:
+def _add(result: SheetRows, number: int, values: Sequence[tuple[Any, str | None]]) -> bool:
     """Add one row; False (with a problem) when row 1 is empty. Past the row cap, a 413."""
     if number > MAX_ROWS + 1:
         raise too_many_rows(result.sheet)
-    cells = [_text(value) if not error else "" for value, error in values[:MAX_COLUMNS]]
+    cells = [_text(value) if error is None else "" for value, error in values[:MAX_COLUMNS]]
     errors = tuple(
-        (i, str(value)) for i, (value, error) in enumerate(values[:MAX_COLUMNS]) if error
+        (i, error) for i, (_, error) in enumerate(values[:MAX_COLUMNS]) if error is not None
     )
     while cells and not cells[-1].strip():
         cells.pop()
@@ -246,17 +226,9 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _merged(data: bytes, result: SheetRows) -> None:
+def _merged(ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]], result: SheetRows) -> None:
     """Report merged cells: over the header a column has no name of its own (a problem); below
     it only the first row of a merge holds the value (a warning)."""
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        try:
-            ranges = book.get_sheet_by_name(result.sheet or "").merged_cell_ranges or []
-        finally:
-            book.close()
-    except Exception:  # noqa: BLE001  (the values were read; merges are only advice)
-        return
     header: list[str] = []
     below: list[str] = []
     for (top, left), (bottom, right) in ranges:
