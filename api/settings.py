@@ -62,7 +62,7 @@ class Settings(BaseSettings):
         5_000_000,
         ge=1,
         le=MAX_UPLOAD_BYTES,
-        description="Largest upload (request body) accepted, in bytes; at most 50 MB, the most "
+        description="Largest upload (request body) accepted, in bytes; at most 20 MB, the most "
         "any import reads.",
     )
     export_gpkg_max_records: int = Field(

@@ -29,6 +29,7 @@ from api.main import create_app
 from api.settings import Settings
 from bench.harness import machine, prepare, table
 from models.engine import create_db_engine
+from models.intake.caps import MAX_UPLOAD_BYTES
 from models.intake.csv_import import COLUMNS
 from models.partners.keys import create_key
 
@@ -105,7 +106,7 @@ def main() -> None:
         engine.dispose()
         data = generate(args.rows)
         bodies = [("CSV", data)] + ([("xlsx", as_workbook(data))] if args.workbook else [])
-        settings = Settings(database_url=url, max_upload_bytes=50_000_000)
+        settings = Settings(database_url=url, max_upload_bytes=MAX_UPLOAD_BYTES)
         headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/csv"}
         results = []
         with TestClient(create_app(settings)) as client:

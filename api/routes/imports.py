@@ -100,8 +100,8 @@ def import_interventions(
     image or another non-spreadsheet is a 415. Every problem names its cell (`E3`) and quotes
     its value.
 
-    Caps, for CSV files and workbooks alike: 20,000 rows below the header, 100 columns, 10
-    sheets, 50 MB (unpacked, for a workbook). A file over one is a 413 before any row is
+    Caps, for CSV files and workbooks alike: 10,000 rows below the header, 100 columns, 10
+    sheets, 20 MB (and 30 MB unpacked, for a workbook). A file over one is a 413 before any row is
     checked, dry run or not, its one detail naming the cap (`rows`, `columns`, `sheets`,
     `file`); a cell over 10,000 characters is a problem on that cell. A report lists the
     first 200 problems in full and counts every problem by column and kind.

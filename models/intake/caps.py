@@ -14,10 +14,13 @@ from typing import Final
 from models.errors import FieldProblem, UploadTooLargeError
 
 #: Most bytes of one upload, whatever the server's body limit says (`neetmap import` reads
-#: files without one): the same as a workbook may unpack to.
-MAX_UPLOAD_BYTES: Final = 50_000_000
-#: Most rows below the header; a bigger file is split into several.
-MAX_ROWS: Final = 20_000
+#: files without one): MAX_ROWS rows of two kilobytes each. Checking a CSV file costs about
+#: four times its size in memory (the body, its text, the cells kept to quote, the drafts),
+#: so this keeps the worst one inside the goal.
+MAX_UPLOAD_BYTES: Final = 20_000_000
+#: Most rows below the header; a bigger file is split into several. Far more than any LA runs,
+#: and the figure that bounds a check's memory: each row's draft and the cells kept to quote.
+MAX_ROWS: Final = 10_000
 #: Columns read (A to CV); the documented columns number 19.
 MAX_COLUMNS: Final = 100
 #: Longest cell, in characters: the longest field (`description`) holds 10,000.
@@ -26,8 +29,9 @@ MAX_CELL_CHARS: Final = 10_000
 #: rarely a list of interventions.
 MAX_SHEETS: Final = 10
 #: Most bytes the parts of a zipped workbook may unpack to: XML compresses about tenfold, and
-#: openpyxl scans a sheet that lacks Excel's `<dimension>` element to its end when opening it.
-MAX_UNZIPPED: Final = 50_000_000
+#: calamine holds the whole sheet while it is read (about three times its XML in memory). A
+#: sheet of MAX_ROWS rows of the 19 documented columns unpacks to about 10 MB.
+MAX_UNZIPPED: Final = 30_000_000
 #: Problems given in full in a report; the rest are counted by column and kind.
 MAX_PROBLEMS_LISTED: Final = 200
 

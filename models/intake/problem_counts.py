@@ -1,6 +1,6 @@
 """The problems of a big report counted by column and kind, so that a report stays small.
 
-A file of 20,000 rows with a wrong value on every row had a report of many megabytes; now the
+A file of 10,000 rows with a wrong value on every row had a report of many megabytes; now the
 first MAX_PROBLEMS_LISTED problems are given in full and every problem is counted here. The
 kind of a problem is its first sentence with what varies from row to row (quoted values, cell
 references, numbers) blanked and asides in brackets left out, so "'SEN' is not one of the target_group values" on row 3 and

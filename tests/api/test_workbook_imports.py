@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from api.schemas.submissions import ImportReport
+from models.intake.caps import MAX_ROWS
 from models.intake.workbooks.template import DATA_SHEET, VALUES_SHEET
 from models.partners.keys import create_key
 from tests.api.partner_keys import BRADFORD, LEEDS, Keys, bearer, issue_keys, read_history
@@ -91,7 +92,7 @@ def test_formula_values_are_read_and_a_ref_error_stores_nothing(
     ("upload", "what", "words"),
     [
         (xlsx([["name", "la_codes"]], sheets=20), "sheets", "up to 10"),
-        (many_rows_xlsx(1_000_000), "rows", "up to 20,000"),
+        (many_rows_xlsx(100_000), "rows", f"up to {MAX_ROWS:,}"),
     ],
 )
 def test_workbooks_over_a_cap_are_413_naming_it_even_in_a_dry_run(

@@ -96,10 +96,10 @@ def test_caps_on_sheets_rows_and_columns() -> None:
     assert many_sheets.value.what == "sheets"
     assert "20 sheets" in many_sheets.value.message
     assert "up to 10" in many_sheets.value.message
-    with pytest.raises(ImportTooLargeError) as million:
-        parse_upload(many_rows_xlsx(1_000_000))
-    assert million.value.what == "rows"
-    assert f"{MAX_ROWS:,} rows" in million.value.message
+    with pytest.raises(ImportTooLargeError) as many_rows:
+        parse_upload(many_rows_xlsx(10 * MAX_ROWS))  # within the unpacked cap, ten times the rows
+    assert many_rows.value.what == "rows"
+    assert f"{MAX_ROWS:,} rows" in many_rows.value.message
     wide = parse_upload(xlsx([["name", "la_codes"], ["A", LEEDS, *[""] * 120, "far"]]))
     assert wide.problems == []
     assert any("reaches column DS" in warning for warning in wide.warnings)
@@ -149,7 +149,7 @@ def test_an_ods_row_repeated_past_the_cap_is_refused_before_it_is_expanded() -> 
     with pytest.raises(ImportTooLargeError) as bomb:
         parse_upload(ods_repeating(200_000))
     assert bomb.value.what == "rows"
-    assert "20,000" in bomb.value.message
+    assert f"{MAX_ROWS:,}" in bomb.value.message
     padded = parse_upload(ods_repeating(3))  # LibreOffice's empty padding rows cost nothing
     assert (padded.problems, padded.rows_read) == ([], 3)
     assert "Column 3 (C) has no header" in padded.warnings[0]
@@ -175,7 +175,7 @@ def _letter(header: list[object], column: str) -> str:
     return column_letter(header.index(column))
 
 
-def test_a_workbook_unpacking_past_50_mb_is_refused_before_it_is_opened() -> None:
+def test_a_workbook_unpacking_past_the_cap_is_refused_before_it_is_opened() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -184,4 +184,28 @@ def test_a_workbook_unpacking_past_50_mb_is_refused_before_it_is_opened() -> Non
     with pytest.raises(ImportTooLargeError) as bomb:
         parse_upload(out.getvalue())
     assert bomb.value.what == "file"
-    assert "(50 MB)" in bomb.value.message
+    assert f"({MAX_UNZIPPED // 1_000_000} MB)" in bomb.value.message
+
+
+def test_error_cells_are_found_on_the_chosen_sheet_in_their_columns() -> None:
+    """The error cells of the sheet read, not of another, in the columns the sheet shows,
+    also when column A is empty throughout (calamine starts its rows at the first filled one)."""
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "Notes"
+    notes["A1"] = "#N/A"  # an error cell on a sheet that is not read
+    data = book.create_sheet("Q&A <2024>")
+    for row in (HEADER, ["Broken", LEEDS, None, "#DIV/0!"], ["Fine", LEEDS, None, 15]):
+        data.append([None, *row])
+    out = io.BytesIO()
+    book.save(out)
+    parsed = parse_upload(out.getvalue(), sheet="q&a <2024>")
+    assert parsed.sheet == "Q&A <2024>"
+    assert [(p.field, p.row) for p in parsed.problems] == [("age_min", 2)]
+    assert "E2" in parsed.problems[0].message
+    assert "#DIV/0!" in parsed.problems[0].message
+    drafts = {row.row: row.draft for row in parsed.rows}
+    assert drafts[2] is None
+    assert drafts[3] is not None
+    assert (drafts[3].name, drafts[3].age_min) == ("Fine", 15)
