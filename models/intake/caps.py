@@ -14,9 +14,9 @@ from typing import Final
 from models.errors import FieldProblem, UploadTooLargeError
 
 #: Most bytes of one upload, whatever the server's body limit says (`neetmap import` reads
-#: files without one): MAX_ROWS rows of two kilobytes each. Checking a CSV file costs about
-#: four times its size in memory (the body, its text, the cells kept to quote, the drafts),
-#: so this keeps the worst one inside the goal.
+#: files without one): MAX_ROWS rows of two kilobytes each. A check holds the body, its
+#: text, the cells kept to quote and the drafts at once; at this cap the worst file stays
+#: inside the goal (bench.import_caps).
 MAX_UPLOAD_BYTES: Final = 20_000_000
 #: Most rows below the header; a bigger file is split into several. Far more than any LA runs,
 #: and the figure that bounds a check's memory: each row's draft and the cells kept to quote.
