@@ -111,7 +111,7 @@ _LINE: Final = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 class _Lines:
     """The text's lines, one at a time, counting the characters handed out. The csv module
     reads from it with no second copy of the file: neither a list of its lines nor a StringIO,
-    which holds a 50 MB text as 200 MB (four bytes a character). The reader of records still
+    which holds a 20 MB text as 80 MB (four bytes a character). The reader of records still
     tells from the count where a record began and whether the text ended inside it."""
 
     def __init__(self, text: str) -> None:

@@ -5,7 +5,7 @@ empty one, and an officer whose `la_codes` cell shows `#REF!` must be told so, n
 cell is blank. Excel writes such a cell typed `t="e"` with the error as its value, so the one
 part holding the chosen sheet is searched for those cells: the workbook lists its sheets with a
 relationship id each, and the relationships name each sheet's part. Nothing here loads the XML
-as a tree (a sheet may unpack to 50 MB); a part that is missing or a cell without its
+as a tree (a sheet may unpack to 30 MB); a part that is missing or a cell without its
 reference gives no error cell rather than a failure, since the values were read already.
 """
 
