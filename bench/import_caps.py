@@ -18,7 +18,8 @@ The files fill the upload limit (`--upload-mb`: 5 MB by default, as NEETMAP_MAX_
   about 1,700 references a cell): the most matching one file can ask for;
 - `csv-problems`: 10,000 rows with every known column wrong (170,000 problems);
 - `xlsx-widest`: 100 columns and as many rows as fit the limit and 30 MB unpacked;
-- `xlsx-problems`: 10,000 rows with every known column wrong.
+- `xlsx-problems`: 10,000 rows with every known column wrong;
+- `xlsx-errors`: 100 columns of formula errors (`#N/A`), as many rows as fit the limits.
 """
 
 from __future__ import annotations
@@ -155,6 +156,14 @@ def _unzipped(data: bytes) -> int:
         return sum(info.file_size for info in archive.infolist())
 
 
+def _fitted(book: Callable[[int], bytes]) -> bytes:
+    """The workbook of as many rows as fit both the upload limit and the unpacked cap."""
+    rows = 2_000
+    data = book(rows)
+    fits = min(MAX_UNZIPPED * 0.97 / _unzipped(data), CSV_BYTES * 0.97 / len(data))
+    return book(min(ROWS, int(rows * fits)))
+
+
 def xlsx_widest() -> bytes:
     extras = [f"extra_{i}" for i in range(81)]
 
@@ -162,10 +171,17 @@ def xlsx_widest() -> bytes:
         good = ([c.format(n=n) for c in GOOD] + ["x" * 12] * 81 for n in range(rows))
         return _xlsx(iter([HEADER + extras, *good]))
 
-    rows = 2_000
-    data = book(rows)
-    fits = min(MAX_UNZIPPED * 0.97 / _unzipped(data), CSV_BYTES * 0.97 / len(data))
-    return book(min(ROWS, int(rows * fits)))  # as many rows as fit both caps
+    return _fitted(book)
+
+
+def xlsx_errors() -> bytes:
+    extras = [f"extra_{i}" for i in range(81)]
+
+    def book(rows: int) -> bytes:
+        # openpyxl types a cell whose text is an error code as an error (t="e"), as Excel does.
+        return _xlsx(iter([HEADER + extras, *(["#N/A"] * 100 for _ in range(rows))]))
+
+    return _fitted(book)
 
 
 def xlsx_problems() -> bytes:
@@ -179,6 +195,7 @@ CASES: dict[str, tuple[str, Callable[[], bytes]]] = {
     "csv-problems": ("csv", csv_problems),
     "xlsx-widest": ("xlsx", xlsx_widest),
     "xlsx-problems": ("xlsx", xlsx_problems),
+    "xlsx-errors": ("xlsx", xlsx_errors),
 }
 
 

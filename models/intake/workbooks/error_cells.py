@@ -15,7 +15,10 @@ import html
 import posixpath
 import re
 import zipfile
+from collections.abc import Set as AbstractSet
 from typing import Final
+
+from models.intake.caps import column_letter
 
 _WORKBOOK: Final = "xl/workbook.xml"
 _RELATIONSHIPS: Final = "xl/_rels/workbook.xml.rels"
@@ -31,26 +34,35 @@ _ERROR_CELL: Final = re.compile(
 )
 _REFERENCE: Final = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
 _VALUE: Final = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+#: Each error text held once however many cells show it (Excel has about ten).
+_SHOWN: dict[str, str] = {}
 
 
-def error_cells(archive: zipfile.ZipFile, sheet: str) -> dict[tuple[int, int], str]:
-    """The error shown by each error cell of the sheet called `sheet`, by (row, column)
-    counted from 0 as calamine counts them."""
+def error_cells(
+    archive: zipfile.ZipFile, sheet: str, columns: AbstractSet[int]
+) -> dict[tuple[int, int], str]:
+    """The error shown by each error cell below the header of the sheet called `sheet`, in
+    the columns neetmap reads (`columns`), by (row, column) counted from 0 as calamine counts
+    them. Errors elsewhere are no one's concern (their values would not be read), and a sheet
+    of nothing but errors would otherwise hold a million of them."""
     part = _sheet_part(archive, sheet)
     if part is None:
         return {}
     xml = archive.read(part)
     if _ERROR_TYPED not in xml:
         return {}
+    wanted = {column_letter(index).encode(): index for index in columns}
     found: dict[tuple[int, int], str] = {}
     for match in _ERROR_CELL.finditer(xml):
         reference = _REFERENCE.search(match.group(1))
-        value = _VALUE.search(match.group(2))
-        if reference is None:
+        if reference is None or (column := wanted.get(reference.group(1))) is None:
             continue
         row = int(reference.group(2)) - 1
-        error = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
-        found[(row, _column_index(reference.group(1).decode()))] = error
+        if row == 0:
+            continue
+        value = _VALUE.search(match.group(2))
+        shown = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
+        found[(row, column)] = _SHOWN.setdefault(shown[:20], shown[:20])
     return found
 
 
@@ -75,11 +87,3 @@ def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
             part = posixpath.normpath(part)
             return part if part in names else None
     return None
-
-
-def _column_index(letters: str) -> int:
-    """A column's index from its letters: A is 0, AA is 26."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - ord("A") + 1
-    return index - 1

@@ -32,6 +32,7 @@ from models.intake.caps import (
     column_letter,
     too_many_rows,
 )
+from models.intake.csv_columns import read_header
 from models.intake.csv_text import Record
 from models.intake.workbooks.error_cells import error_cells
 from models.intake.workbooks.sniff import FileKind
@@ -157,18 +158,24 @@ def _read(data: bytes, kind: FileKind, sheet: str | None) -> SheetRows:
             return _refused(problem or "The workbook has no sheet of cells.")
         result = SheetRows(sheet=name)
         found = book.get_sheet_by_name(name)
-        errors: dict[tuple[int, int], str] = {}
-        if kind is FileKind.XLSX:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                errors = error_cells(archive, name)
         # calamine's rows start at the first filled column; the sheet's start at column A.
         left = [""] * (found.start[1] if found.start else 0)
         _wide(result, found.end[1] + 1 if found.end else None)
-        for number, row in enumerate(found.iter_rows(), start=1):
+        rows = found.iter_rows()
+        header = next(rows, None)
+        if header is None or not _add(result, 1, [(value, None) for value in left + header]):
+            return result
+        errors: dict[tuple[int, int], str] = {}
+        if kind is FileKind.XLSX:
+            read = {
+                i for i, column in enumerate(read_header(result.records[0].cells).columns) if column
+            }
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                errors = error_cells(archive, name, read)
+        for number, row in enumerate(rows, start=2):
             values = [(value, errors.get((number - 1, i))) for i, value in enumerate(left + row)]
-            if not _add(result, number, values):
-                break
-        if kind is not FileKind.XLS and not result.problems:  # no merges from the old format
+            _add(result, number, values)
+        if kind is not FileKind.XLS:  # calamine reads no merged cells from the old format
             _merged(found.merged_cell_ranges or [], result)
         return result
     finally:
