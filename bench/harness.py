@@ -125,7 +125,9 @@ def serve(
     environment = {
         **os.environ,
         "NEETMAP_DATABASE_URL": database_url,
-        "NEETMAP_LOG_LEVEL": "warning",  # no access log: it would be most of the work
+        # Warnings only from the app and uvicorn; the JSON access line is another switch
+        # (NEETMAP_ACCESS_LOG) and stays on, as `make serve` has it, unless `env` says so.
+        "NEETMAP_LOG_LEVEL": "warning",
         **env,
     }
     environment.pop("NEETMAP_BOUNDARIES", None)

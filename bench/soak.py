@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import queue
+import subprocess
 import tempfile
 import threading
 import time
@@ -101,7 +102,9 @@ def main() -> None:
         key = setup(url)
         # The rate limits are off for this server: at 200 requests a second from one address
         # they would answer most of the mix 429, which measures the limiter, not the service.
-        with serve(url, port=args.port, NEETMAP_RATE_LIMITS="false") as server:
+        # The access line is written, as in production, to /dev/null rather than our output.
+        quiet = subprocess.DEVNULL
+        with serve(url, port=args.port, stdout=quiet, NEETMAP_RATE_LIMITS="false") as server:
             with httpx.Client(base_url=server.base) as probe:
                 items = probe.get("/api/v1/interventions?limit=100").json()["items"]
             ids = [int(item["id"]) for item in items] or [1]
