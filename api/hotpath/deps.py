@@ -43,9 +43,8 @@ def versions_now(request: Request) -> Versions:
 async def current_versions(request: Request) -> Versions:
     """The current versions; read off the event loop when they are due for a check."""
     versions = data_versions(request)
-    if versions.fresh():
-        return versions.current()
-    return await run_in_threadpool(versions.current)
+    known = versions.known()
+    return known if known is not None else await run_in_threadpool(versions.current)
 
 
 async def with_session(request: Request, work: Callable[[Session], T]) -> T:

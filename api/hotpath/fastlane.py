@@ -66,7 +66,8 @@ class FastLane:
     def key(self, scope: Scope) -> LaneKey | None:
         """The request's key, or None when its answer may not be replayed."""
         method = scope["method"]
-        if method not in _READS or not self.versions.fresh():
+        versions = self.versions.known() if method in _READS else None
+        if versions is None:
             return None
         host = coding = origin = if_none_match = None
         for name, value in scope["headers"]:
@@ -93,7 +94,7 @@ class FastLane:
             coding,
             origin,
             if_none_match,
-            self.versions.current(),
+            versions,
         )
 
     def lookup(self, key: LaneKey) -> FinalAnswer | None:

@@ -98,9 +98,9 @@ class PointLookupMiddleware:
         if point is None or not self._uses_memory():
             return None
         state = self.state
-        if not state.versions.fresh():
+        versions = state.versions.known()
+        if versions is None:
             return None  # due for a check: the route reads them off the event loop
-        versions = state.versions.current()
         try:
             catalogue = state.catalogue.ready()
         except ServiceUnavailableError:  # no boundaries: the route answers with its 503

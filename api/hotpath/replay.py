@@ -115,10 +115,10 @@ class ReplayMiddleware:
         self.versions = versions
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not self.versions.fresh():
+        versions = self.versions.known() if scope["type"] == "http" else None
+        if versions is None or scope["method"] != "GET":
             await self.app(scope, receive, send)
             return
-        versions = self.versions.current()
         replay = self.store.lookup(request_key(scope, versions))
         if replay is None:
             await self.app(scope, receive, send)

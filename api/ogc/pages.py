@@ -63,9 +63,8 @@ async def current_stamp(app: ASGIApp) -> Versions:
     """The worker's data versions (`models.freshness`): from memory when fresh, else read
     once off the event loop. Every `/ogc` page is kept under them."""
     versions = app_state(app).versions
-    if versions.fresh():
-        return versions.current()
-    return await to_thread.run_sync(versions.current)
+    known = versions.known()
+    return known if known is not None else await to_thread.run_sync(versions.current)
 
 
 class OGCFastPath:

@@ -40,9 +40,10 @@ class CatalogueCache:
         """The catalogue when it can be handed out without touching the database, else None
         (then call `get` with a session, off the event loop). Raises ServiceUnavailableError
         when the versions, known fresh, say no boundaries are loaded."""
-        if self._versions is None or not self._versions.fresh():
+        versions = self._versions.known() if self._versions is not None else None
+        if versions is None:
             return None
-        version = self._versions.current().boundary
+        version = versions.boundary
         if version is None:
             raise ServiceUnavailableError(NO_BOUNDARIES)
         return self._kept.peek(version, None)

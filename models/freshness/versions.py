@@ -122,6 +122,15 @@ class DataVersions:
         finally:
             self._checking = False
 
+    def known(self) -> Versions | None:
+        """The versions if they can be answered from memory, else None; never waits for the
+        database. For the event loop: `fresh()` then `current()` is a race there, since a
+        commit on another thread between the two makes `current()` read, and a read that waits
+        for a pooled connection on the event loop waits for connections that only the event
+        loop can hand back (a 30 s stall and a 500, seen in the soak)."""
+        versions = self._versions
+        return versions if versions is not None and self.fresh() else None
+
     def current(self) -> Versions:
         """The versions, read again first when they may be stale (see the module)."""
         versions = self._versions

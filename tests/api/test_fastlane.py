@@ -116,11 +116,32 @@ def test_a_repeated_point_lookup_counts_under_its_route(geo_client: TestClient) 
 class _FreshVersions:
     """Versions that are always fresh, for the middleware alone."""
 
-    def fresh(self) -> bool:
-        return True
+    def known(self) -> Versions | None:
+        return Versions(1, None, 1)
+
+
+class _VersionsThatMustNotBeRead:
+    """Versions known or not, whose reading fails the test: the lane runs on the event loop."""
+
+    def __init__(self, known: Versions | None) -> None:
+        self._known = known
+
+    def known(self) -> Versions | None:
+        return self._known
 
     def current(self) -> Versions:
-        return Versions(1, None, 1)
+        raise AssertionError("the fast lane read the versions on the event loop")
+
+
+@pytest.mark.parametrize("known", [None, Versions(4, None, 2)])
+def test_the_lane_never_reads_the_versions(known: Versions | None) -> None:
+    """A commit on another thread can make versions stale between any two calls; the lane
+    takes what is known or nothing (then the request goes the ordinary way)."""
+    lane = FastLane(cast(DataVersions, _VersionsThatMustNotBeRead(known)))
+    scope = {"type": "http", "method": "GET", "path": "/x", "query_string": b"", "headers": []}
+    key = lane.key(scope)
+    assert (key is None) == (known is None)
+    assert key is None or key[-1] == known
 
 
 @pytest.mark.parametrize(("per_request", "inner_calls"), [(False, 1), (True, 3)])

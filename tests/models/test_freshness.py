@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import Engine, select, text
 
 from models.base import table_of
@@ -50,6 +51,22 @@ def test_a_commit_in_this_process_is_seen_at_once(engine: Engine) -> None:
         bump_public_version(connection)
     assert not versions.fresh()
     assert versions.current().public == before.public + 1
+
+
+def test_known_versions_never_wait_for_the_database(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    versions = DataVersions(engine, max_age_s=3600)
+    before = versions.current()
+    assert versions.known() == before
+    with engine.begin() as connection:
+        bump_public_version(connection)  # a commit in this process: stale at once
+
+    def no_read() -> None:
+        raise AssertionError("known() read the database")
+
+    monkeypatch.setattr(versions, "_read", no_read)
+    assert versions.known() is None
 
 
 def test_a_read_does_not_make_versions_stale(engine: Engine) -> None:
