@@ -34,8 +34,6 @@ _ERROR_CELL: Final = re.compile(
 )
 _REFERENCE: Final = re.compile(rb'(?:^|\s)r="([A-Z]{1,3})([0-9]{1,7})"')
 _VALUE: Final = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
-#: Each error text held once however many cells show it (Excel has about ten).
-_SHOWN: dict[str, str] = {}
 
 
 def error_cells(
@@ -53,6 +51,7 @@ def error_cells(
         return {}
     wanted = {column_letter(index).encode(): index for index in columns}
     found: dict[tuple[int, int], str] = {}
+    shown_once: dict[str, str] = {}  # each error text held once however many cells show it
     for match in _ERROR_CELL.finditer(xml):
         reference = _REFERENCE.search(match.group(1))
         if reference is None or (column := wanted.get(reference.group(1))) is None:
@@ -62,7 +61,7 @@ def error_cells(
             continue
         value = _VALUE.search(match.group(2))
         shown = html.unescape(value.group(1).decode("utf-8", "replace")) if value else "#N/A"
-        found[(row, column)] = _SHOWN.setdefault(shown[:20], shown[:20])
+        found[(row, column)] = shown_once.setdefault(shown[:20], shown[:20])
     return found
 
 
